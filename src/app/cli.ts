@@ -1,0 +1,108 @@
+/**
+ * The `jointly` command line: serve, migrate, import reference data, load the demo, add accounts.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DatabaseInUseError, openDatabase, type Database } from '../db/engine.ts';
+import { MigrationError, migrateToLatest } from '../db/migrate.ts';
+import { startServer } from './start.ts';
+import { IMPORT_KINDS, runImport, importAllReferenceData, ImportError } from './import.command.ts';
+import { loadDemo } from '../demo/demo.loader.ts';
+import { addAccountCommand } from '../platform/auth/account.command.ts';
+import { terminalProgress } from '../platform/import/progress.ts';
+
+async function openConfigured(config: Config): Promise<Database> {
+  const database = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+  );
+  await migrateToLatest(database);
+  return database;
+}
+
+async function withDatabase(work: (database: Database, config: Config) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  const database = await openConfigured(config);
+  try {
+    await work(database, config);
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command('jointly')
+  .description('Jointly: the register, front door and governance for councils that work together.')
+  .showHelpAfterError();
+
+program
+  .command('serve', { isDefault: true })
+  .description('start the web application (loads the demo on first start on an empty register)')
+  .action(async () => {
+    const config = loadConfig();
+    await startServer(config, await openConfigured(config));
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations that have not been applied yet')
+  .action(() =>
+    withDatabase(async (database) => {
+      // openConfigured has already migrated; say what state the database is in.
+      console.log(`Database at ${database.location} is up to date.`);
+    }),
+  );
+
+program
+  .command('import')
+  .description(`import reference data: ${IMPORT_KINDS.join(', ')}, or "all" for every file in a folder`)
+  .argument('<kind>', `one of ${IMPORT_KINDS.join(', ')}, all`)
+  .argument('[files...]', 'files to import (for "all": the folder, default JOINTLY_REFERENCE_DATA)')
+  .action((kind: string, files: string[]) =>
+    withDatabase(async (database, config) => {
+      const progress = terminalProgress(process.stderr);
+      if (kind === 'all') {
+        const summaries = await importAllReferenceData(database.db, files[0] ?? config.referenceDataDir, progress);
+        for (const s of summaries) console.log(formatSummary(s));
+        return;
+      }
+      if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+        throw new InvalidArgumentError(`unknown kind "${kind}": use one of ${IMPORT_KINDS.join(', ')}, all`);
+      }
+      if (files.length === 0) throw new InvalidArgumentError(`name the file(s) to import as ${kind}`);
+      for (const file of files) {
+        console.log(formatSummary(await runImport(database.db, kind as (typeof IMPORT_KINDS)[number], file, progress)));
+      }
+    }),
+  );
+
+program
+  .command('demo')
+  .description('load the four demo partnerships and demo accounts (imports reference data first)')
+  .action(() =>
+    withDatabase(async (database, config) => {
+      await loadDemo(database.db, config.referenceDataDir, terminalProgress(process.stderr));
+      console.log('Demo partnerships loaded.');
+    }),
+  );
+
+addAccountCommand(program, withDatabase);
+
+function formatSummary(s: { kind: string; file: string; read: number; inserted: number; updated: number; unchanged: number }) {
+  return `${s.kind} ${s.file}: ${s.read} rows read, ${s.inserted} added, ${s.updated} changed, ${s.unchanged} unchanged`;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DatabaseInUseError ||
+    error instanceof MigrationError ||
+    error instanceof ImportError ||
+    error instanceof InvalidArgumentError
+  ) {
+    console.error(`jointly: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Configuration: every setting Jointly reads from the environment, with its meaning and default.
+ * The README's configuration table is checked against this list by a test, so the two stay in step.
+ */
+import path from 'node:path';
+
+export interface ConfigSetting {
+  env: string;
+  description: string;
+  default: string | undefined;
+}
+
+export const CONFIG_SETTINGS = {
+  port: { env: 'PORT', description: 'TCP port the web application listens on.', default: '3000' },
+  host: {
+    env: 'HOST',
+    description: 'Address to listen on. Use 0.0.0.0 to accept connections from other machines.',
+    default: '127.0.0.1',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    description:
+      'PostgreSQL connection string (postgres://user:pass@host:5432/db). When unset, Jointly uses the embedded engine in JOINTLY_DATA_DIR.',
+    default: undefined,
+  },
+  dataDir: {
+    env: 'JOINTLY_DATA_DIR',
+    description: 'Folder for the embedded database (PGlite). Only one process may use it at a time.',
+    default: './data',
+  },
+  referenceDataDir: {
+    env: 'JOINTLY_REFERENCE_DATA',
+    description: 'Folder of public reference data (councils, services, boundaries, postcodes) used to load the demo.',
+    default: '../shared/data',
+  },
+  loadDemo: {
+    env: 'JOINTLY_DEMO',
+    description: 'Load the four demo partnerships and demo accounts on first start when the register is empty (true/false).',
+    default: 'true',
+  },
+  sessionSecret: {
+    env: 'SESSION_SECRET',
+    description:
+      'At least 32 characters used to seal session cookies. When unset, a random secret is generated and kept in the database.',
+    default: undefined,
+  },
+  cookieSecure: {
+    env: 'COOKIE_SECURE',
+    description: 'Mark cookies Secure (send over HTTPS only). Set to true behind HTTPS in production.',
+    default: 'false',
+  },
+  oidcIssuer: {
+    env: 'OIDC_ISSUER',
+    description: 'OpenID Connect issuer URL for production sign-in. When unset, local accounts are used.',
+    default: undefined,
+  },
+  oidcClientId: { env: 'OIDC_CLIENT_ID', description: 'OpenID Connect client id.', default: undefined },
+  oidcClientSecret: { env: 'OIDC_CLIENT_SECRET', description: 'OpenID Connect client secret.', default: undefined },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    description: 'The address people use to reach Jointly (for sign-in redirects). Defaults to http://HOST:PORT.',
+    default: undefined,
+  },
+  logLevel: { env: 'LOG_LEVEL', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.', default: 'info' },
+} as const satisfies Record<string, ConfigSetting>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  referenceDataDir: string;
+  loadDemo: boolean;
+  sessionSecret: string | undefined;
+  cookieSecure: boolean;
+  oidc: { issuer: string; clientId: string; clientSecret: string | undefined } | undefined;
+  publicUrl: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+function readBoolean(name: string, value: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${value}"`);
+}
+
+/** Reads the configuration from an environment, failing with a message that names the setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const get = (key: keyof typeof CONFIG_SETTINGS): string | undefined => {
+    const setting: ConfigSetting = CONFIG_SETTINGS[key];
+    const value = env[setting.env];
+    return value === undefined || value === '' ? setting.default : value;
+  };
+  const port = Number(get('port'));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${env.PORT}"`);
+  }
+  const sessionSecret = get('sessionSecret');
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET must be at least 32 characters long');
+  }
+  const databaseUrl = get('databaseUrl');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const issuer = get('oidcIssuer');
+  const clientId = get('oidcClientId');
+  if (issuer !== undefined && clientId === undefined) {
+    throw new ConfigError('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
+  }
+  const host = get('host') ?? '127.0.0.1';
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir: path.resolve(cwd, get('dataDir') ?? './data'),
+    referenceDataDir: path.resolve(cwd, get('referenceDataDir') ?? '../shared/data'),
+    loadDemo: readBoolean('JOINTLY_DEMO', get('loadDemo') ?? 'true'),
+    sessionSecret,
+    cookieSecure: readBoolean('COOKIE_SECURE', get('cookieSecure') ?? 'false'),
+    oidc:
+      issuer !== undefined && clientId !== undefined
+        ? { issuer, clientId, clientSecret: get('oidcClientSecret') }
+        : undefined,
+    publicUrl: get('publicUrl') ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    logLevel: get('logLevel') ?? 'info',
+  };
+}

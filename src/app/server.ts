@@ -1,0 +1,72 @@
+/**
+ * The web application: one Fastify instance built from the services the composition root made.
+ * Each module contributes its routes as a plugin; nothing here knows a table.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppServices } from './services.ts';
+import { errorHandling } from '../platform/error-handling.ts';
+import { views } from '../platform/views/views.plugin.ts';
+import { authentication } from '../platform/auth/auth.plugin.ts';
+import { geographyRoutes } from '../geography/areas.routes.ts';
+import { registerApiRoutes } from '../register/register.routes.ts';
+import { registerPages } from '../register/register.pages.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+  }
+}
+
+export interface ServerOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildServer(services: AppServices, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('services', services);
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: services.config.cookieSecure,
+  });
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Jointly API',
+        version: '1',
+        description: 'The partnership register: who delivers which service, where, for whom and under what arrangement.',
+      },
+      servers: [{ url: services.config.publicUrl }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(errorHandling);
+  await app.register(views);
+  await app.register(authentication);
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', engine: services.database.kind }));
+  await app.register(geographyRoutes, { prefix: '/api/v1' });
+  await app.register(registerApiRoutes, { prefix: '/api/v1' });
+  await app.register(registerPages);
+  return app;
+}

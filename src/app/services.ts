@@ -1,0 +1,27 @@
+/**
+ * The composition root: builds every service once, from configuration and an open database.
+ * Nothing imports a singleton; tests build the same graph with a test database.
+ */
+import type { Config } from './config.ts';
+import type { Database } from '../db/engine.ts';
+import { createGeographyService, type GeographyService } from '../geography/geography.service.ts';
+import { createRegisterService, type RegisterService } from '../register/register.service.ts';
+import { createResponsibleService, type ResponsibleService } from '../register/responsible.service.ts';
+import { createAuthService, type AuthService } from '../platform/auth/auth.service.ts';
+
+export interface AppServices {
+  config: Config;
+  database: Database;
+  geography: GeographyService;
+  register: RegisterService;
+  responsible: ResponsibleService;
+  auth: AuthService;
+}
+
+export async function createServices(config: Config, database: Database): Promise<AppServices> {
+  const geography = await createGeographyService(database.db);
+  const register = createRegisterService(database.db);
+  const responsible = createResponsibleService({ db: database.db, geography, register });
+  const auth = await createAuthService({ db: database.db, config });
+  return { config, database, geography, register, responsible, auth };
+}

@@ -1,0 +1,44 @@
+/** Starts the web application on an open database and stops it cleanly on SIGTERM or SIGINT. */
+import type { Config } from './config.ts';
+import type { Database } from '../db/engine.ts';
+import { createServices } from './services.ts';
+import { buildServer } from './server.ts';
+import { isRegisterEmpty, loadDemo } from '../demo/demo.loader.ts';
+import { terminalProgress } from '../platform/import/progress.ts';
+
+export async function startServer(config: Config, database: Database): Promise<void> {
+  if (database.kind === 'pglite') {
+    console.log(
+      `Using the embedded database in ${database.location}. It is for trying Jointly out, development and ` +
+        'small pilots; run production on PostgreSQL (set DATABASE_URL).',
+    );
+  }
+  if (config.loadDemo && (await isRegisterEmpty(database.db))) {
+    console.log('The register is empty: loading the demo partnerships from', config.referenceDataDir);
+    await loadDemo(database.db, config.referenceDataDir, terminalProgress(process.stderr));
+  }
+  const services = await createServices(config, database);
+  const app = await buildServer(services, {
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping');
+    try {
+      await app.close();
+    } finally {
+      await database.close();
+      process.exit(0);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`Jointly is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/`);
+}

@@ -1,0 +1,118 @@
+/**
+ * Opens the database: the embedded engine (PGlite) in a data folder by default, or a PostgreSQL
+ * server when a connection string is given. Both speak the same SQL and run the same migrations.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { DB } from './schema.ts';
+
+export type EngineKind = 'pglite' | 'postgres';
+
+export interface Database {
+  readonly kind: EngineKind;
+  /** Connection as the schema owner. Request work goes through `withTenant` in `context.ts`. */
+  readonly db: Kysely<DB>;
+  /** Where the data lives, for messages: a folder, "memory" or the server (without password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true };
+
+export class DatabaseInUseError extends Error {}
+
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+
+function toSafeNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`integer ${text} is too large to handle exactly`);
+  return value;
+}
+
+/** Dates stay 'YYYY-MM-DD' strings and bigints become exact numbers, on both engines alike. */
+const parsers = {
+  [INT8]: toSafeNumber,
+  [DATE]: (text: string) => text,
+  [NUMERIC]: (text: string) => text,
+};
+
+function describeUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid in parsers ? parsers[oid as keyof typeof parsers] : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { kind: 'postgres', db, location: describeUrl(url), close: () => db.destroy() };
+}
+
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    return await lockfile.lock(dataDir, {
+      lockfilePath: path.join(dataDir, 'jointly.lock'),
+      stale: 15_000,
+      update: 5_000,
+      realpath: false,
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ELOCKED') {
+      throw new DatabaseInUseError(
+        `The embedded database in ${dataDir} is in use by another Jointly process. ` +
+          'Stop that process first, or set JOINTLY_DATA_DIR to another folder.',
+      );
+    }
+    throw error;
+  }
+}
+
+async function openEmbedded(dataDir: string | undefined): Promise<Database> {
+  const unlock = dataDir === undefined ? async () => {} : await lockDataDir(dataDir);
+  try {
+    const engine = await PGlite.create({
+      ...(dataDir === undefined ? {} : { dataDir }),
+      parsers: {
+        [pgliteTypes.INT8]: toSafeNumber,
+        [pgliteTypes.DATE]: (text: string) => text,
+        [pgliteTypes.NUMERIC]: (text: string) => text,
+      },
+    });
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(engine) });
+    let closed = false;
+    return {
+      kind: 'pglite',
+      db,
+      location: dataDir ?? 'memory',
+      async close() {
+        if (closed) return;
+        closed = true;
+        await db.destroy();
+        await unlock();
+      },
+    };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if ('url' in target) return openPostgres(target.url);
+  if ('dataDir' in target) return openEmbedded(target.dataDir);
+  return openEmbedded(undefined);
+}

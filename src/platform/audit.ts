@@ -1,0 +1,27 @@
+/** Audit rows, written in the same transaction as the change they describe. */
+import type { Tx } from '../db/context.ts';
+
+export interface AuditEntry {
+  orgId: number;
+  accountId: number | null;
+  action: 'create' | 'update' | 'supersede' | 'end' | 'import' | 'grant' | 'view';
+  entityType: string;
+  entityKey: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+  await tx
+    .insertInto('audit_log')
+    .values({
+      org_id: entry.orgId,
+      account_id: entry.accountId,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_key: entry.entityKey,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    })
+    .execute();
+}

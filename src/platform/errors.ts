@@ -1,0 +1,43 @@
+/**
+ * Errors that carry an HTTP meaning. The API answers them as RFC 9457 problem documents
+ * (application/problem+json); pages show them in the council's layout.
+ */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    /** Extra members of the problem document, such as `status` values the API contract names. */
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const badRequest = (detail: string, extensions?: Record<string, unknown>) =>
+  new ProblemError(400, 'Bad request', detail, extensions);
+export const notFound = (detail: string, extensions?: Record<string, unknown>) =>
+  new ProblemError(404, 'Not found', detail, extensions);
+export const forbidden = (detail = 'You do not have permission to do that.') =>
+  new ProblemError(403, 'Forbidden', detail);
+export const conflict = (detail: string, extensions?: Record<string, unknown>) =>
+  new ProblemError(409, 'Conflict', detail, extensions);
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+export function toProblem(error: ProblemError, instance?: string): ProblemDocument {
+  return {
+    type: 'about:blank',
+    title: error.title,
+    ...error.extensions,
+    status: error.status,
+    detail: error.detail,
+    ...(instance ? { instance } : {}),
+  };
+}
