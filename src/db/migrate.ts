@@ -2,9 +2,11 @@
 import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Database } from './engine.ts';
 import * as register from './migrations/0001_register.ts';
+import * as partnershipServices from './migrations/0002_partnership_services.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
+  '0002_partnership_services': partnershipServices,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -141,6 +141,13 @@ export interface PartnershipMemberTable {
   left_on: string | null;
 }
 
+export interface PartnershipServiceTable {
+  partnership_id: number;
+  lgsl_code: number;
+  menu: string;
+  kind: ServiceKind;
+}
+
 export interface PartnershipAreaTable {
   partnership_id: number;
   area_code: string;
@@ -239,6 +246,7 @@ export interface DB {
   partnership: PartnershipTable;
   partnership_member: PartnershipMemberTable;
   partnership_area: PartnershipAreaTable;
+  partnership_service: PartnershipServiceTable;
   arrangement: ArrangementTable;
   responsibility_override: ResponsibilityOverrideTable;
   account: AccountTable;

@@ -41,3 +41,12 @@ export function toProblem(error: ProblemError, instance?: string): ProblemDocume
     ...(instance ? { instance } : {}),
   };
 }
+
+/** Input that breaks a rule, with a message per field, in the order the fields appear on the form. */
+export class ValidationProblem extends ProblemError {
+  constructor(readonly fields: Record<string, string>) {
+    super(400, 'There is a problem', Object.values(fields).join(' '), {
+      errors: Object.entries(fields).map(([field, message]) => ({ field, message })),
+    });
+  }
+}

@@ -1,0 +1,27 @@
+/** The services × members matrix as CSV: one row per service, one column per member. */
+import { stringify } from 'csv-stringify/sync';
+import type { Matrix } from './register.service.ts';
+import { DELIVERY_LEVELS, DELIVERY_MODES } from './register.types.ts';
+
+export function describeCell(cell: Matrix['cells'][number][number]): string {
+  if (cell.arrangement === undefined) return 'Not visible to you';
+  if (cell.arrangement === null) return 'Not recorded';
+  const a = cell.arrangement;
+  const how = DELIVERY_MODES[a.mode];
+  const by = a.mode === 'retained' ? '' : ` by ${a.provider.name}`;
+  return `${how}${by}; ${DELIVERY_LEVELS[a.level].toLowerCase()}; since ${a.validFrom}`;
+}
+
+/** Cells that start with a formula character are quoted with a leading apostrophe (CSV injection). */
+const safe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
+export function matrixCsv(matrix: Matrix): string {
+  const header = ['LGSL code', 'Service', 'Menu', ...matrix.members.map((m) => m.name)];
+  const rows = matrix.services.map((s, i) => [
+    String(s.lgslCode),
+    s.label,
+    s.menu ?? '',
+    ...matrix.cells[i]!.map(describeCell),
+  ]);
+  return stringify([header, ...rows].map((r) => r.map(safe)), { bom: true });
+}

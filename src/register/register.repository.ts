@@ -1,0 +1,387 @@
+/** SQL for the register. Every function takes the transaction it runs in. */
+import { sql, type Selectable } from 'kysely';
+import type { Tx } from '../db/context.ts';
+import type { ArrangementTable, OrganisationTable } from '../db/schema.ts';
+import type {
+  Arrangement,
+  ArrangementInput,
+  AreaSummary,
+  Organisation,
+  OrganisationSummary,
+  Override,
+  PartnershipMember,
+  PartnershipSummary,
+  Service,
+} from './register.types.ts';
+
+type OrgRow = Pick<
+  Selectable<OrganisationTable>,
+  'org_id' | 'name' | 'short_name' | 'kind' | 'gss_code' | 'jurisdiction' | 'brand_colour' | 'logo_url'
+>;
+
+export const toOrganisationSummary = (row: OrgRow): OrganisationSummary => ({
+  orgId: row.org_id,
+  name: row.name,
+  shortName: row.short_name,
+  kind: row.kind,
+  gss: row.gss_code,
+  jurisdiction: row.jurisdiction,
+  brandColour: row.brand_colour,
+  logoUrl: row.logo_url,
+});
+
+const ORG_SUMMARY_COLUMNS = [
+  'org_id',
+  'name',
+  'short_name',
+  'kind',
+  'gss_code',
+  'jurisdiction',
+  'brand_colour',
+  'logo_url',
+] as const;
+
+export async function organisationSummaries(tx: Tx, orgIds: readonly number[]): Promise<Map<number, OrganisationSummary>> {
+  if (orgIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('organisation')
+    .select(ORG_SUMMARY_COLUMNS)
+    .where('org_id', 'in', [...new Set(orgIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.org_id, toOrganisationSummary(r)]));
+}
+
+/** Finds an organisation by GSS code, jurisdiction slug or numeric id. */
+export async function findOrganisationId(tx: Tx, key: string): Promise<number | undefined> {
+  const row = await tx
+    .selectFrom('organisation')
+    .select('org_id')
+    .where((eb) =>
+      /^\d+$/.test(key)
+        ? eb('org_id', '=', Number(key))
+        : eb.or([eb('gss_code', '=', key.toUpperCase()), eb('jurisdiction', '=', key.toLowerCase())]),
+    )
+    .executeTakeFirst();
+  return row?.org_id;
+}
+
+export async function organisation(tx: Tx, orgId: number): Promise<Organisation | undefined> {
+  const row = await tx.selectFrom('organisation').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+  if (!row) return undefined;
+  const parent = row.parent_org_id ? (await organisationSummaries(tx, [row.parent_org_id])).get(row.parent_org_id) : null;
+  const partnerships = await tx
+    .selectFrom('partnership_member as m')
+    .innerJoin('partnership as p', 'p.partnership_id', 'm.partnership_id')
+    .select(['p.slug', 'p.name', 'm.role'])
+    .where('m.org_id', '=', orgId)
+    .orderBy('p.name')
+    .execute();
+  return {
+    ...toOrganisationSummary(row),
+    areaCode: row.area_code,
+    parent: parent ?? null,
+    nation: row.nation,
+    region: row.region,
+    homepageUrl: row.homepage_url,
+    population: row.population,
+    households: row.households,
+    partnerships,
+  };
+}
+
+export async function partnerships(tx: Tx): Promise<PartnershipSummary[]> {
+  const rows = await tx
+    .selectFrom('partnership as p')
+    .leftJoin('partnership_member as m', (join) =>
+      join.onRef('m.partnership_id', '=', 'p.partnership_id').on('m.left_on', 'is', null),
+    )
+    .select(['p.partnership_id', 'p.slug', 'p.name', 'p.summary'])
+    .select((eb) => eb.fn.count<number>('m.org_id').as('member_count'))
+    .groupBy(['p.partnership_id', 'p.slug', 'p.name', 'p.summary'])
+    .orderBy('p.name')
+    .execute();
+  return rows.map((r) => ({
+    partnershipId: r.partnership_id,
+    slug: r.slug,
+    name: r.name,
+    summary: r.summary,
+    memberCount: Number(r.member_count),
+  }));
+}
+
+export async function partnershipBySlug(tx: Tx, slug: string) {
+  return tx.selectFrom('partnership').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function partnershipMembers(tx: Tx, partnershipId: number): Promise<PartnershipMember[]> {
+  const rows = await tx
+    .selectFrom('partnership_member as m')
+    .innerJoin('organisation as o', 'o.org_id', 'm.org_id')
+    .select(ORG_SUMMARY_COLUMNS.map((c) => `o.${c}` as const))
+    .select(['m.role', 'm.joined_on', 'm.left_on'])
+    .where('m.partnership_id', '=', partnershipId)
+    .orderBy(sql`case o.kind when 'county' then 0 when 'district' then 1 when 'unitary' then 2 else 3 end`)
+    .orderBy('o.name')
+    .execute();
+  return rows.map((r) => ({ ...toOrganisationSummary(r), role: r.role, joinedOn: r.joined_on, leftOn: r.left_on }));
+}
+
+export async function partnershipAreas(tx: Tx, partnershipId: number): Promise<AreaSummary[]> {
+  const rows = await tx
+    .selectFrom('partnership_area as pa')
+    .innerJoin('area as a', 'a.code', 'pa.area_code')
+    .leftJoin('area_member as am', 'am.area_code', 'a.code')
+    .select(['a.code', 'a.name', 'a.kind', 'am.member_code'])
+    .where('pa.partnership_id', '=', partnershipId)
+    .orderBy('a.name')
+    .orderBy('am.member_code')
+    .execute();
+  const areas = new Map<string, AreaSummary>();
+  for (const r of rows) {
+    const area = areas.get(r.code) ?? { code: r.code, name: r.name, kind: r.kind, members: [] };
+    if (r.member_code) area.members.push(r.member_code);
+    areas.set(r.code, area);
+  }
+  return [...areas.values()];
+}
+
+export async function areaKind(tx: Tx, code: string): Promise<string | undefined> {
+  return (await tx.selectFrom('area').select('kind').where('code', '=', code).executeTakeFirst())?.kind;
+}
+
+const toService = (r: {
+  lgsl_code: number;
+  label: string;
+  status: string;
+  description: string;
+  providing_tier: Service['providingTier'];
+  kind: Service['kind'];
+}): Service => ({
+  lgslCode: r.lgsl_code,
+  label: r.label,
+  status: r.status,
+  description: r.description,
+  providingTier: r.providing_tier,
+  kind: r.kind,
+});
+
+export async function services(tx: Tx, filter: { query?: string; codes?: number[]; limit?: number }): Promise<Service[]> {
+  let q = tx
+    .selectFrom('service')
+    .select(['lgsl_code', 'label', 'status', 'description', 'providing_tier', 'kind'])
+    .orderBy('label');
+  if (filter.codes) {
+    if (filter.codes.length === 0) return [];
+    q = q.where('lgsl_code', 'in', filter.codes);
+  }
+  if (filter.query) {
+    const like = `%${filter.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([eb('label', 'ilike', like), eb(sql<string>`lgsl_code::text`, '=', filter.query!.trim())]),
+    );
+  }
+  return (await q.limit(filter.limit ?? 2000).execute()).map(toService);
+}
+
+export async function service(tx: Tx, lgslCode: number): Promise<Service | undefined> {
+  const row = await tx
+    .selectFrom('service')
+    .select(['lgsl_code', 'label', 'status', 'description', 'providing_tier', 'kind'])
+    .where('lgsl_code', '=', lgslCode)
+    .executeTakeFirst();
+  return row && toService(row);
+}
+
+async function toArrangements(tx: Tx, rows: Selectable<ArrangementTable>[]): Promise<Arrangement[]> {
+  const orgs = await organisationSummaries(
+    tx,
+    rows.flatMap((r) => [r.provider_org_id, ...(r.lead_commissioner_org_id ? [r.lead_commissioner_org_id] : [])]),
+  );
+  return rows.map((r) => ({
+    arrangementId: r.arrangement_id,
+    orgId: r.org_id,
+    lgslCode: r.lgsl_code,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    mode: r.delivery_mode,
+    level: r.delivery_level,
+    provider: orgs.get(r.provider_org_id)!,
+    leadCommissioner: r.lead_commissioner_org_id ? (orgs.get(r.lead_commissioner_org_id) ?? null) : null,
+    partnershipId: r.partnership_id,
+    areaCode: r.area_code,
+    reservedDecisions: r.reserved_decisions,
+    delegatedDecisions: r.delegated_decisions,
+    notes: r.notes,
+    source: r.source,
+    recordedAt: r.recorded_at.toISOString(),
+    recordedBy: r.recorded_by,
+  }));
+}
+
+/**
+ * The arrangement in force on `date` for each organisation and service: the latest row starting on
+ * or before the date (a later recording wins a tie), unless that row has ended by then.
+ */
+export async function arrangementsInForce(
+  tx: Tx,
+  orgIds: readonly number[],
+  date: string,
+  lgslCodes?: readonly number[],
+): Promise<Arrangement[]> {
+  if (orgIds.length === 0 || lgslCodes?.length === 0) return [];
+  let latest = tx
+    .selectFrom('arrangement')
+    .selectAll()
+    .distinctOn(['org_id', 'lgsl_code'])
+    .where('org_id', 'in', [...orgIds])
+    .where('valid_from', '<=', date)
+    .orderBy('org_id')
+    .orderBy('lgsl_code')
+    .orderBy('valid_from', 'desc')
+    .orderBy('arrangement_id', 'desc');
+  if (lgslCodes) latest = latest.where('lgsl_code', 'in', [...lgslCodes]);
+  const rows = await tx
+    .selectFrom(latest.as('latest'))
+    .selectAll()
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]))
+    .execute();
+  return toArrangements(tx, rows);
+}
+
+/** Every row ever recorded for an organisation's service, oldest first. */
+export async function arrangementHistory(tx: Tx, orgId: number, lgslCode: number): Promise<Arrangement[]> {
+  const rows = await tx
+    .selectFrom('arrangement')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('lgsl_code', '=', lgslCode)
+    .orderBy('valid_from')
+    .orderBy('arrangement_id')
+    .execute();
+  return toArrangements(tx, rows);
+}
+
+/** Every arrangement recorded for a service, for all the given organisations, oldest first. */
+export async function serviceHistory(tx: Tx, orgIds: readonly number[], lgslCode: number): Promise<Arrangement[]> {
+  if (orgIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('arrangement')
+    .selectAll()
+    .where('org_id', 'in', [...orgIds])
+    .where('lgsl_code', '=', lgslCode)
+    .orderBy('valid_from')
+    .orderBy('arrangement_id')
+    .execute();
+  return toArrangements(tx, rows);
+}
+
+/** Locks the organisation's row so that two changes to its register are made one after the other. */
+export async function lockOrganisation(tx: Tx, orgId: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${orgId}::bigint)`.execute(tx);
+}
+
+export async function latestArrangementId(tx: Tx, orgId: number, lgslCode: number): Promise<number | null> {
+  const row = await tx
+    .selectFrom('arrangement')
+    .select((eb) => eb.fn.max('arrangement_id').as('id'))
+    .where('org_id', '=', orgId)
+    .where('lgsl_code', '=', lgslCode)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export async function insertArrangement(tx: Tx, input: ArrangementInput, accountId: number | null): Promise<Arrangement> {
+  const row = await tx
+    .insertInto('arrangement')
+    .values({
+      org_id: input.orgId,
+      lgsl_code: input.lgslCode,
+      valid_from: input.validFrom,
+      valid_to: input.validTo ?? null,
+      delivery_mode: input.mode,
+      delivery_level: input.level,
+      provider_org_id: input.providerOrgId,
+      lead_commissioner_org_id: input.leadCommissionerOrgId ?? null,
+      partnership_id: input.partnershipId ?? null,
+      area_code: input.areaCode ?? null,
+      reserved_decisions: input.reservedDecisions ?? [],
+      delegated_decisions: input.delegatedDecisions ?? [],
+      notes: input.notes ?? '',
+      source: input.source ?? '',
+      recorded_by: accountId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return (await toArrangements(tx, [row]))[0]!;
+}
+
+export async function isPartnershipMember(tx: Tx, partnershipId: number, orgId: number): Promise<boolean> {
+  const row = await tx
+    .selectFrom('partnership_member')
+    .select('org_id')
+    .where('partnership_id', '=', partnershipId)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function overridesFor(
+  tx: Tx,
+  lgslCode: number,
+  areaCodes: readonly string[],
+  date: string,
+): Promise<Override[]> {
+  if (areaCodes.length === 0) return [];
+  const rows = await tx
+    .selectFrom('responsibility_override')
+    .selectAll()
+    .where('lgsl_code', '=', lgslCode)
+    .where('area_code', 'in', [...areaCodes])
+    .where('valid_from', '<=', date)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]))
+    .orderBy('valid_from', 'desc')
+    .orderBy('override_id', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    overrideId: r.override_id,
+    orgId: r.org_id,
+    lgslCode: r.lgsl_code,
+    areaCode: r.area_code,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    reason: r.reason,
+  }));
+}
+
+/** The councils whose area is each of the given GSS codes. */
+export async function councilsForAreas(tx: Tx, areaCodes: readonly string[]): Promise<OrganisationSummary[]> {
+  if (areaCodes.length === 0) return [];
+  const rows = await tx
+    .selectFrom('organisation')
+    .select(ORG_SUMMARY_COLUMNS)
+    .where('area_code', 'in', [...areaCodes])
+    .execute();
+  return rows.map(toOrganisationSummary);
+}
+
+export async function partnershipMenus(tx: Tx, partnershipId: number) {
+  return tx
+    .selectFrom('partnership_service')
+    .select(['lgsl_code', 'menu', 'kind'])
+    .where('partnership_id', '=', partnershipId)
+    .orderBy('menu')
+    .orderBy('lgsl_code')
+    .execute();
+}
+
+/** Services with any arrangement recorded by the given organisations. */
+export async function arrangedServiceCodes(tx: Tx, orgIds: readonly number[]): Promise<number[]> {
+  if (orgIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('arrangement')
+    .select('lgsl_code')
+    .distinct()
+    .where('org_id', 'in', [...orgIds])
+    .execute();
+  return rows.map((r) => r.lgsl_code);
+}

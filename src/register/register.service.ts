@@ -1,0 +1,264 @@
+/**
+ * The register's rules: reading who delivers what "as at" a date, and recording a change as a new
+ * row from a date, checked, authorised and audited in one transaction. History is never overwritten.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { withTenant, type TenantScope } from '../db/context.ts';
+import { recordAudit } from '../platform/audit.ts';
+import { ValidationProblem, conflict, forbidden, notFound } from '../platform/errors.ts';
+import * as repo from './register.repository.ts';
+import {
+  DELIVERY_LEVELS,
+  DELIVERY_MODES,
+  type Arrangement,
+  type ArrangementInput,
+  type Organisation,
+  type OrganisationSummary,
+  type Partnership,
+  type PartnershipMember,
+  type PartnershipSummary,
+  type Service,
+} from './register.types.ts';
+import { isIsoDate, todayInLondon } from '../platform/dates.ts';
+
+/** Who is asking: what they may see (row-level security) and what they may change (roles, services). */
+export interface Actor {
+  scope: TenantScope;
+  accountId: number | null;
+  mayChange(orgId: number, lgslCode: number): boolean;
+}
+
+export const PUBLIC_ACTOR: Actor = {
+  scope: { readOrgs: [], writeOrgs: [], accountId: null },
+  accountId: null,
+  mayChange: () => false,
+};
+
+export interface MatrixFilter {
+  date?: string;
+  lgslCodes?: number[];
+  memberOrgIds?: number[];
+  mode?: string;
+  query?: string;
+}
+
+export interface MatrixCell {
+  orgId: number;
+  lgslCode: number;
+  /** undefined: the viewer may not see this member's arrangements; null: none recorded. */
+  arrangement: Arrangement | null | undefined;
+}
+
+export interface Matrix {
+  partnership: Partnership;
+  date: string;
+  members: PartnershipMember[];
+  services: Array<Service & { menu: string | null }>;
+  cells: MatrixCell[][];
+}
+
+export interface RegisterService {
+  listPartnerships(): Promise<PartnershipSummary[]>;
+  partnership(slug: string): Promise<Partnership>;
+  matrix(actor: Actor, slug: string, filter?: MatrixFilter): Promise<Matrix>;
+  organisation(key: string): Promise<Organisation>;
+  organisationArrangements(actor: Actor, orgId: number, date?: string): Promise<Arrangement[] | undefined>;
+  services(filter?: { query?: string; codes?: number[]; limit?: number }): Promise<Service[]>;
+  service(lgslCode: number): Promise<Service>;
+  serviceHistory(actor: Actor, lgslCode: number, orgIds?: number[]): Promise<Arrangement[]>;
+  arrangementHistory(actor: Actor, orgId: number, lgslCode: number): Promise<Arrangement[]>;
+  arrangementsInForce(actor: Actor, orgIds: number[], date: string, lgslCodes?: number[]): Promise<Arrangement[]>;
+  organisationSummaries(orgIds: number[]): Promise<Map<number, OrganisationSummary>>;
+  recordArrangement(actor: Actor, input: ArrangementInput): Promise<Arrangement>;
+}
+
+const MAX_DECISIONS = 30;
+
+function checkDecisions(field: string, values: string[] | undefined, errors: Record<string, string>) {
+  if (!values) return;
+  if (values.length > MAX_DECISIONS) errors[field] = `List at most ${MAX_DECISIONS} decisions`;
+  else if (values.some((v) => v.trim().length === 0 || v.length > 200))
+    errors[field] = 'Each decision must be between 1 and 200 characters';
+}
+
+export function createRegisterService(db: Kysely<DB>): RegisterService {
+  const publicRead = <T>(work: Parameters<typeof withTenant<T>>[2]) => withTenant(db, PUBLIC_ACTOR.scope, work);
+
+  async function partnership(slug: string): Promise<Partnership> {
+    return publicRead(async (tx) => {
+      const row = await repo.partnershipBySlug(tx, slug);
+      if (!row) throw notFound(`There is no partnership called "${slug}".`);
+      const members = await repo.partnershipMembers(tx, row.partnership_id);
+      return {
+        partnershipId: row.partnership_id,
+        slug: row.slug,
+        name: row.name,
+        summary: row.summary,
+        source: row.source,
+        memberCount: members.filter((m) => m.leftOn === null).length,
+        members,
+        areas: await repo.partnershipAreas(tx, row.partnership_id),
+      };
+    });
+  }
+
+  async function validate(tx: Parameters<typeof repo.service>[0], input: ArrangementInput): Promise<void> {
+    const errors: Record<string, string> = {};
+    const org = (await repo.organisationSummaries(tx, [input.orgId])).get(input.orgId);
+    if (!org) throw notFound(`There is no organisation with id ${input.orgId}.`);
+    if (!(await repo.service(tx, input.lgslCode))) errors.lgslCode = `There is no LGSL service ${input.lgslCode}`;
+    if (!isIsoDate(input.validFrom)) errors.validFrom = 'Enter the date it starts as a real date, like 2026-04-01';
+    if (input.validTo != null) {
+      if (!isIsoDate(input.validTo)) errors.validTo = 'Enter the end date as a real date, like 2027-03-31';
+      else if (isIsoDate(input.validFrom) && input.validTo <= input.validFrom)
+        errors.validTo = 'The end date must be after the start date';
+    }
+    if (!(input.mode in DELIVERY_MODES)) errors.mode = 'Select how the service is delivered';
+    if (!(input.level in DELIVERY_LEVELS)) errors.level = 'Select the level it is delivered at';
+    const others = [input.providerOrgId, input.leadCommissionerOrgId].filter((id): id is number => id != null);
+    const known = await repo.organisationSummaries(tx, others);
+    const provider = known.get(input.providerOrgId);
+    if (!provider) errors.providerOrgId = 'Select the organisation that provides the service';
+    else if (input.mode === 'retained' && provider.orgId !== input.orgId)
+      errors.providerOrgId = `A retained service is provided by ${org.name} itself`;
+    else if (input.mode === 'devolved_parish' && provider.kind !== 'parish')
+      errors.providerOrgId = 'A devolved service is provided by a parish or town council';
+    else if (input.mode !== 'retained' && provider.orgId === input.orgId)
+      errors.providerOrgId = `Select who provides it for ${org.name}, or choose "Retained in-house"`;
+    if (input.leadCommissionerOrgId != null && !known.get(input.leadCommissionerOrgId))
+      errors.leadCommissionerOrgId = 'Select the lead commissioner from the list';
+    if (input.level === 'cluster' || input.level === 'locality') {
+      const kind = input.areaCode ? await repo.areaKind(tx, input.areaCode) : undefined;
+      const wanted = input.level === 'cluster' ? ['cluster'] : ['locality', 'parish', 'cluster'];
+      if (!kind || !wanted.includes(kind))
+        errors.areaCode = input.level === 'cluster' ? 'Select the cluster' : 'Select the locality or market town';
+    } else if (input.areaCode && !(await repo.areaKind(tx, input.areaCode))) {
+      errors.areaCode = `There is no area with code ${input.areaCode}`;
+    }
+    if (input.partnershipId != null && !(await repo.isPartnershipMember(tx, input.partnershipId, input.orgId)))
+      errors.partnershipId = `${org.name} is not a member of that partnership`;
+    checkDecisions('reservedDecisions', input.reservedDecisions, errors);
+    checkDecisions('delegatedDecisions', input.delegatedDecisions, errors);
+    const reserved = new Set((input.reservedDecisions ?? []).map((d) => d.trim().toLowerCase()));
+    const both = (input.delegatedDecisions ?? []).filter((d) => reserved.has(d.trim().toLowerCase()));
+    if (both.length > 0 && !errors.delegatedDecisions)
+      errors.delegatedDecisions = `A decision cannot be both reserved and delegated: ${both.join(', ')}`;
+    if ((input.notes ?? '').length > 2000) errors.notes = 'Notes must be 2,000 characters or fewer';
+    if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
+  }
+
+  return {
+    listPartnerships: () => publicRead((tx) => repo.partnerships(tx)),
+
+    partnership,
+
+    async matrix(actor, slug, filter = {}) {
+      const p = await partnership(slug);
+      const date = filter.date ?? todayInLondon();
+      const members = p.members.filter(
+        (m) => m.leftOn === null && (!filter.memberOrgIds?.length || filter.memberOrgIds.includes(m.orgId)),
+      );
+      return withTenant(db, actor.scope, async (tx) => {
+        const memberIds = members.map((m) => m.orgId);
+        const menus = await repo.partnershipMenus(tx, p.partnershipId);
+        const codes = new Set([...menus.map((m) => m.lgsl_code), ...(await repo.arrangedServiceCodes(tx, memberIds))]);
+        const wanted = filter.lgslCodes?.length ? [...codes].filter((c) => filter.lgslCodes!.includes(c)) : [...codes];
+        let list = await repo.services(tx, { codes: wanted, ...(filter.query ? { query: filter.query } : {}) });
+        const inForce = await repo.arrangementsInForce(tx, memberIds, date, list.map((s) => s.lgslCode));
+        const byKey = new Map(inForce.map((a) => [`${a.orgId}:${a.lgslCode}`, a]));
+        if (filter.mode) {
+          list = list.filter((s) => memberIds.some((o) => byKey.get(`${o}:${s.lgslCode}`)?.mode === filter.mode));
+        }
+        const readable = new Set(actor.scope.readOrgs);
+        const menuOf = new Map(menus.map((m) => [m.lgsl_code, m.menu]));
+        return {
+          partnership: p,
+          date,
+          members,
+          services: list.map((s) => ({ ...s, menu: menuOf.get(s.lgslCode) ?? null })),
+          cells: list.map((s) =>
+            members.map((m) => ({
+              orgId: m.orgId,
+              lgslCode: s.lgslCode,
+              arrangement: readable.has(m.orgId) ? (byKey.get(`${m.orgId}:${s.lgslCode}`) ?? null) : undefined,
+            })),
+          ),
+        };
+      });
+    },
+
+    async organisation(key) {
+      return publicRead(async (tx) => {
+        const id = await repo.findOrganisationId(tx, key);
+        const org = id === undefined ? undefined : await repo.organisation(tx, id);
+        if (!org) throw notFound(`There is no organisation "${key}".`);
+        return org;
+      });
+    },
+
+    async organisationArrangements(actor, orgId, date = todayInLondon()) {
+      if (!actor.scope.readOrgs.includes(orgId)) return undefined;
+      return withTenant(db, actor.scope, (tx) => repo.arrangementsInForce(tx, [orgId], date));
+    },
+
+    services: (filter = {}) => publicRead((tx) => repo.services(tx, filter)),
+
+    async service(lgslCode) {
+      const found = await publicRead((tx) => repo.service(tx, lgslCode));
+      if (!found) throw notFound(`There is no LGSL service ${lgslCode}.`);
+      return found;
+    },
+
+    serviceHistory: (actor, lgslCode, orgIds) =>
+      withTenant(db, actor.scope, (tx) =>
+        repo.serviceHistory(
+          tx,
+          (orgIds ?? actor.scope.readOrgs).filter((o) => actor.scope.readOrgs.includes(o)),
+          lgslCode,
+        ),
+      ),
+
+    arrangementHistory: (actor, orgId, lgslCode) =>
+      withTenant(db, actor.scope, (tx) => repo.arrangementHistory(tx, orgId, lgslCode)),
+
+    arrangementsInForce: (actor, orgIds, date, lgslCodes) =>
+      withTenant(db, actor.scope, (tx) => repo.arrangementsInForce(tx, orgIds, date, lgslCodes)),
+
+    organisationSummaries: (orgIds) => publicRead((tx) => repo.organisationSummaries(tx, orgIds)),
+
+    async recordArrangement(actor, input) {
+      if (!actor.mayChange(input.orgId, input.lgslCode) || !actor.scope.writeOrgs.includes(input.orgId)) {
+        throw forbidden('You cannot change this organisation’s arrangements for this service.');
+      }
+      return withTenant(db, actor.scope, async (tx) => {
+        await repo.lockOrganisation(tx, input.orgId);
+        await validate(tx, input);
+        if (input.expectedCurrentId !== undefined) {
+          const latest = await repo.latestArrangementId(tx, input.orgId, input.lgslCode);
+          if (latest !== input.expectedCurrentId) {
+            throw conflict(
+              'Someone else changed this arrangement while you were editing it. ' +
+                'Your change has not been saved: check the latest version and make your change again.',
+              { latestArrangementId: latest },
+            );
+          }
+        }
+        const [before] = await repo.arrangementsInForce(tx, [input.orgId], input.validFrom, [input.lgslCode]);
+        const saved = await repo.insertArrangement(tx, input, actor.accountId);
+        await recordAudit(tx, {
+          orgId: input.orgId,
+          accountId: actor.accountId,
+          action: before ? 'supersede' : 'create',
+          entityType: 'arrangement',
+          entityKey: `${input.orgId}:${input.lgslCode}`,
+          before: before ?? null,
+          after: saved,
+        });
+        return saved;
+      });
+    },
+  };
+}
+
+

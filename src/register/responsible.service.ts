@@ -1,0 +1,239 @@
+/**
+ * Who is responsible for a service at a place on a date (DESIGN.md, "Who is responsible?"):
+ * place → council areas; service → providing tier; overrides; arrangement → provider.
+ * The answer always says which rule decided, so an agent can explain it to the resident.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { withTenant } from '../db/context.ts';
+import { badRequest, notFound } from '../platform/errors.ts';
+import { isIsoDate, todayInLondon } from '../platform/dates.ts';
+import type { GeographyService, PlaceLookup, AreaRef } from '../geography/geography.service.ts';
+import type { RegisterService } from './register.service.ts';
+import * as repo from './register.repository.ts';
+import { DELIVERY_LEVELS, DELIVERY_MODES, type OrganisationSummary, type Service } from './register.types.ts';
+
+export type ResponsibleStatus = 'resolved' | 'ambiguous' | 'unknown_place' | 'unknown_service';
+export type DecidingRule = 'place' | 'unitary' | 'tier' | 'override' | 'arrangement' | 'default';
+
+export interface CouncilRef {
+  gss: string | null;
+  name: string;
+  orgId: number;
+  jurisdiction: string | null;
+}
+
+export interface ResponsibleAnswer {
+  status: ResponsibleStatus;
+  date: string;
+  service: { lgslCode: number; label: string; providingTier: Service['providingTier'] } | null;
+  place: PlaceLookup['place'] | null;
+  responsible: CouncilRef | null;
+  provider: {
+    name: string;
+    gss: string | null;
+    orgId: number;
+    arrangement: string;
+    arrangementLabel: string;
+    level: string | null;
+    since: string | null;
+    onBehalfOf: string;
+  } | null;
+  reason: string;
+  reasons: Array<{ rule: DecidingRule; text: string }>;
+  candidates: CouncilRef[];
+}
+
+export interface ResponsibleQuery {
+  service: number;
+  postcode?: string;
+  lat?: number;
+  lon?: number;
+  date?: string;
+}
+
+export interface ResponsibleService {
+  find(query: ResponsibleQuery): Promise<ResponsibleAnswer>;
+}
+
+const TWO_TIER_LOCAL = new Set(['district']);
+
+const councilRef = (o: OrganisationSummary): CouncilRef => ({
+  gss: o.gss,
+  name: o.name,
+  orgId: o.orgId,
+  jurisdiction: o.jurisdiction,
+});
+
+const tierText = (tier: Service['providingTier']) =>
+  tier === 'county'
+    ? 'a county-tier service (GOV.UK providing tier: county/unitary)'
+    : tier === 'district'
+      ? 'a district-tier service (GOV.UK providing tier: district/unitary)'
+      : tier === 'all'
+        ? 'provided by every tier (GOV.UK providing tier: all), answered by the district as GOV.UK does'
+        : 'a service with no providing tier recorded';
+
+export function createResponsibleService(deps: {
+  db: Kysely<DB>;
+  geography: GeographyService;
+  register: RegisterService;
+}): ResponsibleService {
+  const { db, geography } = deps;
+
+  /** The council(s) responsible in one local area by the tier rule, with the reason. */
+  function byTier(
+    local: AreaRef,
+    councils: Map<string, OrganisationSummary>,
+    service: Service,
+  ): { orgs: OrganisationSummary[]; rule: DecidingRule; text: string } {
+    const localCouncil = councils.get(local.code);
+    const county = local.parentCode ? councils.get(local.parentCode) : undefined;
+    if (!localCouncil) return { orgs: [], rule: 'tier', text: `No council is recorded for area ${local.code}.` };
+    if (!TWO_TIER_LOCAL.has(local.kind) || !county) {
+      return {
+        orgs: [localCouncil],
+        rule: 'unitary',
+        text: `${localCouncil.name} is a single-tier council, so it provides every council service in its area.`,
+      };
+    }
+    const about = `LGSL ${service.lgslCode} (${service.label}) is ${tierText(service.providingTier)}`;
+    if (service.providingTier === 'county') {
+      return { orgs: [county], rule: 'tier', text: `${about}, so ${county.name} serves ${local.name}.` };
+    }
+    if (service.providingTier === 'district' || service.providingTier === 'all') {
+      return { orgs: [localCouncil], rule: 'tier', text: `${about}, so ${localCouncil.name} is responsible.` };
+    }
+    return {
+      orgs: [county, localCouncil],
+      rule: 'tier',
+      text: `${about}: it could be ${county.name} or ${localCouncil.name}; ask the resident or record an override.`,
+    };
+  }
+
+  async function find(query: ResponsibleQuery): Promise<ResponsibleAnswer> {
+    const date = query.date ?? todayInLondon();
+    if (!isIsoDate(date)) throw badRequest(`date must be a real date as YYYY-MM-DD, not "${query.date}"`);
+    if (!Number.isInteger(query.service) || query.service <= 0) {
+      throw badRequest('service must be an LGSL code: a positive whole number');
+    }
+    const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
+    const service = await deps.register.service(query.service).catch(() => undefined);
+    if (!service) {
+      const reason = `There is no LGSL service ${query.service}.`;
+      throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
+    }
+    const serviceRef = { lgslCode: service.lgslCode, label: service.label, providingTier: service.providingTier };
+
+    let place: PlaceLookup;
+    if (query.postcode !== undefined) place = await geography.lookupPostcode(query.postcode);
+    else if (query.lat !== undefined && query.lon !== undefined) place = await geography.lookupPoint(query.lat, query.lon);
+    else throw badRequest('Give a postcode, or both lat and lon.');
+
+    const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
+    if (place.status === 'unknown_place') {
+      throw notFound(place.reason, {
+        ...base,
+        status: 'unknown_place',
+        service: serviceRef,
+        place: place.place,
+        reason: place.reason,
+        reasons,
+      });
+    }
+
+    return withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, async (tx) => {
+      const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
+      const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
+      const councilList = await repo.councilsForAreas(tx, [...new Set([...codes, ...parents])]);
+      // A council's area code is its GSS code.
+      const councils = new Map(councilList.filter((c) => c.gss !== null).map((c) => [c.gss!, c] as const));
+      const overrides = await repo.overridesFor(tx, service.lgslCode, codes, date);
+      const overrideOrgs = await repo.organisationSummaries(tx, overrides.map((o) => o.orgId));
+
+      const responsibleOrgs = new Map<number, OrganisationSummary>();
+      const texts = new Map<string, { rule: DecidingRule; text: string }>();
+      for (const local of place.localAreas) {
+        // The most specific override wins: one for the local area itself, then any wider area.
+        const override =
+          overrides.find((o) => o.areaCode === local.code) ??
+          overrides.find((o) => o.areaCode !== local.code && place.areas.some((a) => a.code === o.areaCode));
+        if (override && overrideOrgs.get(override.orgId)) {
+          const org = overrideOrgs.get(override.orgId)!;
+          responsibleOrgs.set(org.orgId, org);
+          const text = `Override from ${override.validFrom}: ${org.name} is responsible for this service in ${override.areaCode}: ${override.reason}`;
+          texts.set(text, { rule: 'override', text });
+          continue;
+        }
+        const tier = byTier(local, councils, service);
+        for (const org of tier.orgs) responsibleOrgs.set(org.orgId, org);
+        texts.set(tier.text, { rule: tier.rule, text: tier.text });
+      }
+      reasons.push(...texts.values());
+      const candidates = [...responsibleOrgs.values()].map(councilRef);
+
+      if (candidates.length !== 1) {
+        const reason =
+          candidates.length === 0
+            ? `${place.reason} No council in the register covers it.`
+            : `More than one council could be responsible here: ${candidates.map((c) => c.name).join(' or ')}. ` +
+              'Ask the resident to choose the exact address or point on a map.';
+        return { ...base, status: 'ambiguous', service: serviceRef, place: place.place, reason, reasons, candidates };
+      }
+
+      const responsible = candidates[0]!;
+      const [arrangement] = await withTenant(
+        db,
+        { readOrgs: [responsible.orgId], writeOrgs: [], accountId: null },
+        (inner) => repo.arrangementsInForce(inner, [responsible.orgId], date, [service.lgslCode]),
+      );
+      let provider: ResponsibleAnswer['provider'];
+      if (arrangement) {
+        const text =
+          arrangement.mode === 'retained'
+            ? `${responsible.name} delivers it in-house (arrangement from ${arrangement.validFrom}).`
+            : `${DELIVERY_MODES[arrangement.mode]}: ${arrangement.provider.name} delivers it on behalf of ` +
+              `${responsible.name}, ${DELIVERY_LEVELS[arrangement.level].toLowerCase()} (arrangement from ${arrangement.validFrom}).`;
+        reasons.push({ rule: 'arrangement', text });
+        provider = {
+          name: arrangement.provider.name,
+          gss: arrangement.provider.gss,
+          orgId: arrangement.provider.orgId,
+          arrangement: arrangement.mode,
+          arrangementLabel: DELIVERY_MODES[arrangement.mode],
+          level: arrangement.level,
+          since: arrangement.validFrom,
+          onBehalfOf: responsible.name,
+        };
+      } else {
+        reasons.push({
+          rule: 'default',
+          text: `No arrangement is recorded for this service, so ${responsible.name} delivers it itself.`,
+        });
+        provider = {
+          name: responsible.name,
+          gss: responsible.gss,
+          orgId: responsible.orgId,
+          arrangement: 'retained',
+          arrangementLabel: DELIVERY_MODES.retained,
+          level: null,
+          since: null,
+          onBehalfOf: responsible.name,
+        };
+      }
+      return {
+        ...base,
+        status: 'resolved',
+        service: serviceRef,
+        place: place.place,
+        responsible,
+        provider,
+        reason: reasons.map((r) => r.text).join(' '),
+        reasons,
+        candidates,
+      };
+    });
+  }
+
+  return { find };
+}
