@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { CONFIG_SETTINGS, ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('has working defaults for the embedded demo', () => {
+    const config = loadConfig({}, '/srv/jointly');
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.dataDir, '/srv/jointly/data');
+    assert.equal(config.referenceDataDir, '/srv/shared/data');
+    assert.equal(config.loadDemo, true);
+    assert.equal(config.oidc, undefined);
+    assert.equal(config.publicUrl, 'http://127.0.0.1:3000');
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://u:p@db:5432/jointly',
+        JOINTLY_DEMO: 'false',
+        SESSION_SECRET: 'x'.repeat(32),
+        COOKIE_SECURE: 'true',
+        OIDC_ISSUER: 'https://login.example.org',
+        OIDC_CLIENT_ID: 'jointly',
+      },
+      '/srv',
+    );
+    assert.equal(config.port, 8080);
+    assert.equal(config.databaseUrl, 'postgres://u:p@db:5432/jointly');
+    assert.equal(config.loadDemo, false);
+    assert.equal(config.cookieSecure, true);
+    assert.deepEqual(config.oidc, { issuer: 'https://login.example.org', clientId: 'jointly', clientSecret: undefined });
+    assert.equal(config.publicUrl, 'http://localhost:8080');
+  });
+
+  for (const [env, value, message] of [
+    ['PORT', 'eighty', /PORT must be a whole number/],
+    ['PORT', '70000', /PORT must be a whole number/],
+    ['SESSION_SECRET', 'short', /at least 32 characters/],
+    ['DATABASE_URL', 'mysql://x', /must start with postgres/],
+    ['JOINTLY_DEMO', 'maybe', /JOINTLY_DEMO must be true or false/],
+    ['OIDC_ISSUER', 'https://login.example.org', /OIDC_CLIENT_ID is required/],
+  ] as const) {
+    it(`refuses ${env}=${value} with a message naming the setting`, () => {
+      assert.throws(() => loadConfig({ [env]: value }), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+
+  it('documents every setting in the README', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const setting of Object.values(CONFIG_SETTINGS)) {
+      assert.ok(readme.includes(`| \`${setting.env}\``), `README does not describe ${setting.env}`);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Demo accounts, one or more for each role, listed in the README. They share one password and
+ * exist only in the demo: `jointly demo` and the first `npm start` create them.
+ */
+import type { Role } from '../db/schema.ts';
+
+export const DEMO_PASSWORD = 'jointly-demo-password';
+
+export interface DemoAccount {
+  email: string;
+  name: string;
+  /** Organisation by GSS code or GOV.UK slug. */
+  grants: Array<{ org: string; role: Role; partnership?: string; services?: number[] }>;
+}
+
+const WARWICKSHIRE_COUNCILS = ['warwickshire', 'north-warwickshire', 'nuneaton-and-bedworth', 'rugby', 'stratford-on-avon', 'warwick'];
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  {
+    email: 'admin.devon@example.org',
+    name: 'Devon partnership administrator',
+    grants: [{ org: 'devon', role: 'partnership_admin', partnership: 'integrated-devon' }],
+  },
+  {
+    email: 'admin.2020vision@example.org',
+    name: '2020 Vision partnership administrator',
+    grants: [{ org: 'cotswold', role: 'partnership_admin', partnership: '2020-vision' }],
+  },
+  {
+    email: 'officer.exeter@example.org',
+    name: 'Exeter City Council officer',
+    grants: [{ org: 'exeter', role: 'officer' }],
+  },
+  {
+    email: 'officer.cotswold.waste@example.org',
+    name: 'Cotswold waste services officer',
+    grants: [{ org: 'cotswold', role: 'officer', services: [524, 526, 530] }],
+  },
+  {
+    email: 'councillor.westoxfordshire@example.org',
+    name: 'West Oxfordshire councillor',
+    grants: [{ org: 'west-oxfordshire', role: 'councillor' }],
+  },
+  {
+    email: 'agent.warwickshire@example.org',
+    name: 'Warwickshire Direct contact-centre agent',
+    grants: WARWICKSHIRE_COUNCILS.map((org) => ({ org, role: 'agent' as const })),
+  },
+];

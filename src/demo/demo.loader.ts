@@ -1,0 +1,186 @@
+/**
+ * Loads the demo: the real reference data, then one partnership per seed report with its members,
+ * partner bodies, clusters, service menus and arrangements, and an account for each role.
+ * Loading twice changes nothing: a partnership that exists already is left as it is.
+ */
+import type { Kysely } from 'kysely';
+import type { DB, OrganisationKind } from '../db/schema.ts';
+import { withSystem, type Tx } from '../db/context.ts';
+import { recordAudit } from '../platform/audit.ts';
+import type { Progress } from '../platform/import/progress.ts';
+import { importAllReferenceData } from '../app/import.command.ts';
+import { insertArrangement } from '../register/register.repository.ts';
+import { DEMO_PARTNERSHIPS, type DemoPartnership } from './partnerships.ts';
+import { DEMO_ACCOUNTS, type DemoAccount } from './accounts.ts';
+
+/** Distinct colours for the demo councils' brands; each council sets its own in production. */
+const DEMO_PALETTE = ['#1d70b8', '#00703c', '#d4351c', '#4c2c92', '#003078', '#912b88', '#505a5f', '#b1550e', '#0b6e63'];
+
+export async function isRegisterEmpty(db: Kysely<DB>): Promise<boolean> {
+  const row = await db.selectFrom('partnership').select('partnership_id').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+async function orgIdsByGss(tx: Tx, codes: string[]): Promise<Map<string, number>> {
+  if (codes.length === 0) return new Map();
+  const rows = await tx.selectFrom('organisation').select(['org_id', 'gss_code']).where('gss_code', 'in', codes).execute();
+  return new Map(rows.map((r) => [r.gss_code!, r.org_id]));
+}
+
+async function loadPartnership(tx: Tx, p: DemoPartnership): Promise<boolean> {
+  const existing = await tx.selectFrom('partnership').select('partnership_id').where('slug', '=', p.slug).executeTakeFirst();
+  if (existing) return false;
+  const { partnership_id: partnershipId } = await tx
+    .insertInto('partnership')
+    .values({ slug: p.slug, name: p.name, summary: p.summary, source: p.seed.map((s) => `seeds/${s}`).join(', ') })
+    .returning('partnership_id')
+    .executeTakeFirstOrThrow();
+
+  const councils = await orgIdsByGss(tx, p.members.map((m) => m.gss));
+  const missing = p.members.filter((m) => !councils.has(m.gss)).map((m) => m.gss);
+  if (missing.length > 0) throw new Error(`Demo ${p.slug}: councils not in the register: ${missing.join(', ')}`);
+
+  // Brand the member councils with distinct demo colours (councils set their own in production).
+  let colour = 0;
+  for (const m of p.members) {
+    await tx
+      .updateTable('organisation')
+      .set({ brand_colour: DEMO_PALETTE[colour++ % DEMO_PALETTE.length]! })
+      .where('org_id', '=', councils.get(m.gss)!)
+      .where('brand_colour', '=', '#1d70b8')
+      .execute();
+  }
+
+  const bodies = new Map<string, number>();
+  for (const body of p.otherBodies) {
+    const known = body.gss ? (await orgIdsByGss(tx, [body.gss])).get(body.gss) : undefined;
+    const orgId =
+      known ??
+      (
+        await tx
+          .insertInto('organisation')
+          .values({
+            kind: body.kind as OrganisationKind,
+            name: body.name,
+            short_name: body.name.length <= 100 ? body.name : body.name.slice(0, 100),
+            gss_code: body.gss ?? null,
+            source: `seeds: ${body.source}`,
+            brand_colour: DEMO_PALETTE[colour++ % DEMO_PALETTE.length]!,
+          })
+          .returning('org_id')
+          .executeTakeFirstOrThrow()
+      ).org_id;
+    bodies.set(body.key, orgId);
+  }
+  const orgOf = (key: string): number => {
+    const id = councils.get(key) ?? bodies.get(key);
+    if (id === undefined) throw new Error(`Demo ${p.slug}: unknown organisation "${key}"`);
+    return id;
+  };
+
+  const joinedOn = p.arrangements.map((a) => a.validFrom).sort()[0] ?? '2008-04-01';
+  const vehicleKinds = new Set(['joint_committee', 'company', 'lead_authority']);
+  await tx
+    .insertInto('partnership_member')
+    .values([
+      ...p.members.map((m) => ({ org_id: orgOf(m.gss), partnership_id: partnershipId, role: m.role, joined_on: joinedOn })),
+      ...p.otherBodies.map((b) => ({
+        org_id: orgOf(b.key),
+        partnership_id: partnershipId,
+        role: vehicleKinds.has(b.kind) ? ('vehicle' as const) : ('associate' as const),
+        joined_on: joinedOn,
+      })),
+    ])
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+
+  const memberAreas = p.members.map((m) => m.gss);
+  const countyOf = await tx.selectFrom('area').select(['code', 'parent_code']).where('code', 'in', memberAreas).execute();
+  for (const cluster of p.clusters) {
+    const parent = countyOf.find((a) => cluster.districtGss.includes(a.code))?.parent_code ?? null;
+    await tx
+      .insertInto('area')
+      .values({ code: cluster.code, name: cluster.name, kind: 'cluster', parent_code: parent, source: `demo: ${p.slug}` })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute();
+    await tx
+      .insertInto('area_member')
+      .values(cluster.districtGss.map((d) => ({ area_code: cluster.code, member_code: d })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  await tx
+    .insertInto('partnership_area')
+    .values([...memberAreas, ...p.clusters.map((c) => c.code)].map((code) => ({ partnership_id: partnershipId, area_code: code })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+
+  const menuRows = p.serviceMenus.flatMap((menu) =>
+    menu.lgsl.map((code) => ({ partnership_id: partnershipId, lgsl_code: code, menu: menu.name, kind: menu.kind })),
+  );
+  if (menuRows.length > 0) {
+    await tx.insertInto('partnership_service').values(menuRows).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  const ordered = [...p.arrangements].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+  for (const a of ordered) {
+    const saved = await insertArrangement(
+      tx,
+      {
+        orgId: orgOf(a.member),
+        lgslCode: a.lgsl,
+        validFrom: a.validFrom,
+        mode: a.mode,
+        level: a.level,
+        providerOrgId: orgOf(a.provider),
+        leadCommissionerOrgId: a.leadCommissioner ? orgOf(a.leadCommissioner) : null,
+        partnershipId,
+        areaCode: a.area ?? null,
+        reservedDecisions: a.reserved,
+        delegatedDecisions: a.delegated,
+        source: `seeds: ${a.source}`,
+      },
+      null,
+    );
+    await recordAudit(tx, {
+      orgId: saved.orgId,
+      accountId: null,
+      action: 'import',
+      entityType: 'arrangement',
+      entityKey: `${saved.orgId}:${saved.lgslCode}`,
+      after: saved,
+    });
+  }
+  return true;
+}
+
+export interface DemoAccountCreator {
+  createAccount(account: DemoAccount, resolve: (key: string) => Promise<number>): Promise<void>;
+}
+
+export async function loadDemo(
+  db: Kysely<DB>,
+  referenceDir: string,
+  progress: Progress,
+  accounts?: DemoAccountCreator,
+): Promise<void> {
+  await importAllReferenceData(db, referenceDir, progress);
+  progress.start('Demo partnerships', DEMO_PARTNERSHIPS.length);
+  for (const p of DEMO_PARTNERSHIPS) {
+    await withSystem(db, (tx) => loadPartnership(tx, p));
+    progress.tick();
+  }
+  progress.stop();
+  if (accounts) {
+    const resolve = async (key: string): Promise<number> => {
+      const row = await db
+        .selectFrom('organisation')
+        .select('org_id')
+        .where((eb) => eb.or([eb('gss_code', '=', key), eb('jurisdiction', '=', key)]))
+        .executeTakeFirst();
+      if (!row) throw new Error(`Demo account: no organisation "${key}"`);
+      return row.org_id;
+    };
+    for (const account of DEMO_ACCOUNTS) await accounts.createAccount(account, resolve);
+  }
+}
