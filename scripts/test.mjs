@@ -17,7 +17,9 @@ function testFiles(dir) {
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
 const files = only.length > 0 ? only : [...testFiles('src'), ...testFiles('test')].sort();
-const engine = process.env.TEST_DATABASE_URL ? `PostgreSQL (${new URL(process.env.TEST_DATABASE_URL).host})` : 'PGlite';
+const engine = process.env.TEST_DATABASE_URL
+  ? `PostgreSQL (${new URL(process.env.TEST_DATABASE_URL).host})`
+  : 'PGlite';
 console.log(`Running ${files.length} test files on ${engine}`);
 const result = spawnSync(
   process.execPath,

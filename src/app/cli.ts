@@ -6,8 +6,15 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DatabaseInUseError, openDatabase, type Database } from '../db/engine.ts';
 import { MigrationError, migrateToLatest } from '../db/migrate.ts';
 import { startServer } from './start.ts';
-import { IMPORT_KINDS, runImport, importAllReferenceData, ImportError } from './import.command.ts';
-import { loadDemo } from '../demo/demo.loader.ts';
+import {
+  IMPORT_KINDS,
+  runImport,
+  importAllReferenceData,
+  ImportError,
+  type ImportSummary,
+} from './import.command.ts';
+import { demoAccountCreator, loadDemo } from '../demo/demo.loader.ts';
+import { createServices } from './services.ts';
 import { addAccountCommand } from '../platform/auth/account.command.ts';
 import { terminalProgress } from '../platform/import/progress.ts';
 
@@ -60,7 +67,11 @@ program
     withDatabase(async (database, config) => {
       const progress = terminalProgress(process.stderr);
       if (kind === 'all') {
-        const summaries = await importAllReferenceData(database.db, files[0] ?? config.referenceDataDir, progress);
+        const summaries = await importAllReferenceData(
+          database.db,
+          files[0] ?? config.referenceDataDir,
+          progress,
+        );
         for (const s of summaries) console.log(formatSummary(s));
         return;
       }
@@ -69,7 +80,9 @@ program
       }
       if (files.length === 0) throw new InvalidArgumentError(`name the file(s) to import as ${kind}`);
       for (const file of files) {
-        console.log(formatSummary(await runImport(database.db, kind as (typeof IMPORT_KINDS)[number], file, progress)));
+        console.log(
+          formatSummary(await runImport(database.db, kind as (typeof IMPORT_KINDS)[number], file, progress)),
+        );
       }
     }),
   );
@@ -79,15 +92,24 @@ program
   .description('load the four demo partnerships and demo accounts (imports reference data first)')
   .action(() =>
     withDatabase(async (database, config) => {
-      await loadDemo(database.db, config.referenceDataDir, terminalProgress(process.stderr));
+      const { auth } = await createServices(config, database);
+      await loadDemo(
+        database.db,
+        config.referenceDataDir,
+        terminalProgress(process.stderr),
+        demoAccountCreator(auth),
+      );
       console.log('Demo partnerships loaded.');
     }),
   );
 
 addAccountCommand(program, withDatabase);
 
-function formatSummary(s: { kind: string; file: string; read: number; inserted: number; updated: number; unchanged: number }) {
-  return `${s.kind} ${s.file}: ${s.read} rows read, ${s.inserted} added, ${s.updated} changed, ${s.unchanged} unchanged`;
+function formatSummary(s: ImportSummary): string {
+  if (s.kind === 'skipped') return `skipped ${s.file}: ${s.note ?? 'not reference data for the register'}`;
+  const skipped = s.skipped ? `, ${s.skipped} skipped` : '';
+  const note = s.note ? ` (${s.note})` : '';
+  return `${s.kind} ${s.file}: ${s.read} rows read, ${s.inserted} added, ${s.updated} changed, ${s.unchanged} unchanged${skipped}${note}`;
 }
 
 try {

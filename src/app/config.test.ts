@@ -34,7 +34,11 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, 'postgres://u:p@db:5432/jointly');
     assert.equal(config.loadDemo, false);
     assert.equal(config.cookieSecure, true);
-    assert.deepEqual(config.oidc, { issuer: 'https://login.example.org', clientId: 'jointly', clientSecret: undefined });
+    assert.deepEqual(config.oidc, {
+      issuer: 'https://login.example.org',
+      clientId: 'jointly',
+      clientSecret: undefined,
+    });
     assert.equal(config.publicUrl, 'http://localhost:8080');
   });
 
@@ -47,11 +51,14 @@ describe('configuration', () => {
     ['OIDC_ISSUER', 'https://login.example.org', /OIDC_CLIENT_ID is required/],
   ] as const) {
     it(`refuses ${env}=${value} with a message naming the setting`, () => {
-      assert.throws(() => loadConfig({ [env]: value }), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => loadConfig({ [env]: value }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     });
   }
 

@@ -30,12 +30,14 @@ export const CONFIG_SETTINGS = {
   },
   referenceDataDir: {
     env: 'JOINTLY_REFERENCE_DATA',
-    description: 'Folder of public reference data (councils, services, boundaries, postcodes) used to load the demo.',
+    description:
+      'Folder of public reference data (councils, services, boundaries, postcodes) used to load the demo.',
     default: '../shared/data',
   },
   loadDemo: {
     env: 'JOINTLY_DEMO',
-    description: 'Load the four demo partnerships and demo accounts on first start when the register is empty (true/false).',
+    description:
+      'Load the four demo partnerships and demo accounts on first start when the register is empty (true/false).',
     default: 'true',
   },
   sessionSecret: {
@@ -55,13 +57,22 @@ export const CONFIG_SETTINGS = {
     default: undefined,
   },
   oidcClientId: { env: 'OIDC_CLIENT_ID', description: 'OpenID Connect client id.', default: undefined },
-  oidcClientSecret: { env: 'OIDC_CLIENT_SECRET', description: 'OpenID Connect client secret.', default: undefined },
-  publicUrl: {
-    env: 'PUBLIC_URL',
-    description: 'The address people use to reach Jointly (for sign-in redirects). Defaults to http://HOST:PORT.',
+  oidcClientSecret: {
+    env: 'OIDC_CLIENT_SECRET',
+    description: 'OpenID Connect client secret.',
     default: undefined,
   },
-  logLevel: { env: 'LOG_LEVEL', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.', default: 'info' },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    description:
+      'The address people use to reach Jointly (for sign-in redirects). Defaults to http://HOST:PORT.',
+    default: undefined,
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
+    default: 'info',
+  },
 } as const satisfies Record<string, ConfigSetting>;
 
 export interface Config {

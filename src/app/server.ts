@@ -26,7 +26,10 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
-export async function buildServer(services: AppServices, options: ServerOptions = {}): Promise<FastifyInstance> {
+export async function buildServer(
+  services: AppServices,
+  options: ServerOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
@@ -54,7 +57,8 @@ export async function buildServer(services: AppServices, options: ServerOptions 
       info: {
         title: 'Jointly API',
         version: '1',
-        description: 'The partnership register: who delivers which service, where, for whom and under what arrangement.',
+        description:
+          'The partnership register: who delivers which service, where, for whom and under what arrangement.',
       },
       servers: [{ url: services.config.publicUrl }],
     },
@@ -64,7 +68,10 @@ export async function buildServer(services: AppServices, options: ServerOptions 
   await app.register(views);
   await app.register(authentication);
 
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', engine: services.database.kind }));
+  app.get('/health', { schema: { hide: true } }, async () => ({
+    status: 'ok',
+    engine: services.database.kind,
+  }));
   await app.register(geographyRoutes, { prefix: '/api/v1' });
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
   await app.register(registerPages);

@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import type { Database } from '../db/engine.ts';
 import { createServices } from './services.ts';
 import { buildServer } from './server.ts';
-import { isRegisterEmpty, loadDemo } from '../demo/demo.loader.ts';
+import { demoAccountCreator, isRegisterEmpty, loadDemo } from '../demo/demo.loader.ts';
 import { terminalProgress } from '../platform/import/progress.ts';
 
 export async function startServer(config: Config, database: Database): Promise<void> {
@@ -13,11 +13,17 @@ export async function startServer(config: Config, database: Database): Promise<v
         'small pilots; run production on PostgreSQL (set DATABASE_URL).',
     );
   }
+  const services = await createServices(config, database);
   if (config.loadDemo && (await isRegisterEmpty(database.db))) {
     console.log('The register is empty: loading the demo partnerships from', config.referenceDataDir);
-    await loadDemo(database.db, config.referenceDataDir, terminalProgress(process.stderr));
+    await loadDemo(
+      database.db,
+      config.referenceDataDir,
+      terminalProgress(process.stderr),
+      demoAccountCreator(services.auth),
+    );
+    await services.geography.reload();
   }
-  const services = await createServices(config, database);
   const app = await buildServer(services, {
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
   });
@@ -40,5 +46,7 @@ export async function startServer(config: Config, database: Database): Promise<v
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Jointly is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/`);
+  console.log(
+    `Jointly is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/`,
+  );
 }

@@ -23,7 +23,11 @@ const orgList = (ids: readonly number[]): string => {
 };
 
 /** Runs `work` in one transaction as `jointly_app`, seeing only what `scope` allows. */
-export async function withTenant<T>(db: Kysely<DB>, scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(
+  db: Kysely<DB>,
+  scope: TenantScope,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(async (tx) => {
     await sql`select set_config('role', 'jointly_app', true),
                      set_config('jointly.read_orgs', ${orgList(scope.readOrgs)}, true),

@@ -21,7 +21,10 @@ describe('row-level security catalogue', () => {
        where n.nspname = current_schema() and c.relkind = 'r'
          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'org_id' and not a.attisdropped)
        order by 1`.execute(database.db);
-    assert.ok(rows.length >= 5, `expected several tenant tables, found ${rows.map((r) => r.table).join(', ')}`);
+    assert.ok(
+      rows.length >= 5,
+      `expected several tenant tables, found ${rows.map((r) => r.table).join(', ')}`,
+    );
     const unprotected = rows.filter((r) => !r.enabled || !r.forced || r.policies === 0).map((r) => r.table);
     assert.deepEqual(unprotected, [], `tables without forced row-level security: ${unprotected.join(', ')}`);
   });
@@ -42,20 +45,26 @@ describe('row-level security catalogue', () => {
   });
 
   it('request context runs as a role that is neither owner nor superuser', async () => {
-    const row = await withTenant(database.db, { readOrgs: [], writeOrgs: [], accountId: null }, async (tx) => {
-      const { rows } = await sql<{ who: string; su: boolean; bypass: boolean }>`
+    const row = await withTenant(
+      database.db,
+      { readOrgs: [], writeOrgs: [], accountId: null },
+      async (tx) => {
+        const { rows } = await sql<{ who: string; su: boolean; bypass: boolean }>`
         select current_user as who, r.rolsuper as su, r.rolbypassrls as bypass from pg_roles r where r.rolname = current_user`.execute(
-        tx,
-      );
-      return rows[0];
-    });
+          tx,
+        );
+        return rows[0];
+      },
+    );
     assert.deepEqual(row, { who: 'jointly_app', su: false, bypass: false });
   });
 
   it('a tenant context set in one transaction does not leak into the next', async () => {
     await withTenant(database.db, { readOrgs: [1], writeOrgs: [1], accountId: 7 }, async () => undefined);
     const { rows } = await sql<{ orgs: string | null; who: string }>`
-      select nullif(current_setting('jointly.read_orgs', true), '') as orgs, current_user as who`.execute(database.db);
+      select nullif(current_setting('jointly.read_orgs', true), '') as orgs, current_user as who`.execute(
+      database.db,
+    );
     assert.equal(rows[0]?.orgs ?? null, null);
     assert.notEqual(rows[0]?.who, 'jointly_app');
   });

@@ -154,12 +154,7 @@ export interface PartnershipAreaTable {
 }
 
 export type DeliveryMode =
-  | 'retained'
-  | 'shared_venture'
-  | 'lead_authority'
-  | 'outsourced'
-  | 'devolved_parish'
-  | 'joint_team';
+  'retained' | 'shared_venture' | 'lead_authority' | 'outsourced' | 'devolved_parish' | 'joint_team';
 export type DeliveryLevel = 'county_wide' | 'cluster' | 'district' | 'locality';
 
 export interface ArrangementTable {

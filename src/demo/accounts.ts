@@ -13,7 +13,14 @@ export interface DemoAccount {
   grants: Array<{ org: string; role: Role; partnership?: string; services?: number[] }>;
 }
 
-const WARWICKSHIRE_COUNCILS = ['warwickshire', 'north-warwickshire', 'nuneaton-and-bedworth', 'rugby', 'stratford-on-avon', 'warwick'];
+const WARWICKSHIRE_COUNCILS = [
+  'warwickshire',
+  'north-warwickshire',
+  'nuneaton-and-bedworth',
+  'rugby',
+  'stratford-on-avon',
+  'warwick',
+];
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   {
@@ -25,6 +32,16 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     email: 'admin.2020vision@example.org',
     name: '2020 Vision partnership administrator',
     grants: [{ org: 'cotswold', role: 'partnership_admin', partnership: '2020-vision' }],
+  },
+  {
+    email: 'admin.warwickshire@example.org',
+    name: 'Warwickshire Way partnership administrator',
+    grants: [{ org: 'warwickshire', role: 'partnership_admin', partnership: 'warwickshire-way' }],
+  },
+  {
+    email: 'admin.lancashire@example.org',
+    name: 'Transforming Lancashire partnership administrator',
+    grants: [{ org: 'lancashire', role: 'partnership_admin', partnership: 'transforming-lancashire' }],
   },
   {
     email: 'officer.exeter@example.org',

@@ -11,10 +11,21 @@ import type { Progress } from '../platform/import/progress.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
 import { insertArrangement } from '../register/register.repository.ts';
 import { DEMO_PARTNERSHIPS, type DemoPartnership } from './partnerships.ts';
-import { DEMO_ACCOUNTS, type DemoAccount } from './accounts.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';
+import type { AuthService } from '../platform/auth/auth.service.ts';
 
 /** Distinct colours for the demo councils' brands; each council sets its own in production. */
-const DEMO_PALETTE = ['#1d70b8', '#00703c', '#d4351c', '#4c2c92', '#003078', '#912b88', '#505a5f', '#b1550e', '#0b6e63'];
+const DEMO_PALETTE = [
+  '#1d70b8',
+  '#00703c',
+  '#d4351c',
+  '#4c2c92',
+  '#003078',
+  '#912b88',
+  '#505a5f',
+  '#b1550e',
+  '#0b6e63',
+];
 
 export async function isRegisterEmpty(db: Kysely<DB>): Promise<boolean> {
   const row = await db.selectFrom('partnership').select('partnership_id').limit(1).executeTakeFirst();
@@ -23,22 +34,39 @@ export async function isRegisterEmpty(db: Kysely<DB>): Promise<boolean> {
 
 async function orgIdsByGss(tx: Tx, codes: string[]): Promise<Map<string, number>> {
   if (codes.length === 0) return new Map();
-  const rows = await tx.selectFrom('organisation').select(['org_id', 'gss_code']).where('gss_code', 'in', codes).execute();
+  const rows = await tx
+    .selectFrom('organisation')
+    .select(['org_id', 'gss_code'])
+    .where('gss_code', 'in', codes)
+    .execute();
   return new Map(rows.map((r) => [r.gss_code!, r.org_id]));
 }
 
 async function loadPartnership(tx: Tx, p: DemoPartnership): Promise<boolean> {
-  const existing = await tx.selectFrom('partnership').select('partnership_id').where('slug', '=', p.slug).executeTakeFirst();
+  const existing = await tx
+    .selectFrom('partnership')
+    .select('partnership_id')
+    .where('slug', '=', p.slug)
+    .executeTakeFirst();
   if (existing) return false;
   const { partnership_id: partnershipId } = await tx
     .insertInto('partnership')
-    .values({ slug: p.slug, name: p.name, summary: p.summary, source: p.seed.map((s) => `seeds/${s}`).join(', ') })
+    .values({
+      slug: p.slug,
+      name: p.name,
+      summary: p.summary,
+      source: p.seed.map((s) => `seeds/${s}`).join(', '),
+    })
     .returning('partnership_id')
     .executeTakeFirstOrThrow();
 
-  const councils = await orgIdsByGss(tx, p.members.map((m) => m.gss));
+  const councils = await orgIdsByGss(
+    tx,
+    p.members.map((m) => m.gss),
+  );
   const missing = p.members.filter((m) => !councils.has(m.gss)).map((m) => m.gss);
-  if (missing.length > 0) throw new Error(`Demo ${p.slug}: councils not in the register: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`Demo ${p.slug}: councils not in the register: ${missing.join(', ')}`);
 
   // Brand the member councils with distinct demo colours (councils set their own in production).
   let colour = 0;
@@ -83,7 +111,12 @@ async function loadPartnership(tx: Tx, p: DemoPartnership): Promise<boolean> {
   await tx
     .insertInto('partnership_member')
     .values([
-      ...p.members.map((m) => ({ org_id: orgOf(m.gss), partnership_id: partnershipId, role: m.role, joined_on: joinedOn })),
+      ...p.members.map((m) => ({
+        org_id: orgOf(m.gss),
+        partnership_id: partnershipId,
+        role: m.role,
+        joined_on: joinedOn,
+      })),
       ...p.otherBodies.map((b) => ({
         org_id: orgOf(b.key),
         partnership_id: partnershipId,
@@ -95,12 +128,22 @@ async function loadPartnership(tx: Tx, p: DemoPartnership): Promise<boolean> {
     .execute();
 
   const memberAreas = p.members.map((m) => m.gss);
-  const countyOf = await tx.selectFrom('area').select(['code', 'parent_code']).where('code', 'in', memberAreas).execute();
+  const countyOf = await tx
+    .selectFrom('area')
+    .select(['code', 'parent_code'])
+    .where('code', 'in', memberAreas)
+    .execute();
   for (const cluster of p.clusters) {
     const parent = countyOf.find((a) => cluster.districtGss.includes(a.code))?.parent_code ?? null;
     await tx
       .insertInto('area')
-      .values({ code: cluster.code, name: cluster.name, kind: 'cluster', parent_code: parent, source: `demo: ${p.slug}` })
+      .values({
+        code: cluster.code,
+        name: cluster.name,
+        kind: 'cluster',
+        parent_code: parent,
+        source: `demo: ${p.slug}`,
+      })
       .onConflict((oc) => oc.column('code').doNothing())
       .execute();
     await tx
@@ -111,15 +154,29 @@ async function loadPartnership(tx: Tx, p: DemoPartnership): Promise<boolean> {
   }
   await tx
     .insertInto('partnership_area')
-    .values([...memberAreas, ...p.clusters.map((c) => c.code)].map((code) => ({ partnership_id: partnershipId, area_code: code })))
+    .values(
+      [...memberAreas, ...p.clusters.map((c) => c.code)].map((code) => ({
+        partnership_id: partnershipId,
+        area_code: code,
+      })),
+    )
     .onConflict((oc) => oc.doNothing())
     .execute();
 
   const menuRows = p.serviceMenus.flatMap((menu) =>
-    menu.lgsl.map((code) => ({ partnership_id: partnershipId, lgsl_code: code, menu: menu.name, kind: menu.kind })),
+    menu.lgsl.map((code) => ({
+      partnership_id: partnershipId,
+      lgsl_code: code,
+      menu: menu.name,
+      kind: menu.kind,
+    })),
   );
   if (menuRows.length > 0) {
-    await tx.insertInto('partnership_service').values(menuRows).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto('partnership_service')
+      .values(menuRows)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
   const ordered = [...p.arrangements].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
@@ -156,6 +213,31 @@ async function loadPartnership(tx: Tx, p: DemoPartnership): Promise<boolean> {
 
 export interface DemoAccountCreator {
   createAccount(account: DemoAccount, resolve: (key: string) => Promise<number>): Promise<void>;
+}
+
+/** Creates the demo accounts through the sign-in service, all with the demo password. */
+export function demoAccountCreator(auth: AuthService): DemoAccountCreator {
+  return {
+    async createAccount(account, resolve) {
+      const grants = [];
+      for (const g of account.grants) {
+        const partnership = g.partnership ? await auth.findPartnership(g.partnership) : undefined;
+        if (g.partnership && !partnership) throw new Error(`Demo account: no partnership "${g.partnership}"`);
+        grants.push({
+          orgId: await resolve(g.org),
+          role: g.role,
+          partnershipId: partnership?.partnershipId ?? null,
+          lgslCodes: g.services ?? null,
+        });
+      }
+      await auth.createAccount({
+        email: account.email,
+        displayName: account.name,
+        password: DEMO_PASSWORD,
+        grants,
+      });
+    },
+  };
 }
 
 export async function loadDemo(

@@ -23,5 +23,8 @@ export function matrixCsv(matrix: Matrix): string {
     s.menu ?? '',
     ...matrix.cells[i]!.map(describeCell),
   ]);
-  return stringify([header, ...rows].map((r) => r.map(safe)), { bom: true });
+  return stringify(
+    [header, ...rows].map((r) => r.map(safe)),
+    { bom: true },
+  );
 }

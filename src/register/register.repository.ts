@@ -41,7 +41,10 @@ const ORG_SUMMARY_COLUMNS = [
   'logo_url',
 ] as const;
 
-export async function organisationSummaries(tx: Tx, orgIds: readonly number[]): Promise<Map<number, OrganisationSummary>> {
+export async function organisationSummaries(
+  tx: Tx,
+  orgIds: readonly number[],
+): Promise<Map<number, OrganisationSummary>> {
   if (orgIds.length === 0) return new Map();
   const rows = await tx
     .selectFrom('organisation')
@@ -68,7 +71,9 @@ export async function findOrganisationId(tx: Tx, key: string): Promise<number | 
 export async function organisation(tx: Tx, orgId: number): Promise<Organisation | undefined> {
   const row = await tx.selectFrom('organisation').selectAll().where('org_id', '=', orgId).executeTakeFirst();
   if (!row) return undefined;
-  const parent = row.parent_org_id ? (await organisationSummaries(tx, [row.parent_org_id])).get(row.parent_org_id) : null;
+  const parent = row.parent_org_id
+    ? (await organisationSummaries(tx, [row.parent_org_id])).get(row.parent_org_id)
+    : null;
   const partnerships = await tx
     .selectFrom('partnership_member as m')
     .innerJoin('partnership as p', 'p.partnership_id', 'm.partnership_id')
@@ -123,7 +128,12 @@ export async function partnershipMembers(tx: Tx, partnershipId: number): Promise
     .orderBy(sql`case o.kind when 'county' then 0 when 'district' then 1 when 'unitary' then 2 else 3 end`)
     .orderBy('o.name')
     .execute();
-  return rows.map((r) => ({ ...toOrganisationSummary(r), role: r.role, joinedOn: r.joined_on, leftOn: r.left_on }));
+  return rows.map((r) => ({
+    ...toOrganisationSummary(r),
+    role: r.role,
+    joinedOn: r.joined_on,
+    leftOn: r.left_on,
+  }));
 }
 
 export async function partnershipAreas(tx: Tx, partnershipId: number): Promise<AreaSummary[]> {
@@ -165,7 +175,10 @@ const toService = (r: {
   kind: r.kind,
 });
 
-export async function services(tx: Tx, filter: { query?: string; codes?: number[]; limit?: number }): Promise<Service[]> {
+export async function services(
+  tx: Tx,
+  filter: { query?: string; codes?: number[]; limit?: number },
+): Promise<Service[]> {
   let q = tx
     .selectFrom('service')
     .select(['lgsl_code', 'label', 'status', 'description', 'providing_tier', 'kind'])
@@ -195,7 +208,10 @@ export async function service(tx: Tx, lgslCode: number): Promise<Service | undef
 async function toArrangements(tx: Tx, rows: Selectable<ArrangementTable>[]): Promise<Arrangement[]> {
   const orgs = await organisationSummaries(
     tx,
-    rows.flatMap((r) => [r.provider_org_id, ...(r.lead_commissioner_org_id ? [r.lead_commissioner_org_id] : [])]),
+    rows.flatMap((r) => [
+      r.provider_org_id,
+      ...(r.lead_commissioner_org_id ? [r.lead_commissioner_org_id] : []),
+    ]),
   );
   return rows.map((r) => ({
     arrangementId: r.arrangement_id,
@@ -262,7 +278,11 @@ export async function arrangementHistory(tx: Tx, orgId: number, lgslCode: number
 }
 
 /** Every arrangement recorded for a service, for all the given organisations, oldest first. */
-export async function serviceHistory(tx: Tx, orgIds: readonly number[], lgslCode: number): Promise<Arrangement[]> {
+export async function serviceHistory(
+  tx: Tx,
+  orgIds: readonly number[],
+  lgslCode: number,
+): Promise<Arrangement[]> {
   if (orgIds.length === 0) return [];
   const rows = await tx
     .selectFrom('arrangement')
@@ -290,7 +310,11 @@ export async function latestArrangementId(tx: Tx, orgId: number, lgslCode: numbe
   return row?.id ?? null;
 }
 
-export async function insertArrangement(tx: Tx, input: ArrangementInput, accountId: number | null): Promise<Arrangement> {
+export async function insertArrangement(
+  tx: Tx,
+  input: ArrangementInput,
+  accountId: number | null,
+): Promise<Arrangement> {
   const row = await tx
     .insertInto('arrangement')
     .values({

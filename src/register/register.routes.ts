@@ -49,13 +49,25 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/partnerships',
-    { schema: { tags: ['register'], summary: 'The partnerships', response: { 200: Type.Array(PartnershipSummarySchema) } } },
+    {
+      schema: {
+        tags: ['register'],
+        summary: 'The partnerships',
+        response: { 200: Type.Array(PartnershipSummarySchema) },
+      },
+    },
     async () => register.listPartnerships(),
   );
 
   app.get(
     '/partnerships/:slug',
-    { schema: { tags: ['register'], summary: 'A partnership, its members and areas', params: Type.Object({ slug: Type.String() }) } },
+    {
+      schema: {
+        tags: ['register'],
+        summary: 'A partnership, its members and areas',
+        params: Type.Object({ slug: Type.String() }),
+      },
+    },
     async (request) => register.partnership(request.params.slug),
   );
 
@@ -92,7 +104,9 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         date: matrix.date,
         members: matrix.members,
         services: matrix.services,
-        cells: matrix.cells.map((row) => row.map((c) => (c.arrangement === undefined ? 'hidden' : c.arrangement))),
+        cells: matrix.cells.map((row) =>
+          row.map((c) => (c.arrangement === undefined ? 'hidden' : c.arrangement)),
+        ),
       };
     },
   );
@@ -148,8 +162,13 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const org = await register.organisation(request.params.key);
-      const rows = await register.organisationArrangements(await actorFor(request), org.orgId, request.query.date);
-      if (!rows) throw notFound(`There is no organisation "${request.params.key}" whose arrangements you may see.`);
+      const rows = await register.organisationArrangements(
+        await actorFor(request),
+        org.orgId,
+        request.query.date,
+      );
+      if (!rows)
+        throw notFound(`There is no organisation "${request.params.key}" whose arrangements you may see.`);
       return rows;
     },
   );
@@ -169,7 +188,10 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const org = await register.organisation(request.params.key);
       const actor = await actorFor(request, { requireSignIn: true });
       const saved = await register.recordArrangement(actor, { ...request.body, orgId: org.orgId });
-      return reply.code(201).header('location', `/api/v1/organisations/${org.orgId}/services/${saved.lgslCode}/history`).send(saved);
+      return reply
+        .code(201)
+        .header('location', `/api/v1/organisations/${org.orgId}/services/${saved.lgslCode}/history`)
+        .send(saved);
     },
   );
 

@@ -1,8 +1,13 @@
 /** TypeBox schemas for the register API: they validate requests and document the OpenAPI spec. */
 import { Type, type Static } from 'typebox';
 import { DELIVERY_LEVELS, DELIVERY_MODES } from './register.types.ts';
+import { PlaceSchema } from '../geography/geography.schemas.ts';
 
-const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD', examples: ['2026-04-01'] });
+const IsoDate = Type.String({
+  format: 'date',
+  description: 'A calendar date, YYYY-MM-DD',
+  examples: ['2026-04-01'],
+});
 const Lgsl = Type.Integer({ minimum: 1, maximum: 99999, description: 'LGSL service code', examples: [524] });
 
 export const OrganisationSummarySchema = Type.Object({
@@ -41,7 +46,12 @@ export const ServiceSchema = Type.Object({
   label: Type.String(),
   status: Type.String(),
   description: Type.String(),
-  providingTier: Type.Union([Type.Literal('county'), Type.Literal('district'), Type.Literal('all'), Type.Null()]),
+  providingTier: Type.Union([
+    Type.Literal('county'),
+    Type.Literal('district'),
+    Type.Literal('all'),
+    Type.Null(),
+  ]),
   kind: Type.String(),
 });
 
@@ -64,12 +74,17 @@ export const ArrangementInputSchema = Type.Object(
     leadCommissionerOrgId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
     partnershipId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
     areaCode: Type.Optional(Type.Union([Type.String({ maxLength: 60 }), Type.Null()])),
-    reservedDecisions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 30 })),
-    delegatedDecisions: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 30 })),
+    reservedDecisions: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 30 }),
+    ),
+    delegatedDecisions: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 30 }),
+    ),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
     expectedCurrentId: Type.Optional(
       Type.Union([Type.Integer(), Type.Null()], {
-        description: 'The latest arrangement id you saw for this service; the change is refused if another was recorded since.',
+        description:
+          'The latest arrangement id you saw for this service; the change is refused if another was recorded since.',
       }),
     ),
   },
@@ -80,7 +95,9 @@ export type ArrangementInputBody = Static<typeof ArrangementInputSchema>;
 export const ResponsibleQuerySchema = Type.Object(
   {
     service: Type.String({ pattern: '^[0-9]{1,5}$', description: 'LGSL service code', examples: ['524'] }),
-    postcode: Type.Optional(Type.String({ minLength: 2, maxLength: 10, description: 'A full or partial postcode' })),
+    postcode: Type.Optional(
+      Type.String({ minLength: 2, maxLength: 10, description: 'A full or partial postcode' }),
+    ),
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
     date: Type.Optional(IsoDate),
@@ -104,18 +121,14 @@ export const ResponsibleAnswerSchema = Type.Object({
   ]),
   date: Type.String(),
   service: Type.Union([
-    Type.Object({ lgslCode: Type.Integer(), label: Type.String(), providingTier: Type.Union([Type.String(), Type.Null()]) }),
-    Type.Null(),
-  ]),
-  place: Type.Union([
     Type.Object({
-      postcode: Type.Union([Type.String(), Type.Null()]),
-      lat: Type.Union([Type.Number(), Type.Null()]),
-      lon: Type.Union([Type.Number(), Type.Null()]),
-      terminated: Type.Union([Type.String(), Type.Null()]),
+      lgslCode: Type.Integer(),
+      label: Type.String(),
+      providingTier: Type.Union([Type.String(), Type.Null()]),
     }),
     Type.Null(),
   ]),
+  place: Type.Union([PlaceSchema, Type.Null()]),
   responsible: Type.Union([CouncilRefSchema, Type.Null()]),
   provider: Type.Union([
     Type.Object({

@@ -94,13 +94,22 @@ describe('register service', () => {
       providerOrgId: f.org.teignbridge,
       expectedCurrentId: started.arrangementId,
     });
-    assert.equal((await register.arrangementsInForce(actor, [f.org.teignbridge], '2019-12-31', [530])).length, 1);
-    assert.equal((await register.arrangementsInForce(actor, [f.org.teignbridge], '2020-01-01', [530])).length, 0);
+    assert.equal(
+      (await register.arrangementsInForce(actor, [f.org.teignbridge], '2019-12-31', [530])).length,
+      1,
+    );
+    assert.equal(
+      (await register.arrangementsInForce(actor, [f.org.teignbridge], '2020-01-01', [530])).length,
+      0,
+    );
     assert.equal((await register.arrangementHistory(actor, f.org.teignbridge, 530)).length, 2);
   });
 
   it('refuses bad input with a message per field and saves nothing', async () => {
-    const before = await database.db.selectFrom('arrangement').select(sql<number>`count(*)::int`.as('n')).executeTakeFirst();
+    const before = await database.db
+      .selectFrom('arrangement')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirst();
     await assert.rejects(
       register.recordArrangement(officerOf(f.org.exeter), {
         orgId: f.org.exeter,
@@ -115,12 +124,23 @@ describe('register service', () => {
       }),
       (error: unknown) => {
         assert.ok(error instanceof ValidationProblem);
-        assert.deepEqual(Object.keys(error.fields).sort(), ['areaCode', 'delegatedDecisions', 'providerOrgId', 'validFrom']);
-        assert.match(error.fields.providerOrgId!, /retained service is provided by Exeter City Council itself/);
+        assert.deepEqual(Object.keys(error.fields).sort(), [
+          'areaCode',
+          'delegatedDecisions',
+          'providerOrgId',
+          'validFrom',
+        ]);
+        assert.match(
+          error.fields.providerOrgId!,
+          /retained service is provided by Exeter City Council itself/,
+        );
         return true;
       },
     );
-    const afterCount = await database.db.selectFrom('arrangement').select(sql<number>`count(*)::int`.as('n')).executeTakeFirst();
+    const afterCount = await database.db
+      .selectFrom('arrangement')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirst();
     assert.equal(afterCount?.n, before?.n);
   });
 
@@ -171,7 +191,11 @@ describe('register service', () => {
     );
     await assert.rejects(
       withTenant(database.db, exeterScope, (tx) =>
-        tx.updateTable('arrangement').set({ notes: 'rewritten' }).where('org_id', '=', f.org.exeter).execute(),
+        tx
+          .updateTable('arrangement')
+          .set({ notes: 'rewritten' })
+          .where('org_id', '=', f.org.exeter)
+          .execute(),
       ),
       /permission denied/,
     );
@@ -228,6 +252,9 @@ describe('register service', () => {
     assert.equal(row[0]!.arrangement, undefined, 'Devon is hidden from an Exeter officer');
     assert.equal(row[1]!.arrangement?.mode, 'lead_authority');
     assert.equal(row[2]!.arrangement, undefined);
-    await assert.rejects(register.matrix(officerOf(f.org.exeter), 'no-such'), (e: unknown) => e instanceof ProblemError && e.status === 404);
+    await assert.rejects(
+      register.matrix(officerOf(f.org.exeter), 'no-such'),
+      (e: unknown) => e instanceof ProblemError && e.status === 404,
+    );
   });
 });

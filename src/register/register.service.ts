@@ -61,6 +61,8 @@ export interface Matrix {
 export interface RegisterService {
   listPartnerships(): Promise<PartnershipSummary[]>;
   partnership(slug: string): Promise<Partnership>;
+  /** The organisations that are members of a partnership today (not vehicles or former members). */
+  partnershipMemberIds(partnershipId: number): Promise<number[]>;
   matrix(actor: Actor, slug: string, filter?: MatrixFilter): Promise<Matrix>;
   organisation(key: string): Promise<Organisation>;
   organisationArrangements(actor: Actor, orgId: number, date?: string): Promise<Arrangement[] | undefined>;
@@ -68,7 +70,12 @@ export interface RegisterService {
   service(lgslCode: number): Promise<Service>;
   serviceHistory(actor: Actor, lgslCode: number, orgIds?: number[]): Promise<Arrangement[]>;
   arrangementHistory(actor: Actor, orgId: number, lgslCode: number): Promise<Arrangement[]>;
-  arrangementsInForce(actor: Actor, orgIds: number[], date: string, lgslCodes?: number[]): Promise<Arrangement[]>;
+  arrangementsInForce(
+    actor: Actor,
+    orgIds: number[],
+    date: string,
+    lgslCodes?: number[],
+  ): Promise<Arrangement[]>;
   organisationSummaries(orgIds: number[]): Promise<Map<number, OrganisationSummary>>;
   recordArrangement(actor: Actor, input: ArrangementInput): Promise<Arrangement>;
 }
@@ -83,7 +90,8 @@ function checkDecisions(field: string, values: string[] | undefined, errors: Rec
 }
 
 export function createRegisterService(db: Kysely<DB>): RegisterService {
-  const publicRead = <T>(work: Parameters<typeof withTenant<T>>[2]) => withTenant(db, PUBLIC_ACTOR.scope, work);
+  const publicRead = <T>(work: Parameters<typeof withTenant<T>>[2]) =>
+    withTenant(db, PUBLIC_ACTOR.scope, work);
 
   async function partnership(slug: string): Promise<Partnership> {
     return publicRead(async (tx) => {
@@ -107,8 +115,10 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
     const errors: Record<string, string> = {};
     const org = (await repo.organisationSummaries(tx, [input.orgId])).get(input.orgId);
     if (!org) throw notFound(`There is no organisation with id ${input.orgId}.`);
-    if (!(await repo.service(tx, input.lgslCode))) errors.lgslCode = `There is no LGSL service ${input.lgslCode}`;
-    if (!isIsoDate(input.validFrom)) errors.validFrom = 'Enter the date it starts as a real date, like 2026-04-01';
+    if (!(await repo.service(tx, input.lgslCode)))
+      errors.lgslCode = `There is no LGSL service ${input.lgslCode}`;
+    if (!isIsoDate(input.validFrom))
+      errors.validFrom = 'Enter the date it starts as a real date, like 2026-04-01';
     if (input.validTo != null) {
       if (!isIsoDate(input.validTo)) errors.validTo = 'Enter the end date as a real date, like 2027-03-31';
       else if (isIsoDate(input.validFrom) && input.validTo <= input.validFrom)
@@ -116,7 +126,9 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
     }
     if (!(input.mode in DELIVERY_MODES)) errors.mode = 'Select how the service is delivered';
     if (!(input.level in DELIVERY_LEVELS)) errors.level = 'Select the level it is delivered at';
-    const others = [input.providerOrgId, input.leadCommissionerOrgId].filter((id): id is number => id != null);
+    const others = [input.providerOrgId, input.leadCommissionerOrgId].filter(
+      (id): id is number => id != null,
+    );
     const known = await repo.organisationSummaries(tx, others);
     const provider = known.get(input.providerOrgId);
     if (!provider) errors.providerOrgId = 'Select the organisation that provides the service';
@@ -132,11 +144,15 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
       const kind = input.areaCode ? await repo.areaKind(tx, input.areaCode) : undefined;
       const wanted = input.level === 'cluster' ? ['cluster'] : ['locality', 'parish', 'cluster'];
       if (!kind || !wanted.includes(kind))
-        errors.areaCode = input.level === 'cluster' ? 'Select the cluster' : 'Select the locality or market town';
+        errors.areaCode =
+          input.level === 'cluster' ? 'Select the cluster' : 'Select the locality or market town';
     } else if (input.areaCode && !(await repo.areaKind(tx, input.areaCode))) {
       errors.areaCode = `There is no area with code ${input.areaCode}`;
     }
-    if (input.partnershipId != null && !(await repo.isPartnershipMember(tx, input.partnershipId, input.orgId)))
+    if (
+      input.partnershipId != null &&
+      !(await repo.isPartnershipMember(tx, input.partnershipId, input.orgId))
+    )
       errors.partnershipId = `${org.name} is not a member of that partnership`;
     checkDecisions('reservedDecisions', input.reservedDecisions, errors);
     checkDecisions('delegatedDecisions', input.delegatedDecisions, errors);
@@ -153,6 +169,13 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
 
     partnership,
 
+    partnershipMemberIds: (partnershipId) =>
+      publicRead(async (tx) =>
+        (await repo.partnershipMembers(tx, partnershipId))
+          .filter((m) => m.leftOn === null && m.role !== 'vehicle')
+          .map((m) => m.orgId),
+      ),
+
     async matrix(actor, slug, filter = {}) {
       const p = await partnership(slug);
       const date = filter.date ?? todayInLondon();
@@ -162,13 +185,28 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
       return withTenant(db, actor.scope, async (tx) => {
         const memberIds = members.map((m) => m.orgId);
         const menus = await repo.partnershipMenus(tx, p.partnershipId);
-        const codes = new Set([...menus.map((m) => m.lgsl_code), ...(await repo.arrangedServiceCodes(tx, memberIds))]);
-        const wanted = filter.lgslCodes?.length ? [...codes].filter((c) => filter.lgslCodes!.includes(c)) : [...codes];
-        let list = await repo.services(tx, { codes: wanted, ...(filter.query ? { query: filter.query } : {}) });
-        const inForce = await repo.arrangementsInForce(tx, memberIds, date, list.map((s) => s.lgslCode));
+        const codes = new Set([
+          ...menus.map((m) => m.lgsl_code),
+          ...(await repo.arrangedServiceCodes(tx, memberIds)),
+        ]);
+        const wanted = filter.lgslCodes?.length
+          ? [...codes].filter((c) => filter.lgslCodes!.includes(c))
+          : [...codes];
+        let list = await repo.services(tx, {
+          codes: wanted,
+          ...(filter.query ? { query: filter.query } : {}),
+        });
+        const inForce = await repo.arrangementsInForce(
+          tx,
+          memberIds,
+          date,
+          list.map((s) => s.lgslCode),
+        );
         const byKey = new Map(inForce.map((a) => [`${a.orgId}:${a.lgslCode}`, a]));
         if (filter.mode) {
-          list = list.filter((s) => memberIds.some((o) => byKey.get(`${o}:${s.lgslCode}`)?.mode === filter.mode));
+          list = list.filter((s) =>
+            memberIds.some((o) => byKey.get(`${o}:${s.lgslCode}`)?.mode === filter.mode),
+          );
         }
         const readable = new Set(actor.scope.readOrgs);
         const menuOf = new Map(menus.map((m) => [m.lgsl_code, m.menu]));
@@ -181,7 +219,9 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
             members.map((m) => ({
               orgId: m.orgId,
               lgslCode: s.lgslCode,
-              arrangement: readable.has(m.orgId) ? (byKey.get(`${m.orgId}:${s.lgslCode}`) ?? null) : undefined,
+              arrangement: readable.has(m.orgId)
+                ? (byKey.get(`${m.orgId}:${s.lgslCode}`) ?? null)
+                : undefined,
             })),
           ),
         };
@@ -260,5 +300,3 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
     },
   };
 }
-
-

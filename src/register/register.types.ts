@@ -1,5 +1,11 @@
 /** What the register answers with: plain objects, no table rows leak out of the module. */
-import type { DeliveryLevel, DeliveryMode, MemberRole, OrganisationKind, ProvidingTier } from '../db/schema.ts';
+import type {
+  DeliveryLevel,
+  DeliveryMode,
+  MemberRole,
+  OrganisationKind,
+  ProvidingTier,
+} from '../db/schema.ts';
 
 export type { DeliveryLevel, DeliveryMode, MemberRole, OrganisationKind, ProvidingTier };
 

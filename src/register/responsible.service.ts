@@ -89,7 +89,8 @@ export function createResponsibleService(deps: {
   ): { orgs: OrganisationSummary[]; rule: DecidingRule; text: string } {
     const localCouncil = councils.get(local.code);
     const county = local.parentCode ? councils.get(local.parentCode) : undefined;
-    if (!localCouncil) return { orgs: [], rule: 'tier', text: `No council is recorded for area ${local.code}.` };
+    if (!localCouncil)
+      return { orgs: [], rule: 'tier', text: `No council is recorded for area ${local.code}.` };
     if (!TWO_TIER_LOCAL.has(local.kind) || !county) {
       return {
         orgs: [localCouncil],
@@ -102,7 +103,11 @@ export function createResponsibleService(deps: {
       return { orgs: [county], rule: 'tier', text: `${about}, so ${county.name} serves ${local.name}.` };
     }
     if (service.providingTier === 'district' || service.providingTier === 'all') {
-      return { orgs: [localCouncil], rule: 'tier', text: `${about}, so ${localCouncil.name} is responsible.` };
+      return {
+        orgs: [localCouncil],
+        rule: 'tier',
+        text: `${about}, so ${localCouncil.name} is responsible.`,
+      };
     }
     return {
       orgs: [county, localCouncil],
@@ -123,11 +128,16 @@ export function createResponsibleService(deps: {
       const reason = `There is no LGSL service ${query.service}.`;
       throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
     }
-    const serviceRef = { lgslCode: service.lgslCode, label: service.label, providingTier: service.providingTier };
+    const serviceRef = {
+      lgslCode: service.lgslCode,
+      label: service.label,
+      providingTier: service.providingTier,
+    };
 
     let place: PlaceLookup;
     if (query.postcode !== undefined) place = await geography.lookupPostcode(query.postcode);
-    else if (query.lat !== undefined && query.lon !== undefined) place = await geography.lookupPoint(query.lat, query.lon);
+    else if (query.lat !== undefined && query.lon !== undefined)
+      place = await geography.lookupPoint(query.lat, query.lon);
     else throw badRequest('Give a postcode, or both lat and lon.');
 
     const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
@@ -142,14 +152,19 @@ export function createResponsibleService(deps: {
       });
     }
 
-    return withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, async (tx) => {
+    // Two transactions, one after the other: the embedded engine has one connection, so a
+    // transaction must never wait inside another for a second one.
+    const decided = await withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, async (tx) => {
       const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
       const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
       const councilList = await repo.councilsForAreas(tx, [...new Set([...codes, ...parents])]);
       // A council's area code is its GSS code.
       const councils = new Map(councilList.filter((c) => c.gss !== null).map((c) => [c.gss!, c] as const));
       const overrides = await repo.overridesFor(tx, service.lgslCode, codes, date);
-      const overrideOrgs = await repo.organisationSummaries(tx, overrides.map((o) => o.orgId));
+      const overrideOrgs = await repo.organisationSummaries(
+        tx,
+        overrides.map((o) => o.orgId),
+      );
 
       const responsibleOrgs = new Map<number, OrganisationSummary>();
       const texts = new Map<string, { rule: DecidingRule; text: string }>();
@@ -178,61 +193,72 @@ export function createResponsibleService(deps: {
             ? `${place.reason} No council in the register covers it.`
             : `More than one council could be responsible here: ${candidates.map((c) => c.name).join(' or ')}. ` +
               'Ask the resident to choose the exact address or point on a map.';
-        return { ...base, status: 'ambiguous', service: serviceRef, place: place.place, reason, reasons, candidates };
-      }
-
-      const responsible = candidates[0]!;
-      const [arrangement] = await withTenant(
-        db,
-        { readOrgs: [responsible.orgId], writeOrgs: [], accountId: null },
-        (inner) => repo.arrangementsInForce(inner, [responsible.orgId], date, [service.lgslCode]),
-      );
-      let provider: ResponsibleAnswer['provider'];
-      if (arrangement) {
-        const text =
-          arrangement.mode === 'retained'
-            ? `${responsible.name} delivers it in-house (arrangement from ${arrangement.validFrom}).`
-            : `${DELIVERY_MODES[arrangement.mode]}: ${arrangement.provider.name} delivers it on behalf of ` +
-              `${responsible.name}, ${DELIVERY_LEVELS[arrangement.level].toLowerCase()} (arrangement from ${arrangement.validFrom}).`;
-        reasons.push({ rule: 'arrangement', text });
-        provider = {
-          name: arrangement.provider.name,
-          gss: arrangement.provider.gss,
-          orgId: arrangement.provider.orgId,
-          arrangement: arrangement.mode,
-          arrangementLabel: DELIVERY_MODES[arrangement.mode],
-          level: arrangement.level,
-          since: arrangement.validFrom,
-          onBehalfOf: responsible.name,
+        const answer: ResponsibleAnswer = {
+          ...base,
+          status: 'ambiguous',
+          service: serviceRef,
+          place: place.place,
+          reason,
+          reasons,
+          candidates,
         };
-      } else {
-        reasons.push({
-          rule: 'default',
-          text: `No arrangement is recorded for this service, so ${responsible.name} delivers it itself.`,
-        });
-        provider = {
-          name: responsible.name,
-          gss: responsible.gss,
-          orgId: responsible.orgId,
-          arrangement: 'retained',
-          arrangementLabel: DELIVERY_MODES.retained,
-          level: null,
-          since: null,
-          onBehalfOf: responsible.name,
-        };
+        return { answer };
       }
-      return {
-        ...base,
-        status: 'resolved',
-        service: serviceRef,
-        place: place.place,
-        responsible,
-        provider,
-        reason: reasons.map((r) => r.text).join(' '),
-        reasons,
-        candidates,
-      };
+      return { answer: undefined, responsible: candidates[0]!, candidates };
     });
+    if (decided.answer) return decided.answer;
+    const { responsible, candidates } = decided;
+
+    const [arrangement] = await withTenant(
+      db,
+      { readOrgs: [responsible.orgId], writeOrgs: [], accountId: null },
+      (inner) => repo.arrangementsInForce(inner, [responsible.orgId], date, [service.lgslCode]),
+    );
+    let provider: ResponsibleAnswer['provider'];
+    if (arrangement) {
+      const text =
+        arrangement.mode === 'retained'
+          ? `${responsible.name} delivers it in-house (arrangement from ${arrangement.validFrom}).`
+          : `${DELIVERY_MODES[arrangement.mode]}: ${arrangement.provider.name} delivers it on behalf of ` +
+            `${responsible.name}, ${DELIVERY_LEVELS[arrangement.level].toLowerCase()} (arrangement from ${arrangement.validFrom}).`;
+      reasons.push({ rule: 'arrangement', text });
+      provider = {
+        name: arrangement.provider.name,
+        gss: arrangement.provider.gss,
+        orgId: arrangement.provider.orgId,
+        arrangement: arrangement.mode,
+        arrangementLabel: DELIVERY_MODES[arrangement.mode],
+        level: arrangement.level,
+        since: arrangement.validFrom,
+        onBehalfOf: responsible.name,
+      };
+    } else {
+      reasons.push({
+        rule: 'default',
+        text: `No arrangement is recorded for this service, so ${responsible.name} delivers it itself.`,
+      });
+      provider = {
+        name: responsible.name,
+        gss: responsible.gss,
+        orgId: responsible.orgId,
+        arrangement: 'retained',
+        arrangementLabel: DELIVERY_MODES.retained,
+        level: null,
+        since: null,
+        onBehalfOf: responsible.name,
+      };
+    }
+    return {
+      ...base,
+      status: 'resolved',
+      service: serviceRef,
+      place: place.place,
+      responsible,
+      provider,
+      reason: reasons.map((r) => r.text).join(' '),
+      reasons,
+      candidates,
+    };
   }
 
   return { find };

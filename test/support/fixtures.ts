@@ -8,19 +8,54 @@ import { withSystem } from '../../src/db/context.ts';
 
 export const COUNCILS = {
   devon: { gss: 'E10000008', name: 'Devon County Council', short: 'Devon', kind: 'county', parent: null },
-  exeter: { gss: 'E07000041', name: 'Exeter City Council', short: 'Exeter', kind: 'district', parent: 'E10000008' },
-  teignbridge: { gss: 'E07000045', name: 'Teignbridge District Council', short: 'Teignbridge', kind: 'district', parent: 'E10000008' },
-  gloucestershire: { gss: 'E10000013', name: 'Gloucestershire County Council', short: 'Gloucestershire', kind: 'county', parent: null },
-  cotswold: { gss: 'E07000079', name: 'Cotswold District Council', short: 'Cotswold', kind: 'district', parent: 'E10000013' },
-  plymouth: { gss: 'E06000026', name: 'Plymouth City Council', short: 'Plymouth', kind: 'unitary', parent: null },
+  exeter: {
+    gss: 'E07000041',
+    name: 'Exeter City Council',
+    short: 'Exeter',
+    kind: 'district',
+    parent: 'E10000008',
+  },
+  teignbridge: {
+    gss: 'E07000045',
+    name: 'Teignbridge District Council',
+    short: 'Teignbridge',
+    kind: 'district',
+    parent: 'E10000008',
+  },
+  gloucestershire: {
+    gss: 'E10000013',
+    name: 'Gloucestershire County Council',
+    short: 'Gloucestershire',
+    kind: 'county',
+    parent: null,
+  },
+  cotswold: {
+    gss: 'E07000079',
+    name: 'Cotswold District Council',
+    short: 'Cotswold',
+    kind: 'district',
+    parent: 'E10000013',
+  },
+  plymouth: {
+    gss: 'E06000026',
+    name: 'Plymouth City Council',
+    short: 'Plymouth',
+    kind: 'unitary',
+    parent: null,
+  },
 } as const;
 
 export type CouncilKey = keyof typeof COUNCILS;
 
 export const SERVICES = [
-  { lgsl_code: 524, label: 'Household waste collection', status: 'Live', providing_tier: 'district' as const },
-  { lgsl_code: 530, label: 'Garden waste collection', status: 'Live', providing_tier: 'district' as const },
-  { lgsl_code: 1, label: 'Elective home education', status: 'Live', providing_tier: 'county' as const },
+  {
+    lgsl_code: 524,
+    label: 'Household waste collection',
+    status: 'Live',
+    providing_tier: 'district' as const,
+  },
+  { lgsl_code: 530, label: 'Household garden waste', status: 'Live', providing_tier: 'district' as const },
+  { lgsl_code: 1, label: 'Home schooling', status: 'Live', providing_tier: 'county' as const },
   { lgsl_code: 1152, label: 'Abandoned shopping trolleys', status: 'Live', providing_tier: null },
 ];
 
@@ -32,7 +67,9 @@ export interface Fixture {
 /** Inserts the councils (and their areas), the services and one partnership of Exeter, Teignbridge and Devon. */
 export async function loadFixture(db: Kysely<DB>): Promise<Fixture> {
   return withSystem(db, async (tx) => {
-    const list = Object.entries(COUNCILS).sort(([, a], [, b]) => Number(a.parent !== null) - Number(b.parent !== null));
+    const list = Object.entries(COUNCILS).sort(
+      ([, a], [, b]) => Number(a.parent !== null) - Number(b.parent !== null),
+    );
     const org = {} as Record<CouncilKey, number>;
     for (const [key, c] of list) {
       await tx

@@ -1,0 +1,284 @@
+/**
+ * `jointly import <kind> <file…>` and `jointly import all [folder]`: reference data into the
+ * register. Each file is imported in one transaction (a bad row leaves the database as it was) and
+ * recorded in `import_run`. A folder laid out like the shared reference data (authorities/,
+ * population/, services/, boundaries/, postcodes/) is imported in dependency order: councils before
+ * the boundaries and postcodes that refer to them. Files of other kinds are reported as skipped.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { withSystem, type Tx } from '../db/context.ts';
+import { CsvFile, matchFormat, unknownHeader, type CsvFormat } from '../platform/import/csv-source.ts';
+import { ImportError } from '../platform/import/import-error.ts';
+import type { Progress } from '../platform/import/progress.ts';
+import type { NotImported, Tally } from '../platform/import/tally.ts';
+import {
+  COUNCIL_FILES_NOT_IMPORTED,
+  COUNCIL_FORMATS,
+  councilFormatOf,
+  importCouncilFile,
+  type CouncilFormatId,
+} from '../register/councils.import.ts';
+import {
+  SERVICE_FILES_NOT_IMPORTED,
+  SERVICE_FORMATS,
+  importServiceFile,
+  serviceFormatOf,
+} from '../register/services.import.ts';
+import { importBoundaryFile, inspectBoundaryFile } from '../geography/boundaries.import.ts';
+import { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from '../geography/postcodes.import.ts';
+
+export { ImportError } from '../platform/import/import-error.ts';
+
+export const IMPORT_KINDS = ['councils', 'population', 'services', 'boundaries', 'postcodes'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+export interface ImportSummary {
+  kind: string;
+  file: string;
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  skipped?: number;
+  note?: string;
+}
+
+const POPULATION_FORMATS = COUNCIL_FORMATS.filter((f) => f.id === 'census-population');
+
+/** Reads one file of a kind into the register, in the caller's transaction. */
+const IMPORTERS: Record<ImportKind, (tx: Tx, file: string, progress: Progress) => Promise<Tally>> = {
+  councils: async (tx, file, progress) =>
+    importCouncilFile(tx, await openCsv(file, COUNCIL_FORMATS, COUNCIL_FILES_NOT_IMPORTED), progress),
+  population: async (tx, file, progress) =>
+    importCouncilFile(tx, await CsvFile.open(file), progress, POPULATION_FORMATS),
+  services: async (tx, file, progress) =>
+    importServiceFile(tx, await openCsv(file, SERVICE_FORMATS, SERVICE_FILES_NOT_IMPORTED), progress),
+  boundaries: (tx, file, progress) => importBoundaryFile(tx, file, progress),
+  postcodes: async (tx, file, progress) => importPostcodeFile(tx, await CsvFile.open(file), progress),
+};
+
+/**
+ * Opens a CSV file, refusing at once one that is none of `formats` but is recognised as a kind the
+ * register does not import (saying why).
+ */
+async function openCsv(
+  file: string,
+  formats: readonly CsvFormat[],
+  notImported: readonly NotImported[],
+): Promise<CsvFile> {
+  const csv = await CsvFile.open(file);
+  const header = csv.header();
+  const known = matchFormat(header, formats) ? undefined : matchFormat(header, notImported);
+  if (known) {
+    csv.close();
+    throw new ImportError(`is ${known.description}, which is not imported: ${known.reason}`, {
+      file,
+      line: 1,
+    });
+  }
+  return csv;
+}
+
+/**
+ * Imports one file as `kind` in one transaction, and records the run. On any error nothing of the
+ * file is kept.
+ */
+export async function runImport(
+  db: Kysely<DB>,
+  kind: ImportKind,
+  file: string,
+  progress: Progress,
+  label: string = file,
+): Promise<ImportSummary> {
+  const importer = IMPORTERS[kind];
+  if (!importer)
+    throw new ImportError(`unknown kind "${kind}": use one of ${IMPORT_KINDS.join(', ')}`, { file });
+  const startedAt = new Date();
+  return withSystem(db, async (tx) => {
+    const tally = await importer(tx, file, progress);
+    const summary: ImportSummary = {
+      kind,
+      file: label,
+      read: tally.read,
+      inserted: tally.inserted,
+      updated: tally.updated,
+      unchanged: tally.unchanged,
+      ...(tally.skipped > 0 ? { skipped: tally.skipped } : {}),
+      note: tally.describe(),
+    };
+    await tx
+      .insertInto('import_run')
+      .values({
+        kind,
+        file: label,
+        started_at: startedAt,
+        finished_at: new Date(),
+        rows_read: summary.read,
+        rows_inserted: summary.inserted,
+        rows_updated: summary.updated,
+        rows_unchanged: summary.unchanged,
+      })
+      .execute();
+    return summary;
+  });
+}
+
+/** A file found in a reference data folder: what it will be imported as, or why it is skipped. */
+interface PlannedFile {
+  path: string;
+  /** The path relative to the folder, for summaries. */
+  label: string;
+  kind?: ImportKind;
+  /** Order within the kind: files that create rows before files that add to them. */
+  rank: number;
+  note?: string;
+}
+
+const KIND_ORDER: readonly ImportKind[] = ['councils', 'population', 'services', 'boundaries', 'postcodes'];
+
+/** Folders of reference data and the kind of file each holds. */
+const FOLDER_KINDS: Readonly<Record<string, ImportKind>> = {
+  authorities: 'councils',
+  councils: 'councils',
+  population: 'population',
+  services: 'services',
+  boundaries: 'boundaries',
+  postcodes: 'postcodes',
+};
+
+const FOLDER_NOTES: Readonly<Record<string, string>> = {
+  finance: 'finance data: not register reference data',
+  categories: 'report categories: not register reference data',
+};
+
+const COUNCIL_RANK: Record<CouncilFormatId, number> = {
+  mysociety: 0,
+  hierarchy: 1,
+  'govuk-authorities': 2,
+  'census-population': 3,
+};
+
+/** Works out what each file in the folder is, by its folder and its header. */
+async function planFolder(folder: string): Promise<PlannedFile[]> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new ImportError(code === 'ENOENT' ? 'no such folder' : `cannot be read (${code ?? error})`, {
+      file: folder,
+    });
+  }
+  const planned: PlannedFile[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(folder, entry.name);
+    if (entry.isFile()) {
+      planned.push({ path: full, label: entry.name, rank: 0, note: 'not in a reference data folder' });
+      continue;
+    }
+    if (!entry.isDirectory()) continue;
+    const files = (await fs.promises.readdir(full, { withFileTypes: true }))
+      .filter((f) => f.isFile() && !f.name.startsWith('.'))
+      .map((f) => f.name)
+      .sort();
+    for (const name of files) {
+      planned.push(await planFile(path.join(full, name), `${entry.name}/${name}`, entry.name));
+    }
+  }
+  return planned;
+}
+
+async function planFile(file: string, label: string, folder: string): Promise<PlannedFile> {
+  const kind = FOLDER_KINDS[folder];
+  const extension = path.extname(file).toLowerCase();
+  if (!kind)
+    return {
+      path: file,
+      label,
+      rank: 0,
+      note: FOLDER_NOTES[folder] ?? `folder ${folder}/ is not reference data`,
+    };
+
+  if (kind === 'boundaries') {
+    if (extension !== '.geojson' && extension !== '.json') {
+      return { path: file, label, rank: 0, note: 'not a GeoJSON file' };
+    }
+    const inspected = await inspectBoundaryFile(file);
+    if (!inspected.codeProperty) {
+      return {
+        path: file,
+        label,
+        rank: 0,
+        note: `its features carry no GSS code (properties: ${inspected.properties.join(', ') || 'none'})`,
+      };
+    }
+    return { path: file, label, kind, rank: 0 };
+  }
+
+  if (extension !== '.csv') {
+    return {
+      path: file,
+      label,
+      rank: 0,
+      note:
+        extension === '.json' ? 'a list of code names: names come from the councils files' : 'not a CSV file',
+    };
+  }
+  const csv = await CsvFile.open(file);
+  try {
+    const header = csv.header();
+    if (kind === 'postcodes') {
+      if (!detectPostcodeFormat(csv.first)) throw unknownHeader(file, header, POSTCODE_FORMATS);
+      return { path: file, label, kind, rank: 0 };
+    }
+    if (kind === 'services') {
+      const format = serviceFormatOf(header);
+      if (format) return { path: file, label, kind, rank: SERVICE_FORMATS.indexOf(format) };
+    } else {
+      const format = councilFormatOf(header);
+      if (format?.id === 'census-population') return { path: file, label, kind: 'population', rank: 0 };
+      if (format) return { path: file, label, kind: 'councils', rank: COUNCIL_RANK[format.id] };
+    }
+    const formats = kind === 'services' ? SERVICE_FORMATS : COUNCIL_FORMATS;
+    const notImported = kind === 'services' ? SERVICE_FILES_NOT_IMPORTED : COUNCIL_FILES_NOT_IMPORTED;
+    const skipped = matchFormat(header, notImported);
+    if (skipped) return { path: file, label, rank: 0, note: `${skipped.description}: ${skipped.reason}` };
+    throw unknownHeader(file, header, [...formats, ...notImported]);
+  } finally {
+    csv.close();
+  }
+}
+
+/**
+ * Imports every reference file in `folder` (laid out as authorities/, population/, services/,
+ * boundaries/, postcodes/), councils first. Returns one summary per file, skipped ones included.
+ */
+export async function importAllReferenceData(
+  db: Kysely<DB>,
+  folder: string,
+  progress: Progress,
+): Promise<ImportSummary[]> {
+  const planned = await planFolder(folder);
+  const order = (p: PlannedFile) => (p.kind ? KIND_ORDER.indexOf(p.kind) : KIND_ORDER.length);
+  const imports = planned
+    .filter((p) => p.kind)
+    .sort((a, b) => order(a) - order(b) || a.rank - b.rank || a.label.localeCompare(b.label));
+  const summaries: ImportSummary[] = [];
+  for (const p of imports) summaries.push(await runImport(db, p.kind!, p.path, progress, p.label));
+  for (const p of planned.filter((p) => !p.kind)) {
+    summaries.push({
+      kind: 'skipped',
+      file: p.label,
+      read: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      note: p.note,
+    });
+  }
+  return summaries;
+}

@@ -1,0 +1,164 @@
+/**
+ * SQL for the geography lookups: postcodes, areas with what contains them, and boundaries.
+ * All of it reads shared reference tables (no org_id), so any executor will do: the owner
+ * connection, or a transaction opened with `withTenant`.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { AreaKind, DB } from '../db/schema.ts';
+
+export interface PostcodeRecord {
+  postcode: string;
+  lat: number | null;
+  lon: number | null;
+  countyCode: string | null;
+  districtCode: string | null;
+  wardCode: string | null;
+  parishCode: string | null;
+  terminated: string | null;
+  source: string;
+}
+
+export interface AreaRecord {
+  code: string;
+  name: string;
+  kind: AreaKind;
+  parentCode: string | null;
+}
+
+export interface PostcodeCouncilCount {
+  districtCode: string | null;
+  countyCode: string | null;
+  /** Postcodes in the range with this district and county. */
+  postcodes: number;
+  /** Of those, the ones not terminated. */
+  live: number;
+  source: string;
+}
+
+export interface BoundaryRecord {
+  areaCode: string;
+  kind: AreaKind;
+  source: string;
+  geometry: unknown;
+  vertexCount: number;
+}
+
+/** One postcode by its normalised form ('EX1 1AA'): a primary-key lookup. */
+export async function findPostcode(db: Kysely<DB>, postcode: string): Promise<PostcodeRecord | undefined> {
+  const row = await db
+    .selectFrom('postcode')
+    .select([
+      'postcode',
+      'lat',
+      'lon',
+      'county_code',
+      'district_code',
+      'ward_code',
+      'parish_code',
+      'terminated',
+      'source',
+    ])
+    .where('postcode', '=', postcode)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    postcode: row.postcode,
+    lat: row.lat,
+    lon: row.lon,
+    countyCode: row.county_code,
+    districtCode: row.district_code,
+    wardCode: row.ward_code,
+    parishCode: row.parish_code,
+    terminated: row.terminated,
+    source: row.source,
+  };
+}
+
+/**
+ * How many postcodes starting with `prefix` ('EX1 ' for an outcode, 'EX1 1' for a sector) each
+ * district and county holds. `lowest` and `highest` are the first and last postcodes the prefix
+ * could hold: the range scan uses the primary key under any collation, and the prefix test then
+ * drops neighbours a linguistic collation may sort into the range (EX10 … beside EX1 …).
+ */
+export async function countPostcodesByCouncil(
+  db: Kysely<DB>,
+  range: { prefix: string; lowest: string; highest: string },
+): Promise<PostcodeCouncilCount[]> {
+  const rows = await db
+    .selectFrom('postcode')
+    .select([
+      'district_code',
+      'county_code',
+      sql<number>`count(*)::integer`.as('postcodes'),
+      sql<number>`(count(*) filter (where terminated is null))::integer`.as('live'),
+      sql<string>`min(source)`.as('source'),
+    ])
+    .where('postcode', '>=', range.lowest)
+    .where('postcode', '<=', range.highest)
+    .where(sql<boolean>`left(postcode, ${range.prefix.length}) = ${range.prefix}`)
+    .groupBy(['district_code', 'county_code'])
+    .execute();
+  return rows.map((row) => ({
+    districtCode: row.district_code,
+    countyCode: row.county_code,
+    postcodes: row.postcodes,
+    live: row.live,
+    source: row.source,
+  }));
+}
+
+/**
+ * The areas with these codes and every area containing them, however far up: parents (district →
+ * county → region) and the clusters and localities that list them as members, and so on.
+ * Codes with no area row are left out.
+ */
+export async function coveringAreas(db: Kysely<DB>, codes: readonly string[]): Promise<AreaRecord[]> {
+  if (codes.length === 0) return [];
+  const result = await sql<{ code: string; name: string; kind: AreaKind; parent_code: string | null }>`
+    with recursive covering (code) as (
+      select code from area where code = any(${[...new Set(codes)]}::text[])
+      union
+      select container.code
+      from covering
+      join (
+        select code as member, parent_code as code from area where parent_code is not null
+        union all
+        select member_code as member, area_code as code from area_member
+      ) as container on container.member = covering.code
+    )
+    select area.code, area.name, area.kind, area.parent_code
+    from covering
+    join area on area.code = covering.code`.execute(db);
+  return result.rows.map((row) => ({
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    parentCode: row.parent_code,
+  }));
+}
+
+/** For each area with a boundary, the boundary from the source with the most vertices. */
+export async function preferredBoundaries(db: Kysely<DB>): Promise<BoundaryRecord[]> {
+  const rows = await db
+    .selectFrom('boundary')
+    .innerJoin('area', 'area.code', 'boundary.area_code')
+    .distinctOn('boundary.area_code')
+    .select([
+      'boundary.area_code',
+      'area.kind',
+      'boundary.source',
+      'boundary.geometry',
+      'boundary.vertex_count',
+    ])
+    .orderBy('boundary.area_code')
+    .orderBy('boundary.vertex_count', 'desc')
+    .orderBy('boundary.source')
+    .execute();
+  return rows.map((row) => ({
+    areaCode: row.area_code,
+    kind: row.kind,
+    source: row.source,
+    geometry: row.geometry,
+    vertexCount: row.vertex_count,
+  }));
+}

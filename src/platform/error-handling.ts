@@ -1,0 +1,180 @@
+/**
+ * How the application answers when something goes wrong. Under /api/ and /open311/ the answer is
+ * an RFC 9457 problem document (application/problem+json); everywhere else it is a page in the
+ * layout. Client mistakes keep their status and say what was wrong; anything unexpected is logged
+ * and answered as a 500 without internals.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ProblemError, toProblem } from './errors.ts';
+
+const MACHINE_PREFIXES = ['/api/', '/open311/'];
+
+function pathOf(url: string): string {
+  return url.split('?')[0] ?? '/';
+}
+
+/** True for URLs answered with problem documents rather than pages. */
+export function wantsProblemDocument(url: string): boolean {
+  const path = pathOf(url);
+  return MACHINE_PREFIXES.some((prefix) => path.startsWith(prefix) || `${path}/` === prefix);
+}
+
+function statusTitle(status: number): string {
+  const text = STATUS_CODES[status] ?? 'Error';
+  return text.charAt(0) + text.slice(1).toLowerCase();
+}
+
+interface SchemaIssue {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+interface ThrownError {
+  statusCode?: unknown;
+  message?: unknown;
+  validation?: unknown;
+  validationContext?: unknown;
+}
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+function issueField(issue: SchemaIssue, context: string): FieldIssue {
+  const path = (issue.instancePath ?? '')
+    .split('/')
+    .filter((part) => part !== '')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const params = issue.params ?? {};
+  if (issue.keyword === 'required' && typeof params.missingProperty === 'string') {
+    return { field: [...path, params.missingProperty].join('.'), message: 'is required' };
+  }
+  if (issue.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+    return { field: [...path, params.additionalProperty].join('.'), message: 'is not allowed' };
+  }
+  return { field: path.length > 0 ? path.join('.') : context, message: issue.message ?? 'is not valid' };
+}
+
+/** A 400 problem from Fastify's schema validation, naming each field that failed and why. */
+export function validationProblem(validation: readonly SchemaIssue[], context: string): ProblemError {
+  const seen = new Set<string>();
+  const errors: FieldIssue[] = [];
+  for (const issue of validation) {
+    const fieldIssue = issueField(issue, context);
+    const key = `${fieldIssue.field}\u0000${fieldIssue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push(fieldIssue);
+  }
+  const detail =
+    errors.length === 0
+      ? `The ${context} is not valid.`
+      : `The ${context} is not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`;
+  return new ProblemError(400, 'Bad request', detail, { errors });
+}
+
+export interface ClassifiedError {
+  problem: ProblemError;
+  /** True when the error was not one we meant to raise: logged in full, shown without detail. */
+  unexpected: boolean;
+}
+
+/** Turns anything thrown into the problem to answer with. */
+export function classifyError(error: unknown): ClassifiedError {
+  if (error instanceof ProblemError) return { problem: error, unexpected: false };
+  const thrown = (typeof error === 'object' && error !== null ? error : {}) as ThrownError;
+  if (Array.isArray(thrown.validation)) {
+    const context = typeof thrown.validationContext === 'string' ? thrown.validationContext : 'request';
+    return { problem: validationProblem(thrown.validation as SchemaIssue[], context), unexpected: false };
+  }
+  const status = typeof thrown.statusCode === 'number' ? thrown.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    const message =
+      typeof thrown.message === 'string' && thrown.message !== '' ? thrown.message : statusTitle(status);
+    return { problem: new ProblemError(status, statusTitle(status), message), unexpected: false };
+  }
+  return {
+    problem: new ProblemError(500, 'Internal server error', 'Something went wrong. It has been logged.'),
+    unexpected: true,
+  };
+}
+
+const PAGE_TITLES: Record<number, string> = {
+  400: 'There is a problem with your request',
+  403: 'You do not have permission to see this page',
+  404: 'Page not found',
+  429: 'Too many requests',
+  500: 'Sorry, there is a problem with the service',
+};
+
+export function pageTitleFor(status: number): string {
+  return PAGE_TITLES[status] ?? (status >= 500 ? PAGE_TITLES[500]! : statusTitle(status));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
+  return reply
+    .code(problem.status)
+    .type('application/problem+json; charset=utf-8')
+    .send(JSON.stringify(toProblem(problem, pathOf(request.url))));
+}
+
+async function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  detail: string | undefined,
+): Promise<FastifyReply> {
+  const title = pageTitleFor(status);
+  reply.code(status).removeHeader('content-disposition');
+  if (typeof (reply as Partial<FastifyReply>).page === 'function') {
+    try {
+      return await reply.page('error.njk', { status, title, detail });
+    } catch (error) {
+      request.log.error({ err: error }, 'could not render the error page');
+    }
+  }
+  const body = detail === undefined ? '' : `<p>${escapeHtml(detail)}</p>`;
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(
+      `<!DOCTYPE html><html lang="en-GB"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${body}`,
+    );
+}
+
+const errorHandlingPlugin: FastifyPluginAsync = async (fastify) => {
+  fastify.setErrorHandler(async (error: unknown, request, reply) => {
+    const { problem, unexpected } = classifyError(error);
+    if (unexpected || problem.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ status: problem.status, detail: problem.detail }, 'request refused');
+    }
+    if (wantsProblemDocument(request.url)) return sendProblem(request, reply, problem);
+    if (problem.status === 401) {
+      // A page that needs a signed-in person sends them to sign in and then back to it.
+      const back = request.method === 'GET' ? request.url : pathOf(request.url);
+      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(back)}`, 303);
+    }
+    return sendPage(request, reply, problem.status, unexpected ? undefined : problem.detail);
+  });
+
+  fastify.setNotFoundHandler(async (request, reply) => {
+    if (wantsProblemDocument(request.url)) {
+      const detail = `There is nothing at ${request.method} ${pathOf(request.url)}.`;
+      return sendProblem(request, reply, new ProblemError(404, 'Not found', detail));
+    }
+    return sendPage(request, reply, 404, undefined);
+  });
+};
+
+export const errorHandling = fp(errorHandlingPlugin, { name: 'jointly-error-handling', fastify: '5.x' });

@@ -1,0 +1,200 @@
+/**
+ * The add/change arrangement form: what the person typed (kept on error, never lost), turned into
+ * an ArrangementInput with a message per field in GOV.UK style, and the choices the form offers.
+ */
+import { isIsoDate } from '../platform/dates.ts';
+import type { RegisterService } from './register.service.ts';
+import {
+  DELIVERY_LEVELS,
+  DELIVERY_MODES,
+  type Arrangement,
+  type ArrangementInput,
+  type DeliveryLevel,
+  type DeliveryMode,
+  type Organisation,
+} from './register.types.ts';
+
+export interface ArrangementFormValues {
+  lgslCode?: string;
+  'validFrom-day'?: string;
+  'validFrom-month'?: string;
+  'validFrom-year'?: string;
+  'validTo-day'?: string;
+  'validTo-month'?: string;
+  'validTo-year'?: string;
+  mode?: string;
+  level?: string;
+  providerOrgId?: string;
+  leadCommissionerOrgId?: string;
+  areaCode?: string;
+  reservedDecisions?: string;
+  delegatedDecisions?: string;
+  notes?: string;
+  expectedCurrentId?: string;
+}
+
+const FIELDS: Array<keyof ArrangementFormValues> = [
+  'lgslCode',
+  'validFrom-day',
+  'validFrom-month',
+  'validFrom-year',
+  'validTo-day',
+  'validTo-month',
+  'validTo-year',
+  'mode',
+  'level',
+  'providerOrgId',
+  'leadCommissionerOrgId',
+  'areaCode',
+  'reservedDecisions',
+  'delegatedDecisions',
+  'notes',
+  'expectedCurrentId',
+];
+
+const lines = (text: string | undefined) =>
+  (text ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+
+function readDate(
+  values: ArrangementFormValues,
+  prefix: 'validFrom' | 'validTo',
+  label: string,
+  required: boolean,
+): { date?: string; error?: string } {
+  const day = values[`${prefix}-day`]?.trim() ?? '';
+  const month = values[`${prefix}-month`]?.trim() ?? '';
+  const year = values[`${prefix}-year`]?.trim() ?? '';
+  if (!day && !month && !year) return required ? { error: `Enter ${label}` } : {};
+  const missing = [!day && 'day', !month && 'month', !year && 'year'].filter(Boolean);
+  if (missing.length > 0)
+    return { error: `${label[0]!.toUpperCase()}${label.slice(1)} must include a ${missing.join(' and ')}` };
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
+    return { error: `${label[0]!.toUpperCase()}${label.slice(1)} must be a real date` };
+  }
+  const date = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  if (!isIsoDate(date)) return { error: `${label[0]!.toUpperCase()}${label.slice(1)} must be a real date` };
+  return { date };
+}
+
+export function parseArrangementForm(
+  body: Record<string, string | string[]>,
+  orgId: number,
+): { values: ArrangementFormValues; input?: ArrangementInput; errors: Record<string, string> } {
+  const values: ArrangementFormValues = {};
+  for (const field of FIELDS) {
+    const raw = body[field];
+    const text = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof text === 'string')
+      values[field] = text.slice(0, field.endsWith('Decisions') || field === 'notes' ? 8000 : 100);
+  }
+  const errors: Record<string, string> = {};
+  const lgsl = Number(values.lgslCode?.trim());
+  if (!values.lgslCode?.trim()) errors.lgslCode = 'Enter the LGSL code of the service';
+  else if (!Number.isInteger(lgsl) || lgsl <= 0)
+    errors.lgslCode = 'The LGSL code must be a whole number, like 524';
+  const from = readDate(values, 'validFrom', 'the date it starts', true);
+  if (from.error) errors['validFrom-day'] = from.error;
+  const to = readDate(values, 'validTo', 'the date it ends', false);
+  if (to.error) errors['validTo-day'] = to.error;
+  if (!values.mode || !(values.mode in DELIVERY_MODES)) errors.mode = 'Select how the service is delivered';
+  if (!values.level || !(values.level in DELIVERY_LEVELS))
+    errors.level = 'Select the level it is delivered at';
+  const provider = Number(values.providerOrgId);
+  if (!values.providerOrgId || !Number.isInteger(provider))
+    errors.providerOrgId = 'Select who provides the service';
+  const lead = values.leadCommissionerOrgId ? Number(values.leadCommissionerOrgId) : null;
+  if (lead !== null && !Number.isInteger(lead))
+    errors.leadCommissionerOrgId = 'Select the lead commissioner from the list';
+  const expected = values.expectedCurrentId?.trim() ? Number(values.expectedCurrentId) : null;
+  if (Object.keys(errors).length > 0) return { values, errors };
+  return {
+    values,
+    errors,
+    input: {
+      orgId,
+      lgslCode: lgsl,
+      validFrom: from.date!,
+      validTo: to.date ?? null,
+      mode: values.mode as DeliveryMode,
+      level: values.level as DeliveryLevel,
+      providerOrgId: provider,
+      leadCommissionerOrgId: lead,
+      areaCode: values.areaCode?.trim() || null,
+      reservedDecisions: lines(values.reservedDecisions),
+      delegatedDecisions: lines(values.delegatedDecisions),
+      notes: values.notes?.trim() ?? '',
+      expectedCurrentId: expected !== null && Number.isInteger(expected) ? expected : null,
+    },
+  };
+}
+
+export function formFromArrangement(a: Arrangement): ArrangementFormValues {
+  return {
+    lgslCode: String(a.lgslCode),
+    mode: a.mode,
+    level: a.level,
+    providerOrgId: String(a.provider.orgId),
+    leadCommissionerOrgId: a.leadCommissioner ? String(a.leadCommissioner.orgId) : '',
+    areaCode: a.areaCode ?? '',
+    reservedDecisions: a.reservedDecisions.join('\n'),
+    delegatedDecisions: a.delegatedDecisions.join('\n'),
+    notes: a.notes,
+  };
+}
+
+/** Maps field names from the service's rules onto the form's fields (dates use their day field). */
+const FIELD_ON_FORM: Record<string, string> = { validFrom: 'validFrom-day', validTo: 'validTo-day' };
+
+export async function arrangementForm(
+  register: RegisterService,
+  org: Organisation,
+  values: ArrangementFormValues,
+  errors: Record<string, string>,
+) {
+  const partnerships = await Promise.all(org.partnerships.map((p) => register.partnership(p.slug)));
+  const organisations = new Map<number, { orgId: number; name: string }>([[org.orgId, org]]);
+  for (const p of partnerships) for (const m of p.members) organisations.set(m.orgId, m);
+  const areas = partnerships.flatMap((p) =>
+    p.areas.filter((a) => a.kind !== 'county' && a.kind !== 'district'),
+  );
+  const orgOptions = (selected: string | undefined, blank: string) => [
+    { value: '', text: blank },
+    ...[...organisations.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((o) => ({ value: String(o.orgId), text: o.name, selected: selected === String(o.orgId) })),
+  ];
+  const formErrors = Object.fromEntries(Object.entries(errors).map(([k, v]) => [FIELD_ON_FORM[k] ?? k, v]));
+  const service =
+    values.lgslCode && /^\d+$/.test(values.lgslCode)
+      ? await register.service(Number(values.lgslCode)).catch(() => undefined)
+      : undefined;
+  return {
+    org,
+    service,
+    values,
+    errors: formErrors,
+    errorList: Object.entries(formErrors).map(([field, text]) => ({
+      text,
+      href: `#${field === 'form' ? 'lgslCode' : field}`,
+    })),
+    modes: Object.entries(DELIVERY_MODES).map(([value, text]) => ({
+      value,
+      text,
+      checked: values.mode === value,
+    })),
+    levels: Object.entries(DELIVERY_LEVELS).map(([value, text]) => ({
+      value,
+      text,
+      checked: values.level === value,
+    })),
+    providers: orgOptions(values.providerOrgId, 'Select who provides it'),
+    commissioners: orgOptions(values.leadCommissionerOrgId, 'None'),
+    areas: [
+      { value: '', text: 'Not needed (county-wide or per district)' },
+      ...areas.map((a) => ({ value: a.code, text: a.name, selected: values.areaCode === a.code })),
+    ],
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The whole application over a test database, as the composition root builds it, for integration
+ * tests through `app.inject()` and browser tests; and signing in through the real sign-in form.
+ */
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/app/config.ts';
+import { buildServer } from '../../src/app/server.ts';
+import { createServices, type AppServices } from '../../src/app/services.ts';
+import type { Database } from '../../src/db/engine.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: AppServices;
+}
+
+export async function buildTestApp(database: Database): Promise<TestApp> {
+  const config = loadConfig({ JOINTLY_DEMO: 'false', LOG_LEVEL: 'silent', PORT: '0' });
+  const services = await createServices(config, database);
+  const app = await buildServer(services);
+  await app.ready();
+  return { app, services };
+}
+
+/** The cookies a response sets, as a Cookie header value. */
+function cookiesFrom(setCookie: string | string[] | undefined, previous = ''): string {
+  const jar = new Map(
+    previous
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => [c.split('=')[0]!, c] as const),
+  );
+  for (const header of [setCookie ?? []].flat()) {
+    const pair = header.split(';')[0]!;
+    jar.set(pair.split('=')[0]!, pair);
+  }
+  return [...jar.values()].join('; ');
+}
+
+/** The hidden CSRF token of the first form on a page. */
+export function csrfTokenIn(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('the page has no CSRF token');
+  return match[1]!;
+}
+
+/** A signed-in browser session: its cookie, and a CSRF token that goes with it. */
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+/** Signs in through the sign-in form, as a person would. */
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<Session> {
+  const form = await app.inject({ method: 'GET', url: '/sign-in' });
+  let cookie = cookiesFrom(form.headers['set-cookie']);
+  const response = await app.inject({
+    method: 'POST',
+    url: '/sign-in',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ email, password, _csrf: csrfTokenIn(form.body) }).toString(),
+  });
+  if (response.statusCode !== 302 && response.statusCode !== 303) {
+    throw new Error(`sign-in as ${email} failed with ${response.statusCode}`);
+  }
+  cookie = cookiesFrom(response.headers['set-cookie'], cookie);
+  const page = await app.inject({ method: 'GET', url: '/sign-in', headers: { cookie } });
+  cookie = cookiesFrom(page.headers['set-cookie'], cookie);
+  return { cookie, csrf: csrfTokenIn(page.body) };
+}

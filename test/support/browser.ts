@@ -1,0 +1,96 @@
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core, and an accessibility check with
+ * axe-core over the full WCAG 2.0–2.2 A/AA tag list plus best practice.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { AxeResults, RunOptions } from 'axe-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** The axe tags every page is checked against. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface AccessibilityViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  targets: string[];
+  /** One line naming the rule, what it asks for and where it failed. */
+  message: string;
+}
+
+let axeSource: Promise<string> | undefined;
+
+function loadAxeSource(): Promise<string> {
+  axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return axeSource;
+}
+
+type SerialisedViolation = Omit<AccessibilityViolation, 'message'>;
+
+/**
+ * Runs axe-core on the page and returns its violations. axe is evaluated through the DevTools
+ * protocol rather than added as a `<script>` element, because the pages' Content-Security-Policy
+ * (rightly) refuses inline scripts without a nonce, and turning CSP off would hide CSP mistakes.
+ */
+export async function checkAccessibility(page: Page): Promise<AccessibilityViolation[]> {
+  const source = await loadAxeSource();
+  const hasAxe = () => typeof (window as unknown as { axe?: unknown }).axe === 'object';
+  if (!(await page.evaluate(hasAxe))) {
+    await page.evaluate(`(() => { ${source}\n })()`);
+    if (!(await page.evaluate(hasAxe))) throw new Error('axe-core did not load in the page');
+  }
+  const options: RunOptions = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
+  const violations = await page.evaluate(async (runOptions): Promise<SerialisedViolation[]> => {
+    const axe = (window as unknown as { axe: { run(context: Document, o: RunOptions): Promise<AxeResults> } })
+      .axe;
+    const results = await axe.run(document, runOptions);
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? null,
+      help: violation.help,
+      helpUrl: violation.helpUrl,
+      targets: violation.nodes.map((node) =>
+        node.target.map((part) => (Array.isArray(part) ? part.join(' >>> ') : String(part))).join(' | '),
+      ),
+    }));
+  }, options);
+  return violations.map((violation) => ({
+    ...violation,
+    message:
+      `${violation.id} (${violation.impact ?? 'unknown impact'}): ${violation.help} ` +
+      `at ${violation.targets.join(', ')} — ${violation.helpUrl}`,
+  }));
+}
+
+/** All violations as one readable block, for assertion messages. */
+export function formatViolations(violations: readonly AccessibilityViolation[]): string {
+  if (violations.length === 0) return 'no accessibility violations';
+  return [
+    `${violations.length} accessibility violation(s):`,
+    ...violations.map((v) => `- ${v.message}`),
+  ].join('\n');
+}
