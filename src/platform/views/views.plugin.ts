@@ -13,6 +13,7 @@ import nunjucks from 'nunjucks';
 import { assetPaths, ensureAssets } from './build-css.ts';
 import { brandStyle, DEFAULT_BRAND, resolveBrand } from './brand.ts';
 import { errorList, formField } from './form-fields.ts';
+import { formatDate } from '../dates.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -65,6 +66,9 @@ export function createViewEnvironment(
   env.addGlobal('serviceName', SERVICE_NAME);
   env.addFilter('errorList', errorList);
   env.addFilter('formField', formField);
+  env.addFilter('date', (iso: unknown) =>
+    typeof iso === 'string' && iso !== '' ? formatDate(iso.slice(0, 10)) : iso,
+  );
   return env;
 }
 

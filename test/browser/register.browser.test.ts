@@ -1,0 +1,144 @@
+/**
+ * Every register page in Chromium, over the demo partnerships: no axe violations (WCAG 2.2 AA and
+ * best practice), no console errors or CSP refusals, and the journeys people take work: signing in,
+ * changing an arrangement with the error summary on a mistake, finding who is responsible.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { checkAccessibility, formatViolations, launchBrowser } from '../support/browser.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { buildTestApp } from '../support/app.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import type { Database } from '../../src/db/engine.ts';
+import { demoAccountCreator, loadDemo } from '../../src/demo/demo.loader.ts';
+import { DEMO_PASSWORD } from '../../src/demo/accounts.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { silentProgress } from '../../src/platform/import/progress.ts';
+
+let database: Database;
+let server: TestServer;
+let browser: Browser;
+
+before(async () => {
+  database = await openTestDatabase();
+  const built = await buildTestApp(database);
+  await loadDemo(
+    database.db,
+    loadConfig().referenceDataDir,
+    silentProgress,
+    demoAccountCreator(built.services.auth),
+  );
+  await built.services.geography.reload();
+  server = await startTestServer(built.app);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await database?.close();
+});
+
+async function open(context: BrowserContext, path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document')
+      errors.push(`${r.status()} ${r.url()}`);
+  });
+  const response = await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+  assert.ok(response && response.status() < 400, `${path} answered ${response?.status()}`);
+  return { page, errors };
+}
+
+async function assertGoodPage(page: Page, errors: string[]): Promise<void> {
+  const violations = await checkAccessibility(page);
+  assert.deepEqual(violations, [], formatViolations(violations));
+  assert.deepEqual(errors, [], 'console errors, CSP refusals or failed assets');
+}
+
+async function signIn(context: BrowserContext, email: string): Promise<void> {
+  const { page } = await open(context, '/sign-in');
+  await page.fill('#email', email);
+  await page.fill('#password', DEMO_PASSWORD);
+  await page.click('button[type="submit"]');
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  await page.close();
+}
+
+const PUBLIC_PAGES = [
+  '/',
+  '/partnerships',
+  '/partnerships/integrated-devon',
+  '/partnerships/transforming-lancashire',
+  '/partnerships/2020-vision/services',
+  '/organisations/exeter',
+  '/services/524',
+  '/responsible',
+  '/responsible?postcode=EX1+1AE&service=524',
+  '/sign-in',
+];
+
+describe('register pages in Chromium', () => {
+  for (const path of PUBLIC_PAGES) {
+    test(`${path} is accessible and loads cleanly`, async () => {
+      const context = await browser.newContext();
+      try {
+        const { page, errors } = await open(context, path);
+        assert.ok((await page.textContent('h1'))?.trim(), 'the page has a heading');
+        await assertGoodPage(page, errors);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('who is responsible answers for a postcode, saying why', async () => {
+    const context = await browser.newContext();
+    try {
+      const { page, errors } = await open(context, '/responsible');
+      await page.fill('#postcode', 'ex1 1ae');
+      await page.fill('#service', '524');
+      await page.click('button[type="submit"]');
+      await page.waitForSelector('.govuk-summary-card');
+      assert.match((await page.textContent('main')) ?? '', /Exeter City Council/);
+      await assertGoodPage(page, errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a signed-in officer sees their council’s matrix cells and can change an arrangement', async () => {
+    const context = await browser.newContext();
+    try {
+      await signIn(context, 'admin.devon@example.org');
+      const matrix = await open(context, '/partnerships/integrated-devon/services');
+      await assertGoodPage(matrix.page, matrix.errors);
+
+      const form = await open(context, '/organisations/exeter/arrangements/new?service=524');
+      await assertGoodPage(form.page, form.errors);
+      // A start date in the wrong form is refused with the error summary, and what was typed stays.
+      await form.page.fill('#validFrom-day', '31');
+      await form.page.fill('#validFrom-month', '2');
+      await form.page.fill('#validFrom-year', '2031');
+      await form.page.click('button:has-text("Record arrangement")');
+      await form.page.waitForSelector('.govuk-error-summary');
+      assert.equal(await form.page.inputValue('#validFrom-day'), '31');
+      await assertGoodPage(form.page, form.errors);
+
+      await form.page.fill('#validFrom-day', '1');
+      await form.page.fill('#validFrom-month', '4');
+      await form.page.click('button:has-text("Record arrangement")');
+      await form.page.waitForURL(/\/organisations\/exeter\/services\/524/);
+      assert.match((await form.page.textContent('main')) ?? '', /1 April 2031/);
+      await assertGoodPage(form.page, form.errors);
+    } finally {
+      await context.close();
+    }
+  });
+});
