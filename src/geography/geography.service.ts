@@ -147,7 +147,12 @@ const KIND_ORDER: AreaKind[] = [
   'ward',
 ];
 
-const ref = (a: AreaRecord): AreaRef => ({ code: a.code, name: a.name, kind: a.kind, parentCode: a.parentCode });
+const ref = (a: AreaRecord): AreaRef => ({
+  code: a.code,
+  name: a.name,
+  kind: a.kind,
+  parentCode: a.parentCode,
+});
 const named = (a: AreaRef) => `${a.name} (${a.code})`;
 const list = (items: string[], conjunction = 'and') =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
@@ -211,7 +216,9 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
   }
 
   /** The local areas in the order of `localCodes`, then the areas covering them, county first. */
-  async function areasFor(localCodes: readonly string[]): Promise<{ localAreas: AreaRef[]; areas: AreaRef[] }> {
+  async function areasFor(
+    localCodes: readonly string[],
+  ): Promise<{ localAreas: AreaRef[]; areas: AreaRef[] }> {
     const covering = (await coveringAreas(db, localCodes)).map(ref);
     const byCode = new Map(covering.map((a) => [a.code, a]));
     const localAreas = localCodes.flatMap((code) => {
@@ -240,7 +247,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
     return county ? `, in ${county.name}` : '';
   };
 
-  async function lookupFullPostcode(query: PostcodeQuery): Promise<PlaceLookup> {
+  async function lookupFullPostcode(query: PostcodeQuery & { kind: 'full' }): Promise<PlaceLookup> {
     const record = await findPostcode(db, query.text);
     const place: Place = {
       query: query.text,
@@ -284,9 +291,8 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
   }
 
   /** Why a full postcode is unknown, and what its sector holds: a hint for the person, never an answer. */
-  async function notInDirectory(query: PostcodeQuery): Promise<string> {
+  async function notInDirectory(query: PostcodeQuery & { kind: 'full' }): Promise<string> {
     const base = `${query.text} is not in the postcode directory`;
-    if (query.kind !== 'full') return `${base}.`;
     const counts = await countPostcodesByCouncil(db, {
       prefix: query.sector,
       lowest: query.sector,
@@ -297,12 +303,14 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
     const hint =
       localAreas.length === 0
         ? ''
-        : ` The postcodes it holds in sector ${query.sector} are in ${list(localAreas.map((a) => a.name))}, ` +
-          'but a postcode it does not hold is not assumed to be there.';
+        : ` The directory's other postcodes in sector ${query.sector} are in ${list(localAreas.map((a) => a.name))}, ` +
+          'but a postcode missing from it is not assumed to be there.';
     return `${base}.${hint} Check the postcode, or give the address or a point on a map.`;
   }
 
-  async function lookupPartialPostcode(query: PostcodeQuery & { kind: 'sector' | 'outcode' }): Promise<PlaceLookup> {
+  async function lookupPartialPostcode(
+    query: PostcodeQuery & { kind: 'sector' | 'outcode' },
+  ): Promise<PlaceLookup> {
     const counts = await countPostcodesByCouncil(db, prefixRange(query));
     const byDistrict = new Map<string, number>();
     let total = 0;
@@ -320,7 +328,8 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       terminated: null,
       source: sources.length > 0 ? sources.join(', ') : null,
     };
-    const what = query.kind === 'sector' ? `postcode sector ${query.text}` : `postcode district ${query.text}`;
+    const what =
+      query.kind === 'sector' ? `postcode sector ${query.text}` : `postcode district ${query.text}`;
     if (total === 0) return unknown(place, `There are no postcodes in ${what} in the postcode directory.`);
     if (byDistrict.size === 0) {
       return unknown(place, `No council is recorded for any of the ${plural(total, 'postcode')} in ${what}.`);
@@ -330,18 +339,19 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       (a, b) => byDistrict.get(b)! - byDistrict.get(a)! || a.localeCompare(b),
     );
     const { localAreas, areas } = await areasFor(codes);
-    const counted = (code: string, name: string) => `${name} (${plural(byDistrict.get(code)!, 'postcode')})`;
+    const counted = (code: string, name: string) => `${byDistrict.get(code)!} in ${name}`;
     const missing = codes.filter((code) => !localAreas.some((a) => a.code === code));
     if (missing.length > 0) {
-      // One of the councils is unknown to the register: naming only the others would be a guess.
+      // A council the register does not hold: answering with only the others would be a guess.
       const all = codes.map((code) => {
         const area = localAreas.find((a) => a.code === code);
-        return counted(code, area ? named(area) : code);
+        return counted(code, area ? named(area) : `council area ${code}`);
       });
       return unknown(
         place,
-        `The postcodes in ${what} are in ${list(all)}; ${list(missing)} ${missing.length === 1 ? 'is' : 'are'} ` +
-          'not in the register. Give the full postcode.',
+        `${what[0]!.toUpperCase()}${what.slice(1)} has ${plural(total, 'postcode')} in the directory: ${list(all)}. ` +
+          `${list(missing)} ${missing.length === 1 ? 'is' : 'are'} not in the register, so the place cannot be ` +
+          'answered from part of a postcode: give the full postcode.',
       );
     }
     if (localAreas.length === 1) {
@@ -362,7 +372,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       localAreas,
       areas,
       reason:
-        `The postcodes in ${what} are in more than one council: ` +
+        `The ${plural(total, 'postcode')} in ${what} are in more than one council: ` +
         `${list(localAreas.map((a) => counted(a.code, named(a))))}. Give the full postcode.`,
     };
   }
@@ -379,10 +389,10 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
   }
 
   async function lookupPoint(lat: number, lon: number): Promise<PlaceLookup> {
-    if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) {
+    if (!Number.isFinite(lat) || lat < -90 || lat > 90) {
       throw badRequest('lat must be a number from -90 to 90.');
     }
-    if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
+    if (!Number.isFinite(lon) || lon < -180 || lon > 180) {
       throw badRequest('lon must be a number from -180 to 180.');
     }
     const spatial = await spatialIndex();
@@ -423,7 +433,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
         place,
         localAreas,
         areas,
-        reason: `The point ${place.query} is in ${where}. ${how}, and no other council's boundary is that close.`,
+        reason: `The point ${place.query} is in ${where}. ${how}, and no other council's boundary is close enough to doubt it.`,
       };
     }
     const inside =
