@@ -21,7 +21,7 @@ export interface AppServices {
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
   const geography = await createGeographyService(database.db);
   const register = createRegisterService(database.db);
-  const responsible = createResponsibleService({ db: database.db, geography, register });
+  const responsible = createResponsibleService({ db: database.db, geography });
   const auth = await createAuthService({ db: database.db, config });
   return { config, database, geography, register, responsible, auth };
 }

@@ -97,12 +97,13 @@ async function loadPlaces(database: Database): Promise<void> {
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
-function assertProblem(response: LightMyRequestResponse, status: number, detail: RegExp) {
+/** A problem document; `word` is the `status` the API contract names for the outcome, if any. */
+function assertProblem(response: LightMyRequestResponse, status: number, detail: RegExp, word?: string) {
   assert.equal(response.statusCode, status, response.body);
   assert.equal(response.headers['content-type'], PROBLEM);
   const body = response.json();
   assert.equal(body.type, 'about:blank');
-  assert.equal(body.status, status);
+  assert.equal(body.status, word ?? status);
   assert.equal(typeof body.title, 'string');
   assert.match(body.detail, detail);
   return body;
@@ -198,7 +199,12 @@ describe('geography API', () => {
 
     it('answers an unknown postcode with a 404 problem that still carries the place and the reason', async () => {
       const response = await get('/api/v1/areas?postcode=EX1%201AA');
-      const body = assertProblem(response, 404, /^EX1 1AA is not in the postcode directory\./);
+      const body = assertProblem(
+        response,
+        404,
+        /^EX1 1AA is not in the postcode directory\./,
+        'unknown_place',
+      );
       assert.equal(body.title, 'Not found');
       assert.equal(body.instance, '/api/v1/areas');
       assert.equal(body.reason, body.detail);
@@ -213,6 +219,7 @@ describe('geography API', () => {
         await get('/api/v1/areas?lat=50.5&lon=-3.3'),
         404,
         /not in or near any council area we hold a boundary for/,
+        'unknown_place',
       );
       assert.equal(body.place.kind, 'point');
       assert.deepEqual(body.localAreas, []);
@@ -282,6 +289,7 @@ describe('geography API', () => {
         await get('/api/v1/postcodes/EX1%201AA'),
         404,
         /not in the postcode directory/,
+        'unknown_place',
       );
       assert.equal(body.place.postcode, 'EX1 1AA');
     });

@@ -107,34 +107,21 @@ export async function countPostcodesByCouncil(
   }));
 }
 
-/**
- * The areas with these codes and every area containing them, however far up: parents (district →
- * county → region) and the clusters and localities that list them as members, and so on.
- * Codes with no area row are left out.
- */
-export async function coveringAreas(db: Kysely<DB>, codes: readonly string[]): Promise<AreaRecord[]> {
-  if (codes.length === 0) return [];
-  const result = await sql<{ code: string; name: string; kind: AreaKind; parent_code: string | null }>`
-    with recursive covering (code) as (
-      select code from area where code = any(${[...new Set(codes)]}::text[])
-      union
-      select container.code
-      from covering
-      join (
-        select code as member, parent_code as code from area where parent_code is not null
-        union all
-        select member_code as member, area_code as code from area_member
-      ) as container on container.member = covering.code
-    )
-    select area.code, area.name, area.kind, area.parent_code
-    from covering
-    join area on area.code = covering.code`.execute(db);
-  return result.rows.map((row) => ({
-    code: row.code,
-    name: row.name,
-    kind: row.kind,
-    parentCode: row.parent_code,
-  }));
+/** Every area, and every membership of one area in another (districts in a cluster). */
+export async function areasAndMemberships(
+  db: Kysely<DB>,
+): Promise<{ areas: AreaRecord[]; memberships: Array<{ areaCode: string; memberCode: string }> }> {
+  const areas = await db.selectFrom('area').select(['code', 'name', 'kind', 'parent_code']).execute();
+  const memberships = await db.selectFrom('area_member').select(['area_code', 'member_code']).execute();
+  return {
+    areas: areas.map((row) => ({
+      code: row.code,
+      name: row.name,
+      kind: row.kind,
+      parentCode: row.parent_code,
+    })),
+    memberships: memberships.map((row) => ({ areaCode: row.area_code, memberCode: row.member_code })),
+  };
 }
 
 /** For each area with a boundary, the boundary from the source with the most vertices. */

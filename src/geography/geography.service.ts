@@ -10,14 +10,15 @@ import type { AreaKind, DB } from '../db/schema.ts';
 import { badRequest } from '../platform/errors.ts';
 import { PostcodeFormatError, parsePostcodeQuery, type PostcodeQuery } from './postcode.ts';
 import {
+  areasAndMemberships,
   countPostcodesByCouncil,
-  coveringAreas,
   findPostcode,
   preferredBoundaries,
   type AreaRecord,
   type PostcodeRecord,
 } from './geography.repository.ts';
 import { SpatialIndex, type AreaGeometry, type AreaHit } from './spatial-index.ts';
+import { AreaGraph } from './area-graph.ts';
 
 export interface AreaRef {
   code: string;
@@ -60,7 +61,7 @@ export interface GeographyService {
   lookupPostcode(input: string): Promise<PlaceLookup>;
   /** A WGS84 point. Throws a 400 problem for coordinates that are not finite or out of range. */
   lookupPoint(lat: number, lon: number): Promise<PlaceLookup>;
-  /** Rebuild the in-memory spatial index (after boundaries are imported). */
+  /** Read the areas and boundaries again (after councils, clusters or boundaries are imported). */
   reload(): Promise<void>;
 }
 
@@ -175,16 +176,40 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
   /** Built on the first point lookup, so that start-up does not wait for it; rebuilt by reload(). */
   let index: Promise<SpatialIndex<IndexedCouncil>> | undefined;
 
+  /** Read on the first lookup that needs it; read again by reload(). */
+  let graph: Promise<AreaGraph> | undefined;
+
+  /** `build()` once, kept while it succeeds: a failed build is not kept, so the next call tries again. */
+  function lazily<T>(
+    get: () => Promise<T> | undefined,
+    set: (p: Promise<T> | undefined) => void,
+    build: () => Promise<T>,
+  ) {
+    const current = get();
+    if (current) return current;
+    const building = build();
+    set(building);
+    building.catch(() => {
+      if (get() === building) set(undefined);
+    });
+    return building;
+  }
+
+  const areaGraph = (): Promise<AreaGraph> =>
+    lazily(
+      () => graph,
+      (p) => (graph = p),
+      async () => {
+        const { areas, memberships } = await areasAndMemberships(db);
+        return AreaGraph.build(areas, memberships);
+      },
+    );
+
   async function buildIndex(): Promise<SpatialIndex<IndexedCouncil>> {
     // Counties are not indexed: they are found as the parents of the council areas a point is in.
     const boundaries = (await preferredBoundaries(db)).filter((b) => LOCAL_COUNCIL_KINDS.has(b.kind));
     const areas = new Map(
-      (
-        await coveringAreas(
-          db,
-          boundaries.map((b) => b.areaCode),
-        )
-      ).map((a) => [a.code, ref(a)]),
+      (await areaGraph()).covering(boundaries.map((b) => b.areaCode)).map((a) => [a.code, ref(a)]),
     );
     return SpatialIndex.build(
       boundaries.flatMap((b) => {
@@ -203,23 +228,18 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
     );
   }
 
-  function spatialIndex(): Promise<SpatialIndex<IndexedCouncil>> {
-    if (!index) {
-      const building = buildIndex();
-      index = building;
-      // A failed build is not kept: the next lookup tries again.
-      building.catch(() => {
-        if (index === building) index = undefined;
-      });
-    }
-    return index;
-  }
+  const spatialIndex = (): Promise<SpatialIndex<IndexedCouncil>> =>
+    lazily(
+      () => index,
+      (p) => (index = p),
+      buildIndex,
+    );
 
   /** The local areas in the order of `localCodes`, then the areas covering them, county first. */
   async function areasFor(
     localCodes: readonly string[],
   ): Promise<{ localAreas: AreaRef[]; areas: AreaRef[] }> {
-    const covering = (await coveringAreas(db, localCodes)).map(ref);
+    const covering = (await areaGraph()).covering(localCodes).map(ref);
     const byCode = new Map(covering.map((a) => [a.code, a]));
     const localAreas = localCodes.flatMap((code) => {
       const area = byCode.get(code);
@@ -456,6 +476,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
     lookupPostcode,
     lookupPoint,
     async reload() {
+      graph = undefined;
       index = undefined;
       await spatialIndex();
     },

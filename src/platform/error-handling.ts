@@ -57,7 +57,34 @@ function issueField(issue: SchemaIssue, context: string): FieldIssue {
   if (issue.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
     return { field: [...path, params.additionalProperty].join('.'), message: 'is not allowed' };
   }
-  return { field: path.length > 0 ? path.join('.') : context, message: issue.message ?? 'is not valid' };
+  return { field: path.length > 0 ? path.join('.') : context, message: plainMessage(issue) };
+}
+
+/** Ajv's messages in words a person reads without knowing JSON Schema. */
+function plainMessage(issue: SchemaIssue): string {
+  const params = issue.params ?? {};
+  switch (issue.keyword) {
+    case 'format':
+      if (params.format === 'date') return 'must be a real date as YYYY-MM-DD';
+      if (params.format === 'date-time') return 'must be a real date and time';
+      if (params.format === 'email') return 'must be an email address';
+      break;
+    case 'type':
+      if (params.type === 'integer') return 'must be a whole number';
+      if (params.type === 'number') return 'must be a number';
+      break;
+    case 'minimum':
+      return `must be at least ${String(params.limit)}`;
+    case 'maximum':
+      return `must be at most ${String(params.limit)}`;
+    case 'minLength':
+      return params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters`;
+    case 'maxLength':
+      return `must be at most ${String(params.limit)} characters`;
+    case 'pattern':
+      return 'is not in the right form';
+  }
+  return issue.message ?? 'is not valid';
 }
 
 /** A 400 problem from Fastify's schema validation, naming each field that failed and why. */

@@ -26,17 +26,24 @@ export const conflict = (detail: string, extensions?: Record<string, unknown>) =
 export interface ProblemDocument {
   type: string;
   title: string;
-  status: number;
+  /** The HTTP status code, unless the API contract names a word for the outcome (`unknown_place`). */
+  status: number | string;
   detail: string;
   [extension: string]: unknown;
 }
 
+/**
+ * The problem document for an error. Where the API contract names the outcome with a word (the
+ * responsible and areas lookups say `"status": "unknown_place"`), that word stays as `status`; the
+ * HTTP status code is still the response's own.
+ */
 export function toProblem(error: ProblemError, instance?: string): ProblemDocument {
+  const named = error.extensions.status;
   return {
     type: 'about:blank',
     title: error.title,
     ...error.extensions,
-    status: error.status,
+    status: typeof named === 'string' ? named : error.status,
     detail: error.detail,
     ...(instance ? { instance } : {}),
   };

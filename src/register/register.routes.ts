@@ -40,7 +40,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw badRequest('Give a postcode, or both lat and lon.');
       }
       return responsible.find({
-        service: Number(q.service),
+        service: q.service,
         ...(q.postcode !== undefined ? { postcode: q.postcode } : { lat: q.lat!, lon: q.lon! }),
         ...(q.date ? { date: q.date } : {}),
       });

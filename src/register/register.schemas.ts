@@ -94,7 +94,12 @@ export type ArrangementInputBody = Static<typeof ArrangementInputSchema>;
 
 export const ResponsibleQuerySchema = Type.Object(
   {
-    service: Type.String({ pattern: '^[0-9]{1,5}$', description: 'LGSL service code', examples: ['524'] }),
+    service: Type.Integer({
+      minimum: 1,
+      maximum: 2147483647,
+      description: 'LGSL service code',
+      examples: [524],
+    }),
     postcode: Type.Optional(
       Type.String({ minLength: 2, maxLength: 10, description: 'A full or partial postcode' }),
     ),

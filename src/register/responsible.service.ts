@@ -5,11 +5,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { withTenant } from '../db/context.ts';
+import { readOrgsFrom, withTenant } from '../db/context.ts';
 import { badRequest, notFound } from '../platform/errors.ts';
 import { isIsoDate, todayInLondon } from '../platform/dates.ts';
 import type { GeographyService, PlaceLookup, AreaRef } from '../geography/geography.service.ts';
-import type { RegisterService } from './register.service.ts';
 import * as repo from './register.repository.ts';
 import { DELIVERY_LEVELS, DELIVERY_MODES, type OrganisationSummary, type Service } from './register.types.ts';
 
@@ -77,7 +76,6 @@ const tierText = (tier: Service['providingTier']) =>
 export function createResponsibleService(deps: {
   db: Kysely<DB>;
   geography: GeographyService;
-  register: RegisterService;
 }): ResponsibleService {
   const { db, geography } = deps;
 
@@ -123,38 +121,37 @@ export function createResponsibleService(deps: {
       throw badRequest('service must be an LGSL code: a positive whole number');
     }
     const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
-    const service = await deps.register.service(query.service).catch(() => undefined);
-    if (!service) {
-      const reason = `There is no LGSL service ${query.service}.`;
-      throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
-    }
-    const serviceRef = {
-      lgslCode: service.lgslCode,
-      label: service.label,
-      providingTier: service.providingTier,
-    };
-
     let place: PlaceLookup;
     if (query.postcode !== undefined) place = await geography.lookupPostcode(query.postcode);
     else if (query.lat !== undefined && query.lon !== undefined)
       place = await geography.lookupPoint(query.lat, query.lon);
     else throw badRequest('Give a postcode, or both lat and lon.');
 
-    const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
-    if (place.status === 'unknown_place') {
-      throw notFound(place.reason, {
-        ...base,
-        status: 'unknown_place',
-        service: serviceRef,
-        place: place.place,
-        reason: place.reason,
-        reasons,
-      });
-    }
-
-    // Two transactions, one after the other: the embedded engine has one connection, so a
-    // transaction must never wait inside another for a second one.
+    // One transaction, and no other query while it is open: the embedded engine has one
+    // connection, so a transaction must never wait for a second one.
     const decided = await withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, async (tx) => {
+      const service = await repo.service(tx, query.service);
+      if (!service) {
+        const reason = `There is no LGSL service ${query.service}.`;
+        throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
+      }
+      const serviceRef = {
+        lgslCode: service.lgslCode,
+        label: service.label,
+        providingTier: service.providingTier,
+      };
+      const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
+      if (place.status === 'unknown_place') {
+        throw notFound(place.reason, {
+          ...base,
+          status: 'unknown_place',
+          service: serviceRef,
+          place: place.place,
+          reason: place.reason,
+          reasons,
+        });
+      }
+
       const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
       const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
       const councilList = await repo.councilsForAreas(tx, [...new Set([...codes, ...parents])]);
@@ -165,7 +162,6 @@ export function createResponsibleService(deps: {
         tx,
         overrides.map((o) => o.orgId),
       );
-
       const responsibleOrgs = new Map<number, OrganisationSummary>();
       const texts = new Map<string, { rule: DecidingRule; text: string }>();
       for (const local of place.localAreas) {
@@ -204,16 +200,15 @@ export function createResponsibleService(deps: {
         };
         return { answer };
       }
-      return { answer: undefined, responsible: candidates[0]!, candidates };
+      const responsible = candidates[0]!;
+      // Arrangements are the responsible council's own rows: read them as that council's.
+      await readOrgsFrom(tx, [responsible.orgId]);
+      const [arrangement] = await repo.arrangementsInForce(tx, [responsible.orgId], date, [service.lgslCode]);
+      return { answer: undefined, responsible, candidates, arrangement, service, serviceRef, reasons };
     });
     if (decided.answer) return decided.answer;
-    const { responsible, candidates } = decided;
+    const { responsible, candidates, arrangement, serviceRef, reasons } = decided;
 
-    const [arrangement] = await withTenant(
-      db,
-      { readOrgs: [responsible.orgId], writeOrgs: [], accountId: null },
-      (inner) => repo.arrangementsInForce(inner, [responsible.orgId], date, [service.lgslCode]),
-    );
     let provider: ResponsibleAnswer['provider'];
     if (arrangement) {
       const text =

@@ -103,12 +103,18 @@ describe('the layout in Chromium', () => {
     try {
       const { page, problems } = await open(context, '/partnerships/sample');
       await page.fill('#name', '  ');
-      await page.click('button[type="submit"]');
+      await Promise.all([page.waitForEvent('load'), page.click('button[type="submit"]')]);
       await page.waitForSelector('.govuk-error-summary');
       assert.match(await page.title(), /^Error: /);
-      const focused = await page.evaluate(() =>
-        document.activeElement?.classList.contains('govuk-error-summary'),
-      );
+      // govuk-frontend moves focus once its script has run after load: wait for it, up to 5 s.
+      const focused = await page
+        .waitForFunction(() => document.activeElement?.classList.contains('govuk-error-summary'), null, {
+          timeout: 5_000,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
       assert.equal(focused, true, 'govuk-frontend focuses the error summary');
       await page.click('.govuk-error-summary a[href="#tier"]');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'tier');
