@@ -3,10 +3,12 @@ import { Migrator, sql, type Migration, type MigrationProvider, type MigrationRe
 import type { Database } from './engine.ts';
 import * as register from './migrations/0001_register.ts';
 import * as partnershipServices from './migrations/0002_partnership_services.ts';
+import * as frontdoor from './migrations/0003_frontdoor.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
   '0002_partnership_services': partnershipServices,
+  '0003_frontdoor': frontdoor,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

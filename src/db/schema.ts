@@ -115,6 +115,7 @@ export interface OrganisationTable {
   homepage_url: string | null;
   population: number | null;
   households: number | null;
+  case_prefix: ColumnType<string | null, string | null | undefined, string | null>;
   brand_colour: DefaultedText;
   logo_url: string | null;
   source: string;
@@ -230,6 +231,172 @@ export interface AppSecretTable {
   created_at: Generated<Date>;
 }
 
+// The front door (migration 0003).
+export type Channel = 'web' | 'phone' | 'face_to_face' | 'kiosk' | 'email' | 'app' | 'open311';
+export type CaseStatus =
+  | 'open'
+  | 'investigating'
+  | 'action_scheduled'
+  | 'in_progress'
+  | 'fixed'
+  | 'closed'
+  | 'duplicate'
+  | 'referred'
+  | 'no_further_action'
+  | 'cancelled'
+  | 'reopened';
+export type CaseEventKind =
+  | 'opened'
+  | 'status'
+  | 'note'
+  | 'assigned'
+  | 'message'
+  | 'referred_out'
+  | 'referred_in'
+  | 'paused'
+  | 'resumed'
+  | 'resolved_at_first_contact'
+  | 'update_received';
+export type BankHolidayDivision = 'england-and-wales' | 'scotland' | 'northern-ireland';
+type Json = ColumnType<unknown, string, string>;
+type DefaultedJson = ColumnType<unknown, string | undefined, string>;
+
+export interface BankHolidayTable {
+  division: BankHolidayDivision;
+  holiday_date: string;
+  title: string;
+  source: string;
+}
+
+export interface ServiceLevelTable {
+  org_id: number;
+  lgsl_code: number;
+  valid_from: string;
+  target_amount: number;
+  target_unit: 'working_days' | 'hours';
+  recorded_at: Generated<Date>;
+  recorded_by: number | null;
+}
+
+export interface ServiceInformationTable {
+  org_id: number;
+  lgsl_code: number;
+  summary: DefaultedText;
+  fees: DefaultedText;
+  links: DefaultedJson;
+  updated_at: Timestamp;
+  updated_by: number | null;
+}
+
+export interface ContactTable {
+  org_id: number;
+  contact_id: Generated<number>;
+  channel: Channel;
+  access_point: string | null;
+  received_at: Timestamp;
+  account_id: number | null;
+  resident_name: string | null;
+  resident_email: string | null;
+  resident_phone: string | null;
+  notes: DefaultedText;
+  resolved_at_first_contact: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface CaseNumberTable {
+  prefix: string;
+  year: number;
+  last_number: number;
+}
+
+export interface ServiceCaseTable {
+  org_id: number;
+  case_id: Generated<number>;
+  reference: string;
+  lgsl_code: number;
+  provider_org_id: number;
+  arrangement_id: number | null;
+  team: string | null;
+  status: CaseStatus;
+  version: ColumnType<number, number | undefined, number>;
+  description: string;
+  postcode: string | null;
+  lat: number | null;
+  lon: number | null;
+  address: string | null;
+  reporter_name: string | null;
+  reporter_email: string | null;
+  reporter_phone: string | null;
+  channel: Channel;
+  contact_org_id: number | null;
+  contact_id: number | null;
+  routing: Json;
+  opened_at: Timestamp;
+  due_at: Date | string | null;
+  paused_at: Date | string | null;
+  closed_at: Date | string | null;
+  referred_from_org_id: number | null;
+  referred_from_case_id: number | null;
+  referred_to_org_id: number | null;
+  referred_to_case_id: number | null;
+  updated_at: Timestamp;
+}
+
+export interface CaseEventTable {
+  org_id: number;
+  event_id: Generated<number>;
+  case_id: number;
+  occurred_at: Timestamp;
+  kind: CaseEventKind;
+  status: CaseStatus | null;
+  body: DefaultedText;
+  visibility: ColumnType<'public' | 'internal', 'public' | 'internal' | undefined, 'public' | 'internal'>;
+  account_id: number | null;
+  actor_name: string | null;
+  related_org_id: number | null;
+  related_case_id: number | null;
+  copied_from_org_id: number | null;
+}
+
+export interface ApiKeyTable {
+  org_id: number;
+  key_id: Generated<number>;
+  name: string;
+  key_prefix: string;
+  key_hash: string;
+  created_at: Timestamp;
+  revoked_at: Date | string | null;
+}
+
+export interface OutboxMessageTable {
+  org_id: number;
+  message_id: Generated<number>;
+  created_at: Timestamp;
+  channel: 'email' | 'sms' | 'staff';
+  template: string;
+  recipient: string;
+  personalisation: DefaultedJson;
+  case_reference: string | null;
+  state: ColumnType<
+    'pending' | 'sent' | 'failed',
+    'pending' | 'sent' | 'failed' | undefined,
+    'pending' | 'sent' | 'failed'
+  >;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  sent_at: Date | string | null;
+  last_error: string | null;
+  provider_reference: string | null;
+}
+
+export interface IdempotencyKeyTable {
+  caller: string;
+  idempotency_key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json;
+  created_at: Timestamp;
+}
+
 export interface DB {
   area: AreaTable;
   area_member: AreaMemberTable;
@@ -248,4 +415,14 @@ export interface DB {
   role_grant: RoleGrantTable;
   audit_log: AuditLogTable;
   app_secret: AppSecretTable;
+  bank_holiday: BankHolidayTable;
+  service_level: ServiceLevelTable;
+  service_information: ServiceInformationTable;
+  contact: ContactTable;
+  case_number: CaseNumberTable;
+  service_case: ServiceCaseTable;
+  case_event: CaseEventTable;
+  api_key: ApiKeyTable;
+  outbox_message: OutboxMessageTable;
+  idempotency_key: IdempotencyKeyTable;
 }

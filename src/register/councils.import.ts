@@ -39,6 +39,7 @@ import {
   type ColumnRule,
   type TableSpec,
 } from '../platform/import/upsert.ts';
+import { assignCasePrefixes } from './case-prefix.ts';
 
 export type CouncilFormatId = 'mysociety' | 'hierarchy' | 'govuk-authorities' | 'census-population';
 
@@ -286,6 +287,7 @@ export async function importCouncilFile(
       case 'mysociety':
       case 'hierarchy':
         await importCouncils(tx, csv, format.id, rows, tally);
+        await assignCasePrefixes(tx);
         break;
       case 'govuk-authorities':
         await updateCouncils(tx, GOVUK_SPEC, rows, tally, readGovukAuthority);

@@ -43,6 +43,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         service: q.service,
         ...(q.postcode !== undefined ? { postcode: q.postcode } : { lat: q.lat!, lon: q.lon! }),
         ...(q.date ? { date: q.date } : {}),
+        ...(q.choose !== undefined ? { choose: q.choose } : {}),
       });
     },
   );

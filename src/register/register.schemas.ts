@@ -106,6 +106,13 @@ export const ResponsibleQuerySchema = Type.Object(
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
     date: Type.Optional(IsoDate),
+    choose: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Where the place could be more than one council: the organisation id (from `candidates`) the person says it is',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -144,6 +151,7 @@ export const ResponsibleAnswerSchema = Type.Object({
       arrangementLabel: Type.String(),
       level: Type.Union([Type.String(), Type.Null()]),
       since: Type.Union([Type.String(), Type.Null()]),
+      arrangementId: Type.Union([Type.Integer(), Type.Null()]),
       onBehalfOf: Type.String(),
     }),
     Type.Null(),

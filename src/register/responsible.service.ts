@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { readOrgsFrom, withTenant } from '../db/context.ts';
+import { readOrgsFrom, withTenant, type Tx } from '../db/context.ts';
 import { badRequest, notFound } from '../platform/errors.ts';
 import { isIsoDate, todayInLondon } from '../platform/dates.ts';
 import type { GeographyService, PlaceLookup, AreaRef } from '../geography/geography.service.ts';
@@ -13,7 +13,8 @@ import * as repo from './register.repository.ts';
 import { DELIVERY_LEVELS, DELIVERY_MODES, type OrganisationSummary, type Service } from './register.types.ts';
 
 export type ResponsibleStatus = 'resolved' | 'ambiguous' | 'unknown_place' | 'unknown_service';
-export type DecidingRule = 'place' | 'unitary' | 'tier' | 'override' | 'arrangement' | 'default';
+export type DecidingRule =
+  'place' | 'unitary' | 'tier' | 'override' | 'chosen' | 'referral' | 'arrangement' | 'default';
 
 export interface CouncilRef {
   gss: string | null;
@@ -36,6 +37,7 @@ export interface ResponsibleAnswer {
     arrangementLabel: string;
     level: string | null;
     since: string | null;
+    arrangementId: number | null;
     onBehalfOf: string;
   } | null;
   reason: string;
@@ -49,6 +51,11 @@ export interface ResponsibleQuery {
   lat?: number;
   lon?: number;
   date?: string;
+  /**
+   * Where the place could be more than one council's: the council the person says it is (an
+   * organisation id among the candidates). Anything else is ignored: the answer stays ambiguous.
+   */
+  choose?: number;
 }
 
 export interface ResponsibleService {
@@ -183,7 +190,14 @@ export function createResponsibleService(deps: {
       reasons.push(...texts.values());
       const candidates = [...responsibleOrgs.values()].map(councilRef);
 
-      if (candidates.length !== 1) {
+      const chosen = candidates.length > 1 ? candidates.find((c) => c.orgId === query.choose) : undefined;
+      if (chosen) {
+        reasons.push({
+          rule: 'chosen',
+          text: `The place could be ${candidates.map((c) => c.name).join(' or ')}; the person chose ${chosen.name}.`,
+        });
+      }
+      if (candidates.length !== 1 && !chosen) {
         const reason =
           candidates.length === 0
             ? `${place.reason} No council in the register covers it.`
@@ -200,49 +214,17 @@ export function createResponsibleService(deps: {
         };
         return { answer };
       }
-      const responsible = candidates[0]!;
+      const responsible = chosen ?? candidates[0]!;
       // Arrangements are the responsible council's own rows: read them as that council's.
       await readOrgsFrom(tx, [responsible.orgId]);
-      const [arrangement] = await repo.arrangementsInForce(tx, [responsible.orgId], date, [service.lgslCode]);
-      return { answer: undefined, responsible, candidates, arrangement, service, serviceRef, reasons };
+      const decision = await providerInForce(tx, responsible, service.lgslCode, date);
+      return { answer: undefined, responsible, candidates, decision, serviceRef, reasons };
     });
     if (decided.answer) return decided.answer;
-    const { responsible, candidates, arrangement, serviceRef, reasons } = decided;
+    const { responsible, candidates, decision, serviceRef, reasons } = decided;
+    reasons.push(decision.reason);
+    const provider = decision.provider;
 
-    let provider: ResponsibleAnswer['provider'];
-    if (arrangement) {
-      const text =
-        arrangement.mode === 'retained'
-          ? `${responsible.name} delivers it in-house (arrangement from ${arrangement.validFrom}).`
-          : `${DELIVERY_MODES[arrangement.mode]}: ${arrangement.provider.name} delivers it on behalf of ` +
-            `${responsible.name}, ${DELIVERY_LEVELS[arrangement.level].toLowerCase()} (arrangement from ${arrangement.validFrom}).`;
-      reasons.push({ rule: 'arrangement', text });
-      provider = {
-        name: arrangement.provider.name,
-        gss: arrangement.provider.gss,
-        orgId: arrangement.provider.orgId,
-        arrangement: arrangement.mode,
-        arrangementLabel: DELIVERY_MODES[arrangement.mode],
-        level: arrangement.level,
-        since: arrangement.validFrom,
-        onBehalfOf: responsible.name,
-      };
-    } else {
-      reasons.push({
-        rule: 'default',
-        text: `No arrangement is recorded for this service, so ${responsible.name} delivers it itself.`,
-      });
-      provider = {
-        name: responsible.name,
-        gss: responsible.gss,
-        orgId: responsible.orgId,
-        arrangement: 'retained',
-        arrangementLabel: DELIVERY_MODES.retained,
-        level: null,
-        since: null,
-        onBehalfOf: responsible.name,
-      };
-    }
     return {
       ...base,
       status: 'resolved',
@@ -257,4 +239,58 @@ export function createResponsibleService(deps: {
   }
 
   return { find };
+}
+
+/**
+ * Who delivers a service for a council on a date, under the arrangement in force, and why. Runs in
+ * the caller's transaction, which must be able to read the council's arrangements.
+ */
+export async function providerInForce(
+  tx: Tx,
+  responsible: CouncilRef,
+  lgslCode: number,
+  date: string,
+): Promise<{
+  provider: NonNullable<ResponsibleAnswer['provider']>;
+  reason: { rule: DecidingRule; text: string };
+}> {
+  const [arrangement] = await repo.arrangementsInForce(tx, [responsible.orgId], date, [lgslCode]);
+  if (arrangement) {
+    const text =
+      arrangement.mode === 'retained'
+        ? `${responsible.name} delivers it in-house (arrangement from ${arrangement.validFrom}).`
+        : `${DELIVERY_MODES[arrangement.mode]}: ${arrangement.provider.name} delivers it on behalf of ` +
+          `${responsible.name}, ${DELIVERY_LEVELS[arrangement.level].toLowerCase()} (arrangement from ${arrangement.validFrom}).`;
+    return {
+      reason: { rule: 'arrangement', text },
+      provider: {
+        name: arrangement.provider.name,
+        gss: arrangement.provider.gss,
+        orgId: arrangement.provider.orgId,
+        arrangement: arrangement.mode,
+        arrangementLabel: DELIVERY_MODES[arrangement.mode],
+        level: arrangement.level,
+        since: arrangement.validFrom,
+        arrangementId: arrangement.arrangementId,
+        onBehalfOf: responsible.name,
+      },
+    };
+  }
+  return {
+    reason: {
+      rule: 'default',
+      text: `No arrangement is recorded for this service, so ${responsible.name} delivers it itself.`,
+    },
+    provider: {
+      name: responsible.name,
+      gss: responsible.gss,
+      orgId: responsible.orgId,
+      arrangement: 'retained',
+      arrangementLabel: DELIVERY_MODES.retained,
+      level: null,
+      since: null,
+      arrangementId: null,
+      onBehalfOf: responsible.name,
+    },
+  };
 }

@@ -94,6 +94,7 @@ describe('GET /api/v1/responsible', () => {
     assert.equal(body.provider.name, 'Teignbridge District Council');
     assert.equal(body.provider.arrangement, 'lead_authority');
     assert.equal(body.provider.since, '2020-04-01');
+    assert.equal(typeof body.provider.arrangementId, 'number');
     assert.deepEqual(
       body.candidates.map((c: { gss: string }) => c.gss),
       [EXETER],
@@ -152,6 +153,17 @@ describe('GET /api/v1/responsible', () => {
     assert.equal(body.provider, null);
     assert.deepEqual(body.candidates.map((c: { gss: string }) => c.gss).sort(), [EXETER, TEIGNBRIDGE]);
     assert.match(body.reason, /More than one council could be responsible here/);
+  });
+
+  it('takes the council the person chooses among the candidates, and only among them', async () => {
+    const chosen = (await get(`service=524&lat=50.692964&lon=-3.540154&choose=${org[TEIGNBRIDGE]}`)).json();
+    assert.equal(chosen.status, 'resolved');
+    assert.equal(chosen.responsible.gss, TEIGNBRIDGE);
+    assert.ok(chosen.reasons.some((r: { rule: string }) => r.rule === 'chosen'));
+    assert.match(chosen.reason, /the person chose Teignbridge District Council/);
+    const notACandidate = (await get(`service=524&lat=50.692964&lon=-3.540154&choose=${org[DEVON]}`)).json();
+    assert.equal(notACandidate.status, 'ambiguous');
+    assert.equal(notACandidate.responsible, null);
   });
 
   it('resolves that same ambiguous point for a county service both districts share', async () => {

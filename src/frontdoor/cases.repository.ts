@@ -1,0 +1,366 @@
+/** SQL for contacts, cases and their history. Every function runs in the caller's transaction. */
+import { sql } from 'kysely';
+import type { Tx } from '../db/context.ts';
+import type { CaseEventKind, CaseStatus, Channel } from '../db/schema.ts';
+
+export interface CaseRow {
+  orgId: number;
+  caseId: number;
+  reference: string;
+  lgslCode: number;
+  serviceLabel: string;
+  providerOrgId: number;
+  arrangementId: number | null;
+  team: string | null;
+  status: CaseStatus;
+  version: number;
+  description: string;
+  postcode: string | null;
+  lat: number | null;
+  lon: number | null;
+  address: string | null;
+  reporterName: string | null;
+  reporterEmail: string | null;
+  reporterPhone: string | null;
+  channel: Channel;
+  routing: unknown;
+  openedAt: Date;
+  dueAt: Date | null;
+  pausedAt: Date | null;
+  closedAt: Date | null;
+  referredFromOrgId: number | null;
+  referredToOrgId: number | null;
+  updatedAt: Date;
+}
+
+export interface CaseEventRow {
+  orgId: number;
+  eventId: number;
+  caseId: number;
+  occurredAt: Date;
+  kind: CaseEventKind;
+  status: CaseStatus | null;
+  body: string;
+  visibility: 'public' | 'internal';
+  actorName: string | null;
+  relatedOrgId: number | null;
+  copiedFromOrgId: number | null;
+}
+
+const asDate = (value: Date | string | null): Date | null =>
+  value === null ? null : value instanceof Date ? value : new Date(value);
+
+function caseQuery(tx: Tx) {
+  return tx
+    .selectFrom('service_case as c')
+    .innerJoin('service as s', 's.lgsl_code', 'c.lgsl_code')
+    .select([
+      'c.org_id',
+      'c.case_id',
+      'c.reference',
+      'c.lgsl_code',
+      's.label as service_label',
+      'c.provider_org_id',
+      'c.arrangement_id',
+      'c.team',
+      'c.status',
+      'c.version',
+      'c.description',
+      'c.postcode',
+      'c.lat',
+      'c.lon',
+      'c.address',
+      'c.reporter_name',
+      'c.reporter_email',
+      'c.reporter_phone',
+      'c.channel',
+      'c.routing',
+      'c.opened_at',
+      'c.due_at',
+      'c.paused_at',
+      'c.closed_at',
+      'c.referred_from_org_id',
+      'c.referred_to_org_id',
+      'c.updated_at',
+    ]);
+}
+
+type CaseSelect = Awaited<ReturnType<ReturnType<typeof caseQuery>['executeTakeFirstOrThrow']>>;
+
+function toCase(r: CaseSelect): CaseRow {
+  return {
+    orgId: r.org_id,
+    caseId: r.case_id,
+    reference: r.reference,
+    lgslCode: r.lgsl_code,
+    serviceLabel: r.service_label,
+    providerOrgId: r.provider_org_id,
+    arrangementId: r.arrangement_id,
+    team: r.team,
+    status: r.status,
+    version: r.version,
+    description: r.description,
+    postcode: r.postcode,
+    lat: r.lat,
+    lon: r.lon,
+    address: r.address,
+    reporterName: r.reporter_name,
+    reporterEmail: r.reporter_email,
+    reporterPhone: r.reporter_phone,
+    channel: r.channel,
+    routing: r.routing,
+    openedAt: asDate(r.opened_at)!,
+    dueAt: asDate(r.due_at),
+    pausedAt: asDate(r.paused_at),
+    closedAt: asDate(r.closed_at),
+    referredFromOrgId: r.referred_from_org_id,
+    referredToOrgId: r.referred_to_org_id,
+    updatedAt: asDate(r.updated_at)!,
+  };
+}
+
+/** The case an organisation holds under a reference, if this transaction may see it. */
+export async function caseByReference(
+  tx: Tx,
+  orgId: number,
+  reference: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<CaseRow | undefined> {
+  let query = caseQuery(tx).where('c.org_id', '=', orgId).where('c.reference', '=', reference);
+  if (options.forUpdate) query = query.forUpdate('c');
+  const row = await query.executeTakeFirst();
+  return row && toCase(row);
+}
+
+/** Every row this transaction may see with a reference: one per organisation that has held it. */
+export async function casesWithReference(tx: Tx, reference: string): Promise<CaseRow[]> {
+  const rows = await caseQuery(tx).where('c.reference', '=', reference).orderBy('c.opened_at').execute();
+  return rows.map(toCase);
+}
+
+/** The next number for a reference prefix in a year; concurrent callers wait for each other. */
+export async function nextCaseNumber(tx: Tx, prefix: string, year: number): Promise<number> {
+  const { rows } = await sql<{ last_number: number }>`
+    insert into case_number (prefix, year, last_number) values (${prefix}, ${year}, 1)
+    on conflict (prefix, year) do update set last_number = case_number.last_number + 1
+    returning last_number`.execute(tx);
+  return rows[0]!.last_number;
+}
+
+export interface NewContact {
+  orgId: number;
+  channel: Channel;
+  accessPoint: string | null;
+  accountId: number | null;
+  residentName: string | null;
+  residentEmail: string | null;
+  residentPhone: string | null;
+  receivedAt: Date;
+}
+
+export async function insertContact(tx: Tx, contact: NewContact): Promise<number> {
+  const row = await tx
+    .insertInto('contact')
+    .values({
+      org_id: contact.orgId,
+      channel: contact.channel,
+      access_point: contact.accessPoint,
+      account_id: contact.accountId,
+      resident_name: contact.residentName,
+      resident_email: contact.residentEmail,
+      resident_phone: contact.residentPhone,
+      received_at: contact.receivedAt,
+    })
+    .returning('contact_id')
+    .executeTakeFirstOrThrow();
+  return row.contact_id;
+}
+
+export interface NewCase {
+  orgId: number;
+  reference: string;
+  lgslCode: number;
+  providerOrgId: number;
+  arrangementId: number | null;
+  status: CaseStatus;
+  description: string;
+  postcode: string | null;
+  lat: number | null;
+  lon: number | null;
+  address: string | null;
+  reporterName: string | null;
+  reporterEmail: string | null;
+  reporterPhone: string | null;
+  channel: Channel;
+  contactOrgId: number | null;
+  contactId: number | null;
+  routing: unknown;
+  openedAt: Date;
+  dueAt: Date | null;
+  referredFromOrgId?: number | null;
+  referredFromCaseId?: number | null;
+}
+
+export async function insertCase(tx: Tx, c: NewCase): Promise<number> {
+  const row = await tx
+    .insertInto('service_case')
+    .values({
+      org_id: c.orgId,
+      reference: c.reference,
+      lgsl_code: c.lgslCode,
+      provider_org_id: c.providerOrgId,
+      arrangement_id: c.arrangementId,
+      status: c.status,
+      description: c.description,
+      postcode: c.postcode,
+      lat: c.lat,
+      lon: c.lon,
+      address: c.address,
+      reporter_name: c.reporterName,
+      reporter_email: c.reporterEmail,
+      reporter_phone: c.reporterPhone,
+      channel: c.channel,
+      contact_org_id: c.contactOrgId,
+      contact_id: c.contactId,
+      routing: JSON.stringify(c.routing),
+      opened_at: c.openedAt,
+      updated_at: c.openedAt,
+      due_at: c.dueAt,
+      referred_from_org_id: c.referredFromOrgId ?? null,
+      referred_from_case_id: c.referredFromCaseId ?? null,
+    })
+    .returning('case_id')
+    .executeTakeFirstOrThrow();
+  return row.case_id;
+}
+
+export interface CaseChange {
+  status?: CaseStatus;
+  providerOrgId?: number;
+  arrangementId?: number | null;
+  team?: string | null;
+  dueAt?: Date | null;
+  pausedAt?: Date | null;
+  closedAt?: Date | null;
+  routing?: unknown;
+  referredFromOrgId?: number | null;
+  referredFromCaseId?: number | null;
+  referredToOrgId?: number | null;
+  referredToCaseId?: number | null;
+}
+
+/**
+ * Changes a case if it is still at `expectedVersion`, and moves it to the next version.
+ * Returns false when someone else changed it first.
+ */
+export async function updateCase(
+  tx: Tx,
+  key: { orgId: number; caseId: number; expectedVersion: number },
+  change: CaseChange,
+  at: Date,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('service_case')
+    .set((eb) => ({
+      version: eb('version', '+', 1),
+      updated_at: at,
+      ...(change.status !== undefined ? { status: change.status } : {}),
+      ...(change.providerOrgId !== undefined ? { provider_org_id: change.providerOrgId } : {}),
+      ...(change.arrangementId !== undefined ? { arrangement_id: change.arrangementId } : {}),
+      ...(change.team !== undefined ? { team: change.team } : {}),
+      ...(change.dueAt !== undefined ? { due_at: change.dueAt } : {}),
+      ...(change.pausedAt !== undefined ? { paused_at: change.pausedAt } : {}),
+      ...(change.closedAt !== undefined ? { closed_at: change.closedAt } : {}),
+      ...(change.routing !== undefined ? { routing: JSON.stringify(change.routing) } : {}),
+      ...(change.referredFromOrgId !== undefined ? { referred_from_org_id: change.referredFromOrgId } : {}),
+      ...(change.referredFromCaseId !== undefined
+        ? { referred_from_case_id: change.referredFromCaseId }
+        : {}),
+      ...(change.referredToOrgId !== undefined ? { referred_to_org_id: change.referredToOrgId } : {}),
+      ...(change.referredToCaseId !== undefined ? { referred_to_case_id: change.referredToCaseId } : {}),
+    }))
+    .where('org_id', '=', key.orgId)
+    .where('case_id', '=', key.caseId)
+    .where('version', '=', key.expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface NewCaseEvent {
+  orgId: number;
+  caseId: number;
+  kind: CaseEventKind;
+  status?: CaseStatus | null;
+  body?: string;
+  visibility: 'public' | 'internal';
+  accountId: number | null;
+  actorName: string | null;
+  relatedOrgId?: number | null;
+  relatedCaseId?: number | null;
+  occurredAt: Date;
+  copiedFromOrgId?: number | null;
+}
+
+export async function insertEvents(tx: Tx, events: readonly NewCaseEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx
+    .insertInto('case_event')
+    .values(
+      events.map((e) => ({
+        org_id: e.orgId,
+        case_id: e.caseId,
+        kind: e.kind,
+        status: e.status ?? null,
+        body: e.body ?? '',
+        visibility: e.visibility,
+        account_id: e.accountId,
+        actor_name: e.actorName,
+        related_org_id: e.relatedOrgId ?? null,
+        related_case_id: e.relatedCaseId ?? null,
+        occurred_at: e.occurredAt,
+        copied_from_org_id: e.copiedFromOrgId ?? null,
+      })),
+    )
+    .execute();
+}
+
+/** A case's history, oldest first; only what is shown to residents when `publicOnly`. */
+export async function caseEvents(
+  tx: Tx,
+  orgId: number,
+  caseId: number,
+  options: { publicOnly?: boolean } = {},
+): Promise<CaseEventRow[]> {
+  let query = tx
+    .selectFrom('case_event')
+    .select([
+      'org_id',
+      'event_id',
+      'case_id',
+      'occurred_at',
+      'kind',
+      'status',
+      'body',
+      'visibility',
+      'actor_name',
+      'related_org_id',
+      'copied_from_org_id',
+    ])
+    .where('org_id', '=', orgId)
+    .where('case_id', '=', caseId);
+  if (options.publicOnly) query = query.where('visibility', '=', 'public');
+  const rows = await query.orderBy('occurred_at').orderBy('event_id').execute();
+  return rows.map((r) => ({
+    orgId: r.org_id,
+    eventId: r.event_id,
+    caseId: r.case_id,
+    occurredAt: asDate(r.occurred_at)!,
+    kind: r.kind,
+    status: r.status,
+    body: r.body,
+    visibility: r.visibility,
+    actorName: r.actor_name,
+    relatedOrgId: r.related_org_id,
+    copiedFromOrgId: r.copied_from_org_id,
+  }));
+}

@@ -1,0 +1,532 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openTestDatabase } from '../../test/support/database.ts';
+import type { Database } from '../db/engine.ts';
+import { withTenant } from '../db/context.ts';
+import { importAllReferenceData } from '../app/import.command.ts';
+import { silentProgress } from '../platform/import/progress.ts';
+import { ProblemError, ValidationProblem } from '../platform/errors.ts';
+import { createGeographyService } from '../geography/geography.service.ts';
+import { createResponsibleService } from '../register/responsible.service.ts';
+import { createCasesService, type CasesService } from './cases.service.ts';
+import { RESIDENT, type CaseActor } from './case-actor.ts';
+
+const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
+const HOUSEHOLD_WASTE = 524;
+const HIGHWAYS = 160; // a county-tier service (GOV.UK providing tier county/unitary)
+
+const problem = (status: number, pattern?: RegExp) => (error: unknown) =>
+  error instanceof ProblemError && error.status === status && (!pattern || pattern.test(error.detail));
+
+describe('cases service', () => {
+  let database: Database;
+  let cases: CasesService;
+  const org: Record<string, number> = {};
+
+  /** An officer of one organisation, who may handle every service of it. */
+  const officerOf = (orgId: number, name = 'Sam Officer'): CaseActor => ({
+    accountId: null,
+    name,
+    readOrgs: [orgId],
+    writeOrgs: [orgId],
+    frontDoorOrgs: [orgId],
+    mayHandle: (o, p) => o === orgId || p === orgId,
+    mayNote: (o, p) => o === orgId || p === orgId,
+    mayRefer: (o, p) => o === orgId || p === orgId,
+  });
+  /** A contact-centre agent answering for several organisations: notes and referrals, no status. */
+  const agentFor = (orgIds: number[]): CaseActor => ({
+    accountId: null,
+    name: 'Alex Agent',
+    readOrgs: orgIds,
+    writeOrgs: orgIds,
+    frontDoorOrgs: orgIds,
+    mayHandle: () => false,
+    mayNote: (o, p) => orgIds.includes(o) || orgIds.includes(p),
+    mayRefer: (o, p) => orgIds.includes(o) || orgIds.includes(p),
+  });
+
+  const report = (overrides: Partial<Parameters<CasesService['intake']>[1]> = {}) => ({
+    lgslCode: HOUSEHOLD_WASTE,
+    postcode: 'EX1 1AE',
+    description: 'The bins in our street were not collected on Tuesday.',
+    reporterName: 'Pat Resident',
+    reporterEmail: 'Pat.Resident@example.org',
+    channel: 'web' as const,
+    ...overrides,
+  });
+
+  async function opened(overrides: Parameters<typeof report>[0] = {}, actor: CaseActor = RESIDENT) {
+    const result = await cases.intake(actor, report(overrides));
+    assert.equal(result.outcome, 'opened');
+    return result.outcome === 'opened' ? result.case : assert.fail('not opened');
+  }
+
+  const count = async (
+    table: 'service_case' | 'contact' | 'case_event' | 'outbox_message' | 'idempotency_key',
+  ) =>
+    Number(
+      (
+        await database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  before(async () => {
+    database = await openTestDatabase();
+    await importAllReferenceData(database.db, DATA, silentProgress);
+    const geography = await createGeographyService(database.db);
+    const responsible = createResponsibleService({ db: database.db, geography });
+    cases = createCasesService({ db: database.db, responsible, dueDate: async () => null });
+    const rows = await database.db
+      .selectFrom('organisation')
+      .select(['org_id', 'jurisdiction'])
+      .where('jurisdiction', 'in', ['devon', 'exeter', 'teignbridge', 'warwickshire'])
+      .execute();
+    for (const row of rows) org[row.jurisdiction!] = row.org_id;
+  });
+  after(() => database.close());
+
+  describe('intake', () => {
+    it('finds every council imported with a reference prefix of its own', async () => {
+      const councils = await database.db
+        .selectFrom('organisation')
+        .select(['jurisdiction', 'case_prefix'])
+        .where('gss_code', 'is not', null)
+        .execute();
+      assert.ok(councils.length > 300, `${councils.length} councils`);
+      assert.ok(
+        councils.every((c) => c.case_prefix !== null && /^[A-Z]{2,6}[0-9]{0,2}$/.test(c.case_prefix)),
+      );
+      assert.equal(new Set(councils.map((c) => c.case_prefix)).size, councils.length);
+      const byslug = new Map(councils.map((c) => [c.jurisdiction, c.case_prefix]));
+      assert.deepEqual(
+        ['devon', 'exeter', 'west-oxfordshire', 'forest-of-dean'].map((s) => byslug.get(s)),
+        ['DEV', 'EXE', 'WOX', 'FDE'],
+      );
+    });
+
+    it('opens a case for the council responsible, with a reference in its own series', async () => {
+      const before = { cases: await count('service_case'), outbox: await count('outbox_message') };
+      const waste = await opened();
+      assert.match(waste.reference, /^EXE-\d{4}-000001$/);
+      assert.equal(waste.status, 'open');
+      assert.equal(waste.responsible.name, 'Exeter City Council');
+      assert.equal(waste.provider.name, 'Exeter City Council');
+      assert.equal(waste.service.label, 'Household waste collection');
+
+      const highways = await opened({ lgslCode: HIGHWAYS, description: 'A pothole outside number 4.' });
+      assert.match(highways.reference, /^DEV-\d{4}-000001$/);
+      assert.equal(highways.responsible.name, 'Devon County Council');
+
+      const second = await opened();
+      assert.match(second.reference, /^EXE-\d{4}-000002$/);
+      assert.equal(await count('service_case'), before.cases + 3);
+      // Each case tells the resident (by email) and the team that handles it.
+      assert.equal(await count('outbox_message'), before.outbox + 6);
+      const messages = await database.db
+        .selectFrom('outbox_message')
+        .select(['channel', 'template', 'recipient'])
+        .where('case_reference', '=', waste.reference)
+        .orderBy('message_id')
+        .execute();
+      assert.deepEqual(messages, [
+        { channel: 'email', template: 'case_received', recipient: 'pat.resident@example.org' },
+        { channel: 'staff', template: 'case_assigned', recipient: `organisation:${org.exeter}` },
+      ]);
+    });
+
+    it('keeps who got in touch, on which channel and where, with the front door that took it', async () => {
+      const agent = agentFor([org.exeter!, org.devon!]);
+      const result = await cases.intake(agent, {
+        ...report({ lgslCode: HIGHWAYS, description: 'Streetlight out on Queen Street.' }),
+        channel: 'face_to_face',
+        accessPoint: 'Exeter Civic Centre customer service centre',
+        frontDoorOrgId: org.exeter!,
+      });
+      assert.equal(result.outcome, 'opened');
+      if (result.outcome !== 'opened') return;
+      assert.equal(result.case.responsible.name, 'Devon County Council');
+      const detail = await cases.detail(agent, org.devon!, result.case.reference);
+      assert.equal(detail.channel, 'face_to_face');
+      assert.equal(detail.reporter.email, 'pat.resident@example.org');
+      const contact = await database.db
+        .selectFrom('contact')
+        .select(['org_id', 'channel', 'access_point'])
+        .orderBy('contact_id', 'desc')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(contact, {
+        org_id: org.exeter,
+        channel: 'face_to_face',
+        access_point: 'Exeter Civic Centre customer service centre',
+      });
+    });
+
+    it('asks the person to choose where a place could be two councils’, and opens the case once they do', async () => {
+      const before = await count('service_case');
+      const onTheBoundary = { postcode: undefined, lat: 50.692964, lon: -3.540154 };
+      const asked = await cases.intake(RESIDENT, report(onTheBoundary));
+      assert.equal(asked.outcome, 'ambiguous');
+      if (asked.outcome !== 'ambiguous') return;
+      assert.deepEqual(asked.candidates.map((c) => c.name).sort(), [
+        'Exeter City Council',
+        'Teignbridge District Council',
+      ]);
+      assert.equal(await count('service_case'), before, 'nothing is opened while the place is ambiguous');
+      const chosen = await opened({ ...onTheBoundary, chooseOrgId: org.teignbridge! });
+      assert.equal(chosen.responsible.name, 'Teignbridge District Council');
+      assert.match(chosen.reference, /^TEI-/);
+    });
+
+    it('refuses bad input with a message per field, and writes nothing', async () => {
+      const before = [await count('service_case'), await count('contact'), await count('outbox_message')];
+      await assert.rejects(
+        cases.intake(
+          RESIDENT,
+          report({ description: '   ', reporterEmail: 'not-an-email', reporterPhone: 'call me' }),
+        ),
+        (error: unknown) =>
+          error instanceof ValidationProblem &&
+          Object.keys(error.fields).join() === 'description,reporterEmail,reporterPhone',
+      );
+      await assert.rejects(
+        cases.intake(RESIDENT, report({ description: 'x'.repeat(4001) })),
+        (e: unknown) => e instanceof ValidationProblem && /4,000 characters/.test(e.fields.description ?? ''),
+      );
+      await assert.rejects(cases.intake(RESIDENT, report({ postcode: 'EX1 9ZZ' })), problem(404));
+      await assert.rejects(cases.intake(RESIDENT, report({ lgslCode: 9999 })), problem(404));
+      await assert.rejects(cases.intake(RESIDENT, report({ postcode: 'not a postcode' })), problem(400));
+      assert.deepEqual(
+        [await count('service_case'), await count('contact'), await count('outbox_message')],
+        before,
+      );
+    });
+
+    it('refuses a contact taken for an organisation the agent does not answer for', async () => {
+      const agent = agentFor([org.exeter!]);
+      await assert.rejects(
+        cases.intake(agent, { ...report(), channel: 'phone', frontDoorOrgId: org.warwickshire! }),
+        problem(403),
+      );
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('answers a repeat with the first answer and opens one case', async () => {
+      const before = await count('service_case');
+      const key = { caller: 'test-client', key: 'intake-repeat-1' };
+      const first = await cases.intake(RESIDENT, report(), key);
+      const again = await cases.intake(RESIDENT, report(), key);
+      assert.deepEqual(again, first);
+      assert.equal(await count('service_case'), before + 1);
+    });
+
+    it('refuses the same key with a different request, and changes nothing', async () => {
+      const key = { caller: 'test-client', key: 'intake-repeat-2' };
+      await cases.intake(RESIDENT, report(), key);
+      const before = await count('service_case');
+      await assert.rejects(
+        cases.intake(RESIDENT, report({ description: 'Something else entirely.' }), key),
+        problem(422, /already used for a different request/),
+      );
+      assert.equal(await count('service_case'), before);
+    });
+
+    it('opens one case when two requests with one key arrive together', async () => {
+      const before = await count('service_case');
+      const key = { caller: 'test-client', key: 'intake-race' };
+      const [a, b] = await Promise.all([
+        cases.intake(RESIDENT, report(), key),
+        cases.intake(RESIDENT, report(), key),
+      ]);
+      assert.deepEqual(a, b);
+      assert.equal(await count('service_case'), before + 1);
+    });
+
+    it('keeps keys apart per caller', async () => {
+      const one = await cases.intake(RESIDENT, report(), { caller: 'client-one', key: 'same-key' });
+      const two = await cases.intake(RESIDENT, report(), { caller: 'client-two', key: 'same-key' });
+      assert.ok(one.outcome === 'opened' && two.outcome === 'opened');
+      assert.notEqual(one.case.reference, two.case.reference);
+    });
+  });
+
+  describe('status and notes', () => {
+    it('moves a case on, records each change in its history, and tells the resident when it is done', async () => {
+      const waste = await opened();
+      const exeter = officerOf(org.exeter!);
+      let detail = await cases.detail(exeter, org.exeter!, waste.reference);
+      assert.equal(detail.version, 1);
+      detail = await cases.changeStatus(exeter, org.exeter!, waste.reference, {
+        status: 'investigating',
+        expectedVersion: 1,
+        internalNote: 'Crew sheet checked.',
+      });
+      detail = await cases.changeStatus(exeter, org.exeter!, waste.reference, {
+        status: 'fixed',
+        publicNote: 'Collected on Wednesday. Sorry for the delay.',
+        expectedVersion: 2,
+      });
+      assert.equal(detail.status, 'fixed');
+      assert.equal(detail.version, 3);
+      assert.notEqual(detail.closedAt, null);
+      assert.deepEqual(
+        detail.events.map((e) => [e.kind, e.status, e.visibility]),
+        [
+          ['opened', 'open', 'public'],
+          ['status', 'investigating', 'public'],
+          ['note', null, 'internal'],
+          ['status', 'fixed', 'public'],
+        ],
+      );
+      const templates = await database.db
+        .selectFrom('outbox_message')
+        .select('template')
+        .where('case_reference', '=', waste.reference)
+        .where('channel', '=', 'email')
+        .orderBy('message_id')
+        .execute();
+      assert.deepEqual(
+        templates.map((t) => t.template),
+        ['case_received', 'case_updated', 'case_closed'],
+      );
+      // A finished case only reopens.
+      await assert.rejects(
+        cases.changeStatus(exeter, org.exeter!, waste.reference, {
+          status: 'in_progress',
+          expectedVersion: 3,
+        }),
+        problem(409, /reopen it before/),
+      );
+      detail = await cases.changeStatus(exeter, org.exeter!, waste.reference, {
+        status: 'reopened',
+        expectedVersion: 3,
+      });
+      assert.equal(detail.closedAt, null);
+    });
+
+    it('refuses a change made against an old version, and saves nothing of it', async () => {
+      const waste = await opened();
+      const exeter = officerOf(org.exeter!);
+      await cases.changeStatus(exeter, org.exeter!, waste.reference, {
+        status: 'in_progress',
+        expectedVersion: 1,
+      });
+      await assert.rejects(
+        cases.changeStatus(exeter, org.exeter!, waste.reference, {
+          status: 'fixed',
+          publicNote: 'Done',
+          expectedVersion: 1,
+        }),
+        problem(409, /Someone else changed this case/),
+      );
+      const detail = await cases.detail(exeter, org.exeter!, waste.reference);
+      assert.equal(detail.status, 'in_progress');
+      assert.equal(detail.events.length, 2);
+    });
+
+    it('lets only one of two simultaneous changes of one version through', async () => {
+      const waste = await opened();
+      const a = officerOf(org.exeter!, 'First Officer');
+      const b = officerOf(org.exeter!, 'Second Officer');
+      const results = await Promise.allSettled([
+        cases.changeStatus(a, org.exeter!, waste.reference, { status: 'investigating', expectedVersion: 1 }),
+        cases.changeStatus(b, org.exeter!, waste.reference, {
+          status: 'action_scheduled',
+          expectedVersion: 1,
+        }),
+      ]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.ok(problem(409)(refused.reason));
+      const detail = await cases.detail(a, org.exeter!, waste.reference);
+      assert.equal(detail.version, 2);
+      assert.equal(detail.events.filter((e) => e.kind === 'status').length, 1);
+    });
+
+    it('lets an agent write notes but not change the status', async () => {
+      const waste = await opened();
+      const agent = agentFor([org.exeter!]);
+      const detail = await cases.addNote(agent, org.exeter!, waste.reference, {
+        body: 'Resident rang again; told them it is in hand.',
+        visibility: 'internal',
+      });
+      assert.equal(detail.events.at(-1)?.actorName, 'Alex Agent');
+      await assert.rejects(
+        cases.changeStatus(agent, org.exeter!, waste.reference, { status: 'fixed', expectedVersion: 1 }),
+        problem(403),
+      );
+      await assert.rejects(
+        cases.addNote(agent, org.exeter!, waste.reference, { body: ' ', visibility: 'internal' }),
+        (e: unknown) => e instanceof ValidationProblem,
+      );
+    });
+  });
+
+  describe('another council’s cases', () => {
+    it('cannot be read or changed by an officer of another council, even by a query that forgets its filter', async () => {
+      const waste = await opened();
+      const teignbridge = officerOf(org.teignbridge!);
+      await assert.rejects(cases.detail(teignbridge, org.exeter!, waste.reference), problem(404));
+      await assert.rejects(
+        cases.changeStatus(teignbridge, org.exeter!, waste.reference, {
+          status: 'fixed',
+          expectedVersion: 1,
+        }),
+        problem(404),
+      );
+      await assert.rejects(
+        cases.addNote(teignbridge, org.exeter!, waste.reference, { body: 'hello', visibility: 'internal' }),
+        problem(404),
+      );
+      const seen = await withTenant(
+        database.db,
+        { readOrgs: [org.teignbridge!], writeOrgs: [org.teignbridge!], accountId: null },
+        async (tx) => ({
+          cases: await tx.selectFrom('service_case').select('reference').execute(),
+          contacts: await tx.selectFrom('contact').select('contact_id').execute(),
+          events: await tx.selectFrom('case_event').select('event_id').execute(),
+          changed: await tx
+            .updateTable('service_case')
+            .set({ status: 'cancelled' })
+            .where('reference', '=', waste.reference)
+            .executeTakeFirst(),
+        }),
+      );
+      assert.ok(seen.cases.every((c) => c.reference.startsWith('TEI-')));
+      assert.equal(Number(seen.changed.numUpdatedRows), 0);
+      const events = await withTenant(
+        database.db,
+        { readOrgs: [org.teignbridge!], writeOrgs: [org.teignbridge!], accountId: null },
+        (tx) => tx.selectFrom('case_event').select('org_id').distinct().execute(),
+      );
+      assert.ok(events.every((e) => e.org_id === org.teignbridge));
+    });
+  });
+
+  describe('referral', () => {
+    it('passes a case to the county with its history, keeps one reference, and brings it back', async () => {
+      // Reported to the district as waste, but it is a county matter.
+      const waste = await opened({ description: 'Fly-tipped sofa blocking the highway verge.' });
+      const exeter = officerOf(org.exeter!, 'Erin Exeter');
+      const devon = officerOf(org.devon!, 'Dev Devon');
+      await cases.addNote(exeter, org.exeter!, waste.reference, {
+        body: 'Photo attached.',
+        visibility: 'internal',
+      });
+
+      const referred = await cases.refer(exeter, org.exeter!, waste.reference, {
+        toOrgId: org.devon!,
+        reason: 'It is blocking the highway, which the county looks after.',
+        expectedVersion: 1,
+      });
+      assert.equal(referred.status, 'referred');
+      assert.equal(referred.referredTo?.name, 'Devon County Council');
+
+      const atDevon = await cases.detail(devon, org.devon!, waste.reference);
+      assert.equal(atDevon.status, 'open');
+      assert.equal(atDevon.referredFrom?.name, 'Exeter City Council');
+      assert.equal(atDevon.reporter.email, 'pat.resident@example.org');
+      assert.deepEqual(
+        atDevon.events.map((e) => [e.kind, e.from]),
+        [
+          ['opened', 'Exeter City Council'],
+          ['note', 'Exeter City Council'],
+          ['referred_in', null],
+        ],
+      );
+
+      let tracked = await cases.track(waste.reference.toLowerCase());
+      assert.equal(tracked.reference, waste.reference);
+      assert.equal(tracked.responsible.name, 'Devon County Council');
+      assert.deepEqual(
+        tracked.holders.map((h) => h.name),
+        ['Exeter City Council', 'Devon County Council'],
+      );
+      assert.ok(tracked.events.every((e) => e.visibility === 'public'));
+      assert.ok(!JSON.stringify(tracked).includes('pat.resident'), 'tracking shows no personal data');
+
+      // Devon sends it back: the same Exeter case reopens, without a second copy of its history.
+      await cases.refer(devon, org.devon!, waste.reference, {
+        toOrgId: org.exeter!,
+        reason: 'Our inspector found it on private land.',
+        expectedVersion: atDevon.version,
+      });
+      const back = await cases.detail(exeter, org.exeter!, waste.reference);
+      assert.equal(back.status, 'reopened');
+      assert.equal(back.events.filter((e) => e.kind === 'opened').length, 1);
+      assert.equal(
+        back.events.filter((e) => e.from === 'Devon County Council' && e.kind === 'referred_in').length,
+        1,
+      );
+      tracked = await cases.track(waste.reference);
+      assert.equal(tracked.responsible.name, 'Exeter City Council');
+      assert.equal(tracked.status, 'reopened');
+      assert.deepEqual(
+        tracked.holders.map((h) => h.name),
+        ['Exeter City Council', 'Devon County Council', 'Exeter City Council'],
+      );
+      const referralMails = await database.db
+        .selectFrom('outbox_message')
+        .select('personalisation')
+        .where('case_reference', '=', waste.reference)
+        .where('template', '=', 'case_referred')
+        .execute();
+      assert.equal(referralMails.length, 2);
+    });
+
+    it('refuses a referral of a finished case, to itself, or without a reason, and changes nothing', async () => {
+      const waste = await opened();
+      const exeter = officerOf(org.exeter!);
+      await assert.rejects(
+        cases.refer(exeter, org.exeter!, waste.reference, {
+          toOrgId: org.devon!,
+          reason: ' ',
+          expectedVersion: 1,
+        }),
+        (e: unknown) => e instanceof ValidationProblem,
+      );
+      await assert.rejects(
+        cases.refer(exeter, org.exeter!, waste.reference, {
+          toOrgId: org.exeter!,
+          reason: 'x',
+          expectedVersion: 1,
+        }),
+        (e: unknown) => e instanceof ValidationProblem,
+      );
+      await cases.changeStatus(exeter, org.exeter!, waste.reference, { status: 'fixed', expectedVersion: 1 });
+      await assert.rejects(
+        cases.refer(exeter, org.exeter!, waste.reference, {
+          toOrgId: org.devon!,
+          reason: 'Belongs to the county.',
+          expectedVersion: 2,
+        }),
+        problem(409, /only a case in hand can be referred/),
+      );
+      await assert.rejects(cases.detail(officerOf(org.devon!), org.devon!, waste.reference), problem(404));
+    });
+
+    it('lets an officer of another council refer nothing of a case they cannot see', async () => {
+      const waste = await opened();
+      await assert.rejects(
+        cases.refer(officerOf(org.teignbridge!), org.exeter!, waste.reference, {
+          toOrgId: org.teignbridge!,
+          reason: 'Taking it',
+          expectedVersion: 1,
+        }),
+        problem(404),
+      );
+    });
+  });
+
+  describe('tracking', () => {
+    it('says a reference that does not exist is not found, without telling whose it would be', async () => {
+      await assert.rejects(cases.track('EXE-2020-999999'), problem(404, /Check the reference/));
+      await assert.rejects(cases.track('ZZZ-2026-000001'), problem(404));
+      await assert.rejects(cases.track('not a reference'), problem(404));
+    });
+  });
+});

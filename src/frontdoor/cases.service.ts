@@ -1,0 +1,854 @@
+/**
+ * The front door's rules (DESIGN.md, "Front door"): a contact on any channel opens a case for the
+ * organisation responsible for that service at that place on that date, handled by the provider
+ * under the arrangement in force; every change is a new event in the case's history; a case that
+ * belongs elsewhere is referred with its history, never closed, and the resident keeps one
+ * reference wherever it goes.
+ */
+import type { Kysely } from 'kysely';
+import type { DB, CaseStatus, Channel } from '../db/schema.ts';
+import { withSystem, withTenant, type Tx } from '../db/context.ts';
+import { ValidationProblem, conflict, forbidden, notFound } from '../platform/errors.ts';
+import { recordAudit } from '../platform/audit.ts';
+import { enqueue, type OutboxMessage } from '../platform/outbox.ts';
+import {
+  isDuplicateKey,
+  storeAnswer,
+  storedAnswer,
+  type IdempotentRequest,
+} from '../platform/idempotency.ts';
+import { todayInLondon } from '../platform/dates.ts';
+import { assignCasePrefixes } from '../register/case-prefix.ts';
+import {
+  providerInForce,
+  type CouncilRef,
+  type ResponsibleAnswer,
+  type ResponsibleService,
+} from '../register/responsible.service.ts';
+import * as repo from './cases.repository.ts';
+import { CASE_STATUSES, isFinished, refusedMove } from './case-status.ts';
+import type { CaseActor } from './case-actor.ts';
+
+export const CHANNELS: Readonly<Record<Channel, string>> = {
+  web: 'Online form',
+  phone: 'Telephone',
+  face_to_face: 'Face to face',
+  kiosk: 'Self-service kiosk',
+  email: 'Email',
+  app: 'App',
+  open311: 'Open311 client',
+};
+
+export interface IntakeInput {
+  lgslCode: number;
+  postcode?: string;
+  lat?: number;
+  lon?: number;
+  address?: string;
+  /** Where the place could be more than one council's: the organisation the person chose. */
+  chooseOrgId?: number;
+  description: string;
+  reporterName?: string;
+  reporterEmail?: string;
+  reporterPhone?: string;
+  channel: Channel;
+  /** The one-stop shop, access hub or kiosk where the contact was made. */
+  accessPoint?: string;
+  /** The organisation whose front door took the contact; the responsible one when not given. */
+  frontDoorOrgId?: number;
+}
+
+export type IntakeResult =
+  | { outcome: 'opened'; case: CaseSummary }
+  | { outcome: 'ambiguous'; reason: string; candidates: CouncilRef[]; answer: ResponsibleAnswer };
+
+/** What anyone holding the reference may see: no personal data, no internal notes. */
+export interface CaseSummary {
+  reference: string;
+  status: CaseStatus;
+  statusLabel: string;
+  service: { lgslCode: number; label: string };
+  responsible: OrganisationBrand;
+  provider: OrganisationBrand;
+  openedAt: string;
+  dueAt: string | null;
+  closedAt: string | null;
+}
+
+export interface OrganisationBrand {
+  orgId: number;
+  name: string;
+  jurisdiction: string | null;
+  brandColour: string;
+  logoUrl: string | null;
+}
+
+export interface CaseEventView {
+  occurredAt: string;
+  kind: string;
+  status: CaseStatus | null;
+  body: string;
+  visibility: 'public' | 'internal';
+  actorName: string | null;
+  /** The organisation whose history this came from, for events a referral brought. */
+  from: string | null;
+}
+
+/** A case as staff see it: with the resident's details and the whole history. */
+export interface CaseDetail extends CaseSummary {
+  orgId: number;
+  caseId: number;
+  version: number;
+  description: string;
+  place: { postcode: string | null; lat: number | null; lon: number | null; address: string | null };
+  reporter: { name: string | null; email: string | null; phone: string | null };
+  channel: Channel;
+  routing: unknown;
+  pausedAt: string | null;
+  overdue: boolean;
+  referredFrom: OrganisationBrand | null;
+  referredTo: OrganisationBrand | null;
+  events: CaseEventView[];
+}
+
+/** The resident's view of a reference, wherever the case has gone. */
+export interface CaseTracking extends CaseSummary {
+  /** Everyone who has held it, in order: the last one has it now. */
+  holders: OrganisationBrand[];
+  events: CaseEventView[];
+}
+
+export interface StatusChange {
+  status: CaseStatus;
+  /** Shown to the resident when given. */
+  publicNote?: string;
+  internalNote?: string;
+  expectedVersion: number;
+}
+
+export interface Referral {
+  toOrgId: number;
+  reason: string;
+  expectedVersion: number;
+}
+
+export interface CasesService {
+  intake(
+    actor: CaseActor,
+    input: IntakeInput,
+    idempotency?: Omit<IdempotentRequest, 'body'>,
+  ): Promise<IntakeResult>;
+  detail(actor: CaseActor, orgId: number, reference: string): Promise<CaseDetail>;
+  track(reference: string): Promise<CaseTracking>;
+  changeStatus(actor: CaseActor, orgId: number, reference: string, change: StatusChange): Promise<CaseDetail>;
+  addNote(
+    actor: CaseActor,
+    orgId: number,
+    reference: string,
+    note: { body: string; visibility: 'public' | 'internal' },
+  ): Promise<CaseDetail>;
+  refer(actor: CaseActor, orgId: number, reference: string, referral: Referral): Promise<CaseDetail>;
+}
+
+export interface CasesDeps {
+  db: Kysely<DB>;
+  responsible: ResponsibleService;
+  /** When a case opened at `openedAt` is due under the organisation's service level, if it has one. */
+  dueDate(tx: Tx, orgId: number, lgslCode: number, openedAt: Date): Promise<Date | null>;
+  now?: () => Date;
+}
+
+const REFERENCE = /^([A-Z]{2,6}[0-9]{0,2})-([0-9]{4})-([0-9]{6})$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9 ()-]{6,20}$/;
+
+/** A reference as typed by a person: any case, spaces around it. */
+export function normaliseReference(text: string): string | null {
+  const reference = text.trim().toUpperCase();
+  return REFERENCE.test(reference) ? reference : null;
+}
+
+function checkIntake(input: IntakeInput): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const description = input.description?.trim() ?? '';
+  if (description === '') problems.description = 'Enter what you want to report or request';
+  else if (description.length > 4000) problems.description = 'Description must be 4,000 characters or fewer';
+  if (input.address !== undefined && input.address.length > 500) {
+    problems.address = 'Address must be 500 characters or fewer';
+  }
+  if (input.reporterName !== undefined && input.reporterName.trim().length > 200) {
+    problems.reporterName = 'Name must be 200 characters or fewer';
+  }
+  if (input.reporterEmail !== undefined && input.reporterEmail.trim() !== '') {
+    const email = input.reporterEmail.trim();
+    if (email.length > 254 || !EMAIL.test(email)) {
+      problems.reporterEmail = 'Enter an email address in the correct format, like name@example.com';
+    }
+  }
+  if (input.reporterPhone !== undefined && input.reporterPhone.trim() !== '') {
+    if (!PHONE.test(input.reporterPhone.trim())) {
+      problems.reporterPhone = 'Enter a telephone number, like 01632 960 001 or +44 808 157 0192';
+    }
+  }
+  if (input.accessPoint !== undefined && input.accessPoint.length > 200) {
+    problems.accessPoint = 'Access point must be 200 characters or fewer';
+  }
+  if (!(input.channel in CHANNELS)) problems.channel = 'Choose how the person got in touch';
+  return problems;
+}
+
+const blankToNull = (text: string | undefined): string | null => {
+  const trimmed = text?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+};
+
+const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+
+export function createCasesService(deps: CasesDeps): CasesService {
+  const { db, responsible } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function brands(tx: Tx, orgIds: readonly number[]): Promise<Map<number, OrganisationBrand>> {
+    const ids = [...new Set(orgIds)];
+    if (ids.length === 0) return new Map();
+    const rows = await tx
+      .selectFrom('organisation')
+      .select(['org_id', 'name', 'jurisdiction', 'brand_colour', 'logo_url'])
+      .where('org_id', 'in', ids)
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.org_id,
+        {
+          orgId: r.org_id,
+          name: r.name,
+          jurisdiction: r.jurisdiction,
+          brandColour: r.brand_colour,
+          logoUrl: r.logo_url,
+        },
+      ]),
+    );
+  }
+
+  async function summaryOf(tx: Tx, row: repo.CaseRow): Promise<CaseSummary> {
+    const orgs = await brands(tx, [row.orgId, row.providerOrgId]);
+    return {
+      reference: row.reference,
+      status: row.status,
+      statusLabel: CASE_STATUSES[row.status],
+      service: { lgslCode: row.lgslCode, label: row.serviceLabel },
+      responsible: orgs.get(row.orgId)!,
+      provider: orgs.get(row.providerOrgId)!,
+      openedAt: row.openedAt.toISOString(),
+      dueAt: iso(row.dueAt),
+      closedAt: iso(row.closedAt),
+    };
+  }
+
+  async function eventViews(tx: Tx, events: repo.CaseEventRow[]): Promise<CaseEventView[]> {
+    const orgs = await brands(
+      tx,
+      events.flatMap((e) => (e.copiedFromOrgId ? [e.copiedFromOrgId] : [])),
+    );
+    return events.map((e) => ({
+      occurredAt: e.occurredAt.toISOString(),
+      kind: e.kind,
+      status: e.status,
+      body: e.body,
+      visibility: e.visibility,
+      actorName: e.actorName,
+      from: e.copiedFromOrgId ? (orgs.get(e.copiedFromOrgId)?.name ?? null) : null,
+    }));
+  }
+
+  async function detailOf(tx: Tx, row: repo.CaseRow): Promise<CaseDetail> {
+    const summary = await summaryOf(tx, row);
+    const linked = await brands(
+      tx,
+      [row.referredFromOrgId, row.referredToOrgId].filter((id): id is number => id !== null),
+    );
+    const at = now();
+    return {
+      ...summary,
+      orgId: row.orgId,
+      caseId: row.caseId,
+      version: row.version,
+      description: row.description,
+      place: { postcode: row.postcode, lat: row.lat, lon: row.lon, address: row.address },
+      reporter: { name: row.reporterName, email: row.reporterEmail, phone: row.reporterPhone },
+      channel: row.channel,
+      routing: row.routing,
+      pausedAt: iso(row.pausedAt),
+      overdue:
+        row.dueAt !== null && row.pausedAt === null && !isFinished(row.status) && row.status !== 'referred'
+          ? row.dueAt.getTime() < at.getTime()
+          : false,
+      referredFrom: row.referredFromOrgId ? (linked.get(row.referredFromOrgId) ?? null) : null,
+      referredTo: row.referredToOrgId ? (linked.get(row.referredToOrgId) ?? null) : null,
+      events: await eventViews(tx, await repo.caseEvents(tx, row.orgId, row.caseId)),
+    };
+  }
+
+  async function prefixOf(orgId: number): Promise<string> {
+    const read = () =>
+      db
+        .selectFrom('organisation')
+        .select('case_prefix')
+        .where('org_id', '=', orgId)
+        .executeTakeFirstOrThrow();
+    let { case_prefix: prefix } = await read();
+    if (!prefix) {
+      await withSystem(db, (tx) => assignCasePrefixes(tx));
+      prefix = (await read()).case_prefix;
+    }
+    return prefix!;
+  }
+
+  function residentMessages(
+    orgId: number,
+    row: { reference: string; reporterEmail: string | null; reporterPhone: string | null },
+    template: string,
+    personalisation: Record<string, string | number | null>,
+  ): OutboxMessage[] {
+    const base = { orgId, template, personalisation: { reference: row.reference, ...personalisation } };
+    const messages: OutboxMessage[] = [];
+    if (row.reporterEmail) {
+      messages.push({
+        ...base,
+        channel: 'email',
+        recipient: row.reporterEmail,
+        caseReference: row.reference,
+      });
+    } else if (row.reporterPhone) {
+      messages.push({ ...base, channel: 'sms', recipient: row.reporterPhone, caseReference: row.reference });
+    }
+    return messages;
+  }
+
+  const staffMessage = (orgId: number, template: string, reference: string, text: string): OutboxMessage => ({
+    orgId,
+    channel: 'staff',
+    template,
+    recipient: `organisation:${orgId}`,
+    personalisation: { reference, text },
+    caseReference: reference,
+  });
+
+  async function intake(
+    actor: CaseActor,
+    input: IntakeInput,
+    idempotency?: Omit<IdempotentRequest, 'body'>,
+  ): Promise<IntakeResult> {
+    const problems = checkIntake(input);
+    if (Object.keys(problems).length > 0) throw new ValidationProblem(problems);
+    if (input.frontDoorOrgId !== undefined && !actor.frontDoorOrgs.includes(input.frontDoorOrgId)) {
+      throw forbidden('You cannot take contacts for that organisation.');
+    }
+    const request: IdempotentRequest | undefined = idempotency && { ...idempotency, body: input };
+    if (request) {
+      const stored = await storedAnswer<IntakeResult>(db, request);
+      if (stored) return stored.response;
+    }
+
+    const openedAt = now();
+    const date = todayInLondon(openedAt);
+    const answer = await responsible.find({
+      service: input.lgslCode,
+      ...(input.postcode !== undefined ? { postcode: input.postcode } : {}),
+      ...(input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : {}),
+      ...(input.chooseOrgId !== undefined ? { choose: input.chooseOrgId } : {}),
+      date,
+    });
+    if (answer.status === 'ambiguous') {
+      return { outcome: 'ambiguous', reason: answer.reason, candidates: answer.candidates, answer };
+    }
+    const owner = answer.responsible!;
+    const provider = answer.provider!;
+    const frontDoor = input.frontDoorOrgId ?? owner.orgId;
+    const prefix = await prefixOf(owner.orgId);
+    const scope = {
+      readOrgs: [owner.orgId, frontDoor],
+      writeOrgs: [owner.orgId, frontDoor],
+      accountId: actor.accountId,
+    };
+
+    const create = () =>
+      withTenant(db, scope, async (tx) => {
+        const contactId = await repo.insertContact(tx, {
+          orgId: frontDoor,
+          channel: input.channel,
+          accessPoint: blankToNull(input.accessPoint),
+          accountId: actor.accountId,
+          residentName: blankToNull(input.reporterName),
+          residentEmail: blankToNull(input.reporterEmail)?.toLowerCase() ?? null,
+          residentPhone: blankToNull(input.reporterPhone),
+          receivedAt: openedAt,
+        });
+        const year = Number(date.slice(0, 4));
+        const number = await repo.nextCaseNumber(tx, prefix, year);
+        const reference = `${prefix}-${year}-${String(number).padStart(6, '0')}`;
+        const dueAt = await deps.dueDate(tx, owner.orgId, input.lgslCode, openedAt);
+        const reporterEmail = blankToNull(input.reporterEmail)?.toLowerCase() ?? null;
+        const reporterPhone = blankToNull(input.reporterPhone);
+        const caseId = await repo.insertCase(tx, {
+          orgId: owner.orgId,
+          reference,
+          lgslCode: input.lgslCode,
+          providerOrgId: provider.orgId,
+          arrangementId: provider.arrangementId,
+          status: 'open',
+          description: input.description.trim(),
+          postcode: answer.place?.postcode ?? null,
+          lat: input.lat ?? answer.place?.lat ?? null,
+          lon: input.lon ?? answer.place?.lon ?? null,
+          address: blankToNull(input.address),
+          reporterName: blankToNull(input.reporterName),
+          reporterEmail,
+          reporterPhone,
+          channel: input.channel,
+          contactOrgId: frontDoor,
+          contactId,
+          routing: { reason: answer.reason, reasons: answer.reasons, date },
+          openedAt,
+          dueAt,
+        });
+        const handledBy =
+          provider.orgId === owner.orgId ? '' : ` ${provider.name} deals with it on ${owner.name}’s behalf.`;
+        await repo.insertEvents(tx, [
+          {
+            orgId: owner.orgId,
+            caseId,
+            kind: 'opened',
+            status: 'open',
+            body: `${answer.service!.label}: received by ${CHANNELS[input.channel].toLowerCase()} for ${owner.name}.${handledBy}`,
+            visibility: 'public',
+            accountId: actor.accountId,
+            actorName: actor.name,
+            occurredAt: openedAt,
+          },
+        ]);
+        await enqueue(tx, [
+          ...residentMessages(owner.orgId, { reference, reporterEmail, reporterPhone }, 'case_received', {
+            service: answer.service!.label,
+            council: owner.name,
+          }),
+          staffMessage(
+            provider.orgId,
+            'case_assigned',
+            reference,
+            `New ${answer.service!.label} case for ${owner.name}.`,
+          ),
+        ]);
+        const row = await repo.caseByReference(tx, owner.orgId, reference);
+        const result: IntakeResult = { outcome: 'opened', case: await summaryOf(tx, row!) };
+        if (request) await storeAnswer(tx, request, 201, result);
+        return result;
+      });
+
+    try {
+      return await create();
+    } catch (error) {
+      // Two requests with one key at once: the second waits for the first, then fails on its key.
+      if (request && isDuplicateKey(error)) {
+        const stored = await storedAnswer<IntakeResult>(db, request);
+        if (stored) return stored.response;
+      }
+      throw error;
+    }
+  }
+
+  /** Reads a case the actor may see, in a transaction scoped to what they may see and do. */
+  async function withCase<T>(
+    actor: CaseActor,
+    orgId: number,
+    reference: string,
+    work: (tx: Tx, row: repo.CaseRow) => Promise<T>,
+    options: { forUpdate?: boolean; extraWriteOrgs?: number[] } = {},
+  ): Promise<T> {
+    const normalised = normaliseReference(reference);
+    if (!normalised) throw notFound(`There is no case ${reference}.`);
+    const scope = {
+      readOrgs: [...actor.readOrgs, ...(options.extraWriteOrgs ?? [])],
+      writeOrgs: [...actor.writeOrgs, ...(options.extraWriteOrgs ?? [])],
+      accountId: actor.accountId,
+    };
+    return withTenant(db, scope, async (tx) => {
+      const row = await repo.caseByReference(tx, orgId, normalised, {
+        forUpdate: options.forUpdate ?? false,
+      });
+      if (!row) throw notFound(`There is no case ${normalised} that you can see.`);
+      return work(tx, row);
+    });
+  }
+
+  const stale = () =>
+    conflict(
+      'Someone else changed this case after you opened it. Nothing was saved: look at the latest version and try again.',
+    );
+
+  return {
+    intake,
+
+    detail: (actor, orgId, reference) =>
+      withCase(actor, orgId, reference, async (tx, row) => {
+        const detail = await detailOf(tx, row);
+        if (actor.accountId !== null) {
+          await recordAudit(tx, {
+            orgId: row.orgId,
+            accountId: actor.accountId,
+            action: 'view',
+            entityType: 'case',
+            entityKey: row.reference,
+          });
+        }
+        return detail;
+      }),
+
+    async track(text) {
+      const reference = normaliseReference(text);
+      if (!reference) throw notFound(`There is no case ${text.trim()}. Check the reference and try again.`);
+      const prefix = REFERENCE.exec(reference)![1]!;
+      const issuer = await db
+        .selectFrom('organisation')
+        .select('org_id')
+        .where('case_prefix', '=', prefix)
+        .executeTakeFirst();
+      if (!issuer) throw notFound(`There is no case ${reference}. Check the reference and try again.`);
+      // Find every organisation that has held the case, from the one that issued the reference
+      // along the referrals recorded on each row, reading each holder's row with its scope only.
+      const found: Array<{ row: repo.CaseRow; events: repo.CaseEventRow[]; summary: CaseSummary }> = [];
+      const queue: number[] = [issuer.org_id];
+      const seen = new Set<number>();
+      while (queue.length > 0) {
+        const orgId = queue.shift()!;
+        if (seen.has(orgId)) continue;
+        seen.add(orgId);
+        const held = await withTenant(
+          db,
+          { readOrgs: [orgId], writeOrgs: [], accountId: null },
+          async (tx) => {
+            const row = await repo.caseByReference(tx, orgId, reference);
+            if (!row) return undefined;
+            const events = await repo.caseEvents(tx, orgId, row.caseId);
+            return { row, events, summary: await summaryOf(tx, row) };
+          },
+        );
+        if (!held) continue;
+        found.push(held);
+        for (const e of held.events) if (e.relatedOrgId !== null) queue.push(e.relatedOrgId);
+        for (const o of [held.row.referredToOrgId, held.row.referredFromOrgId]) if (o !== null) queue.push(o);
+      }
+      if (found.length === 0)
+        throw notFound(`There is no case ${reference}. Check the reference and try again.`);
+      // The holder now is the one that has not passed it on; the last to receive it if all have.
+      const current =
+        found.find((f) => f.row.status !== 'referred') ??
+        found.reduce((a, b) => (a.row.updatedAt.getTime() >= b.row.updatedAt.getTime() ? a : b));
+      const own = found.flatMap((f) =>
+        f.events.filter((e) => e.visibility === 'public' && e.copiedFromOrgId === null),
+      );
+      own.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.eventId - b.eventId);
+      const byOrg = new Map(found.map((f) => [f.row.orgId, f.summary.responsible]));
+      const holders: OrganisationBrand[] = [];
+      for (const e of own) {
+        if (e.kind !== 'opened' && e.kind !== 'referred_in') continue;
+        const brand = byOrg.get(e.orgId);
+        if (brand && holders.at(-1)?.orgId !== brand.orgId) holders.push(brand);
+      }
+      const events = await withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, (tx) =>
+        eventViews(tx, own),
+      );
+      return { ...current.summary, holders, events };
+    },
+
+    changeStatus: (actor, orgId, reference, change) =>
+      withCase(
+        actor,
+        orgId,
+        reference,
+        async (tx, row) => {
+          if (!actor.mayHandle(row.orgId, row.providerOrgId, row.lgslCode)) {
+            throw forbidden('You cannot change the status of this case.');
+          }
+          if (!(change.status in CASE_STATUSES)) {
+            throw new ValidationProblem({ status: 'Choose a status from the list' });
+          }
+          const publicNote = blankToNull(change.publicNote);
+          const internalNote = blankToNull(change.internalNote);
+          if ((publicNote?.length ?? 0) > 4000 || (internalNote?.length ?? 0) > 4000) {
+            throw new ValidationProblem({ publicNote: 'Notes must be 4,000 characters or fewer' });
+          }
+          if (row.version !== change.expectedVersion) throw stale();
+          const refused = refusedMove(row.status, change.status);
+          if (refused) throw conflict(refused);
+          const at = now();
+          const finished = isFinished(change.status);
+          const updated = await repo.updateCase(
+            tx,
+            { orgId: row.orgId, caseId: row.caseId, expectedVersion: change.expectedVersion },
+            {
+              status: change.status,
+              closedAt: finished ? at : null,
+              ...(finished ? { pausedAt: null } : {}),
+            },
+            at,
+          );
+          if (!updated) throw stale();
+          const label = CASE_STATUSES[change.status];
+          await repo.insertEvents(tx, [
+            {
+              orgId: row.orgId,
+              caseId: row.caseId,
+              kind: 'status',
+              status: change.status,
+              body: publicNote ?? `Status changed to ${label.toLowerCase()}.`,
+              visibility: 'public',
+              accountId: actor.accountId,
+              actorName: actor.name,
+              occurredAt: at,
+            },
+            ...(internalNote
+              ? [
+                  {
+                    orgId: row.orgId,
+                    caseId: row.caseId,
+                    kind: 'note' as const,
+                    body: internalNote,
+                    visibility: 'internal' as const,
+                    accountId: actor.accountId,
+                    actorName: actor.name,
+                    occurredAt: at,
+                  },
+                ]
+              : []),
+          ]);
+          await recordAudit(tx, {
+            orgId: row.orgId,
+            accountId: actor.accountId,
+            action: 'update',
+            entityType: 'case',
+            entityKey: row.reference,
+            before: { status: row.status, version: row.version },
+            after: { status: change.status, version: row.version + 1 },
+          });
+          await enqueue(
+            tx,
+            residentMessages(row.orgId, row, finished ? 'case_closed' : 'case_updated', {
+              status: label,
+              note: publicNote,
+            }),
+          );
+          return detailOf(tx, (await repo.caseByReference(tx, row.orgId, row.reference))!);
+        },
+        { forUpdate: true },
+      ),
+
+    addNote: (actor, orgId, reference, note) =>
+      withCase(actor, orgId, reference, async (tx, row) => {
+        if (!actor.mayNote(row.orgId, row.providerOrgId))
+          throw forbidden('You cannot add notes to this case.');
+        const body = note.body?.trim() ?? '';
+        if (body === '') throw new ValidationProblem({ body: 'Enter the note' });
+        if (body.length > 4000)
+          throw new ValidationProblem({ body: 'Notes must be 4,000 characters or fewer' });
+        const at = now();
+        await repo.insertEvents(tx, [
+          {
+            orgId: row.orgId,
+            caseId: row.caseId,
+            kind: note.visibility === 'public' ? 'message' : 'note',
+            body,
+            visibility: note.visibility,
+            accountId: actor.accountId,
+            actorName: actor.name,
+            occurredAt: at,
+          },
+        ]);
+        if (note.visibility === 'public') {
+          await enqueue(tx, residentMessages(row.orgId, row, 'case_message', { message: body }));
+        }
+        return detailOf(tx, row);
+      }),
+
+    async refer(actor, orgId, reference, referral) {
+      const reason = referral.reason?.trim() ?? '';
+      if (reason === '') throw new ValidationProblem({ reason: 'Say why the case belongs to them' });
+      if (reason.length > 2000)
+        throw new ValidationProblem({ reason: 'Reason must be 2,000 characters or fewer' });
+      if (referral.toOrgId === orgId) {
+        throw new ValidationProblem({ toOrgId: 'Choose another organisation: the case is already theirs' });
+      }
+      const target = await db
+        .selectFrom('organisation')
+        .select(['org_id', 'name', 'gss_code', 'jurisdiction'])
+        .where('org_id', '=', referral.toOrgId)
+        .executeTakeFirst();
+      if (!target) throw new ValidationProblem({ toOrgId: 'Choose an organisation from the list' });
+      const targetRef: CouncilRef = {
+        orgId: target.org_id,
+        name: target.name,
+        gss: target.gss_code,
+        jurisdiction: target.jurisdiction,
+      };
+      return withCase(
+        actor,
+        orgId,
+        reference,
+        async (tx, row) => {
+          if (!actor.mayRefer(row.orgId, row.providerOrgId)) throw forbidden('You cannot refer this case.');
+          if (row.version !== referral.expectedVersion) throw stale();
+          if (row.status === 'referred' || isFinished(row.status)) {
+            throw conflict(
+              `The case is ${CASE_STATUSES[row.status].toLowerCase()}: only a case in hand can be referred.`,
+            );
+          }
+          const at = now();
+          const date = todayInLondon(at);
+          const decision = await providerInForce(tx, targetRef, row.lgslCode, date);
+          const from = (await brands(tx, [row.orgId])).get(row.orgId)!;
+          const routing = {
+            reason: `Referred by ${from.name}: ${reason} ${decision.reason.text}`,
+            reasons: [{ rule: 'referral', text: `Referred by ${from.name}: ${reason}` }, decision.reason],
+            date,
+          };
+          const dueAt = await deps.dueDate(tx, target.org_id, row.lgslCode, at);
+          const existing = await repo.caseByReference(tx, target.org_id, row.reference, { forUpdate: true });
+          let targetCaseId: number;
+          if (existing) {
+            // It was theirs before and came here: it goes back to the same case.
+            const reopened = await repo.updateCase(
+              tx,
+              { orgId: existing.orgId, caseId: existing.caseId, expectedVersion: existing.version },
+              {
+                status: 'reopened',
+                providerOrgId: decision.provider.orgId,
+                arrangementId: decision.provider.arrangementId,
+                dueAt,
+                pausedAt: null,
+                closedAt: null,
+                routing,
+                referredFromOrgId: row.orgId,
+                referredFromCaseId: row.caseId,
+                referredToOrgId: null,
+                referredToCaseId: null,
+              },
+              at,
+            );
+            if (!reopened) throw stale();
+            targetCaseId = existing.caseId;
+          } else {
+            targetCaseId = await repo.insertCase(tx, {
+              orgId: target.org_id,
+              reference: row.reference,
+              lgslCode: row.lgslCode,
+              providerOrgId: decision.provider.orgId,
+              arrangementId: decision.provider.arrangementId,
+              status: 'open',
+              description: row.description,
+              postcode: row.postcode,
+              lat: row.lat,
+              lon: row.lon,
+              address: row.address,
+              reporterName: row.reporterName,
+              reporterEmail: row.reporterEmail,
+              reporterPhone: row.reporterPhone,
+              channel: row.channel,
+              contactOrgId: null,
+              contactId: null,
+              routing,
+              openedAt: at,
+              dueAt,
+              referredFromOrgId: row.orgId,
+              referredFromCaseId: row.caseId,
+            });
+          }
+          const updated = await repo.updateCase(
+            tx,
+            { orgId: row.orgId, caseId: row.caseId, expectedVersion: row.version },
+            {
+              status: 'referred',
+              referredToOrgId: target.org_id,
+              referredToCaseId: targetCaseId,
+              pausedAt: null,
+            },
+            at,
+          );
+          if (!updated) throw stale();
+          // The receiving organisation gets the history this one wrote (not copies it already had).
+          const history = (await repo.caseEvents(tx, row.orgId, row.caseId)).filter(
+            (e) => e.copiedFromOrgId === null,
+          );
+          const already = await repo.caseEvents(tx, target.org_id, targetCaseId);
+          const copied = new Set(
+            already
+              .filter((e) => e.copiedFromOrgId !== null)
+              .map((e) => `${e.occurredAt.getTime()}|${e.body}`),
+          );
+          const told = `Passed to ${target.name}: ${reason}`;
+          await repo.insertEvents(tx, [
+            {
+              orgId: row.orgId,
+              caseId: row.caseId,
+              kind: 'referred_out',
+              status: 'referred',
+              body: told,
+              visibility: 'public',
+              accountId: actor.accountId,
+              actorName: actor.name,
+              relatedOrgId: target.org_id,
+              relatedCaseId: targetCaseId,
+              occurredAt: at,
+            },
+            ...history
+              .filter((e) => !copied.has(`${e.occurredAt.getTime()}|${e.body}`))
+              .map((e) => ({
+                orgId: target.org_id,
+                caseId: targetCaseId,
+                kind: e.kind,
+                status: e.status,
+                body: e.body,
+                visibility: e.visibility,
+                accountId: null,
+                actorName: e.actorName,
+                occurredAt: e.occurredAt,
+                copiedFromOrgId: row.orgId,
+              })),
+            {
+              orgId: target.org_id,
+              caseId: targetCaseId,
+              kind: 'referred_in',
+              status: existing ? 'reopened' : 'open',
+              body: `Referred by ${from.name}: ${reason}`,
+              visibility: 'public',
+              accountId: actor.accountId,
+              actorName: actor.name,
+              relatedOrgId: row.orgId,
+              relatedCaseId: row.caseId,
+              occurredAt: at,
+            },
+          ]);
+          await recordAudit(tx, {
+            orgId: row.orgId,
+            accountId: actor.accountId,
+            action: 'update',
+            entityType: 'case',
+            entityKey: row.reference,
+            before: { status: row.status, version: row.version },
+            after: { status: 'referred', referredTo: target.org_id },
+          });
+          await enqueue(tx, [
+            ...residentMessages(row.orgId, row, 'case_referred', { council: target.name, reason }),
+            staffMessage(
+              decision.provider.orgId,
+              'case_referred_in',
+              row.reference,
+              `${from.name} referred ${row.reference} (${row.serviceLabel}) to ${target.name}.`,
+            ),
+          ]);
+          return detailOf(tx, (await repo.caseByReference(tx, row.orgId, row.reference))!);
+        },
+        { forUpdate: true, extraWriteOrgs: [target.org_id] },
+      );
+    },
+  };
+}
