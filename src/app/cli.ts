@@ -1,5 +1,6 @@
 /**
- * The `jointly` command line: serve, migrate, import reference data, load the demo, add accounts.
+ * The `jointly` command line: serve, migrate, import reference data, load the demo, add accounts,
+ * make Open311 client keys.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -16,6 +17,7 @@ import {
 import { demoAccountCreator, loadDemo } from '../demo/demo.loader.ts';
 import { createServices } from './services.ts';
 import { addAccountCommand } from '../platform/auth/account.command.ts';
+import { addOpen311Command } from '../frontdoor/open311.command.ts';
 import { terminalProgress } from '../platform/import/progress.ts';
 
 async function openConfigured(config: Config): Promise<Database> {
@@ -104,6 +106,7 @@ program
   );
 
 addAccountCommand(program, withDatabase);
+addOpen311Command(program, withDatabase);
 
 function formatSummary(s: ImportSummary): string {
   if (s.kind === 'skipped') return `skipped ${s.file}: ${s.note ?? 'not reference data for the register'}`;
