@@ -112,16 +112,20 @@ await database.close();
 // 4. Import.
 const folder = await mkdtemp(path.join(os.tmpdir(), 'jointly-bench-'));
 try {
-  const measure = async (count: number) => {
+  const measure = async (count: number, databaseUrl?: string) => {
     const file = path.join(folder, `postcodes-${count}.csv`);
     const written = await writeSyntheticPostcodes(config.referenceDataDir, file, count);
     const parseOnly = await timed(async () => {
       for await (const record of createReadStream(file).pipe(parse({ bom: true }))) void record;
     });
     const child = JSON.parse(
-      execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'import-child.ts'), file], {
-        encoding: 'utf8',
-      })
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(here, 'import-child.ts'), file, ...(databaseUrl ? [databaseUrl] : [])],
+        {
+          encoding: 'utf8',
+        },
+      )
         .trim()
         .split('\n')
         .at(-1)!,
@@ -139,6 +143,24 @@ try {
     `peak memory, ${large.rows} rows ÷ ${small.rows} rows`,
     `${(large.peakMiB / small.peakMiB).toFixed(2)} (${small.peakMiB.toFixed(0)} MiB → ${large.peakMiB.toFixed(0)} MiB)`,
   );
+  const server = process.env.BENCH_DATABASE_URL;
+  if (server) {
+    // On a server the importer's process holds no database: its memory is the importer's own.
+    const smallPg = await measure(IMPORT_ROWS, server);
+    const largePg = await measure(IMPORT_ROWS * 4, server);
+    report(
+      'postcode import ÷ csv-parse alone (time, PostgreSQL)',
+      (largePg.seconds / largePg.parseOnly).toFixed(1),
+    );
+    report(
+      'postcode import rows per second on PostgreSQL (this run)',
+      (largePg.rows / largePg.seconds).toFixed(0),
+    );
+    report(
+      `peak memory on PostgreSQL, ${largePg.rows} rows ÷ ${smallPg.rows} rows`,
+      `${(largePg.peakMiB / smallPg.peakMiB).toFixed(2)} (${smallPg.peakMiB.toFixed(0)} MiB → ${largePg.peakMiB.toFixed(0)} MiB)`,
+    );
+  }
 } finally {
   await rm(folder, { recursive: true, force: true });
 }
