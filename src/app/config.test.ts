@@ -49,6 +49,7 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://x', /must start with postgres/],
     ['JOINTLY_DEMO', 'maybe', /JOINTLY_DEMO must be true or false/],
     ['OIDC_ISSUER', 'https://login.example.org', /OIDC_CLIENT_ID is required/],
+    ['NOTIFY_API_KEY', 'test-key', /NOTIFY_TEMPLATES is required/],
   ] as const) {
     it(`refuses ${env}=${value} with a message naming the setting`, () => {
       assert.throws(
@@ -61,6 +62,23 @@ describe('configuration', () => {
       );
     });
   }
+
+  it('reads the Notify templates, and refuses ones that are not a map of template ids', () => {
+    const id = 'f33517ff-2a88-4f6e-b855-c550268ce08a';
+    const config = loadConfig({
+      NOTIFY_API_KEY: 'k',
+      NOTIFY_TEMPLATES: JSON.stringify({ case_received: id }),
+    });
+    assert.deepEqual(config.notify, { apiKey: 'k', templates: { case_received: id } });
+    assert.equal(loadConfig({}).notify, undefined);
+    for (const [templates, message] of [
+      ['not json', /must be a JSON object/],
+      ['[1]', /must be a JSON object/],
+      ['{"case_received": "template-1"}', /case_received must be a Notify template id/],
+    ] as const) {
+      assert.throws(() => loadConfig({ NOTIFY_API_KEY: 'k', NOTIFY_TEMPLATES: templates }), message);
+    }
+  });
 
   it('documents every setting in the README', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

@@ -68,6 +68,18 @@ export const CONFIG_SETTINGS = {
       'The address people use to reach Jointly (for sign-in redirects). Defaults to http://HOST:PORT.',
     default: undefined,
   },
+  notifyApiKey: {
+    env: 'NOTIFY_API_KEY',
+    description:
+      'GOV.UK Notify API key. When set, messages to residents are sent through Notify; when unset they stay in the local outbox.',
+    default: undefined,
+  },
+  notifyTemplates: {
+    env: 'NOTIFY_TEMPLATES',
+    description:
+      'JSON object from each message (case_received, case_updated, case_closed, case_referred, case_message) to its Notify template id.',
+    default: undefined,
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
@@ -86,6 +98,7 @@ export interface Config {
   cookieSecure: boolean;
   oidc: { issuer: string; clientId: string; clientSecret: string | undefined } | undefined;
   publicUrl: string;
+  notify: { apiKey: string; templates: Record<string, string> } | undefined;
   logLevel: string;
 }
 
@@ -122,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
   }
   const host = get('host') ?? '127.0.0.1';
+  const notifyApiKey = get('notifyApiKey');
   return {
     port,
     host,
@@ -136,6 +150,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ? { issuer, clientId, clientSecret: get('oidcClientSecret') }
         : undefined,
     publicUrl: get('publicUrl') ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    notify:
+      notifyApiKey === undefined
+        ? undefined
+        : { apiKey: notifyApiKey, templates: readTemplates(get('notifyTemplates')) },
     logLevel: get('logLevel') ?? 'info',
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function readTemplates(value: string | undefined): Record<string, string> {
+  if (value === undefined) throw new ConfigError('NOTIFY_TEMPLATES is required when NOTIFY_API_KEY is set');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(
+      'NOTIFY_TEMPLATES must be a JSON object, such as {"case_received": "<template id>"}',
+    );
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(
+      'NOTIFY_TEMPLATES must be a JSON object, such as {"case_received": "<template id>"}',
+    );
+  }
+  for (const [name, id] of Object.entries(parsed)) {
+    if (typeof id !== 'string' || !UUID.test(id)) {
+      throw new ConfigError(
+        `NOTIFY_TEMPLATES: the template id for ${name} must be a Notify template id (a UUID)`,
+      );
+    }
+  }
+  return parsed as Record<string, string>;
 }

@@ -5,6 +5,8 @@ import { createServices } from './services.ts';
 import { buildServer } from './server.ts';
 import { demoAccountCreator, isRegisterEmpty, loadDemo } from '../demo/demo.loader.ts';
 import { terminalProgress } from '../platform/import/progress.ts';
+import { createOutboxWorker, localSender } from '../platform/outbox-worker.ts';
+import { notifySender } from '../platform/notify-sender.ts';
 
 export async function startServer(config: Config, database: Database): Promise<void> {
   if (database.kind === 'pglite') {
@@ -28,12 +30,19 @@ export async function startServer(config: Config, database: Database): Promise<v
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
   });
 
+  const outbox = createOutboxWorker({
+    db: database.db,
+    sender: config.notify ? notifySender(config.notify.apiKey, config.notify.templates) : localSender,
+    log: (entry, message) => app.log.warn(entry, message),
+  });
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'stopping');
     try {
+      await outbox.stop();
       await app.close();
     } finally {
       await database.close();
@@ -44,6 +53,7 @@ export async function startServer(config: Config, database: Database): Promise<v
   process.once('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  outbox.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(
