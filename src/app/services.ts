@@ -8,6 +8,8 @@ import { createGeographyService, type GeographyService } from '../geography/geog
 import { createRegisterService, type RegisterService } from '../register/register.service.ts';
 import { createResponsibleService, type ResponsibleService } from '../register/responsible.service.ts';
 import { createAuthService, type AuthService } from '../platform/auth/auth.service.ts';
+import { createCasesService, type CasesService } from '../frontdoor/cases.service.ts';
+import { dueDateFromServiceLevels } from '../frontdoor/service-levels.ts';
 
 export interface AppServices {
   config: Config;
@@ -16,6 +18,7 @@ export interface AppServices {
   register: RegisterService;
   responsible: ResponsibleService;
   auth: AuthService;
+  cases: CasesService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -23,5 +26,6 @@ export async function createServices(config: Config, database: Database): Promis
   const register = createRegisterService(database.db);
   const responsible = createResponsibleService({ db: database.db, geography });
   const auth = await createAuthService({ db: database.db, config });
-  return { config, database, geography, register, responsible, auth };
+  const cases = createCasesService({ db: database.db, responsible, dueDate: dueDateFromServiceLevels });
+  return { config, database, geography, register, responsible, auth, cases };
 }

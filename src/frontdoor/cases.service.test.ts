@@ -10,6 +10,7 @@ import { ProblemError, ValidationProblem } from '../platform/errors.ts';
 import { createGeographyService } from '../geography/geography.service.ts';
 import { createResponsibleService } from '../register/responsible.service.ts';
 import { createCasesService, type CasesService } from './cases.service.ts';
+import { dueDateFromServiceLevels } from './service-levels.ts';
 import { RESIDENT, type CaseActor } from './case-actor.ts';
 
 const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
@@ -22,6 +23,8 @@ const problem = (status: number, pattern?: RegExp) => (error: unknown) =>
 describe('cases service', () => {
   let database: Database;
   let cases: CasesService;
+  /** The same service on a clock stopped at 10:00 on Christmas Eve 2026 (a Thursday). */
+  let christmasEve: CasesService;
   const org: Record<string, number> = {};
 
   /** An officer of one organisation, who may handle every service of it. */
@@ -80,7 +83,13 @@ describe('cases service', () => {
     await importAllReferenceData(database.db, DATA, silentProgress);
     const geography = await createGeographyService(database.db);
     const responsible = createResponsibleService({ db: database.db, geography });
-    cases = createCasesService({ db: database.db, responsible, dueDate: async () => null });
+    cases = createCasesService({ db: database.db, responsible, dueDate: dueDateFromServiceLevels });
+    christmasEve = createCasesService({
+      db: database.db,
+      responsible,
+      dueDate: dueDateFromServiceLevels,
+      now: () => new Date('2026-12-24T10:00:00Z'),
+    });
     const rows = await database.db
       .selectFrom('organisation')
       .select(['org_id', 'jurisdiction'])
@@ -211,6 +220,72 @@ describe('cases service', () => {
         cases.intake(agent, { ...report(), channel: 'phone', frontDoorOrgId: org.warwickshire! }),
         problem(403),
       );
+    });
+  });
+
+  describe('service levels', () => {
+    it('gives a case the due date of its council’s target, in working days past the bank holidays', async () => {
+      await database.db
+        .insertInto('bank_holiday')
+        .values(
+          [
+            ['2026-12-25', 'Christmas Day'],
+            ['2026-12-28', 'Boxing Day (substitute day)'],
+            ['2027-01-01', 'New Year’s Day'],
+          ].map(([holiday_date, title]) => ({
+            division: 'england-and-wales' as const,
+            holiday_date: holiday_date!,
+            title: title!,
+            source: 'test',
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      await withTenant(database.db, { readOrgs: [], writeOrgs: [org.exeter!], accountId: null }, (tx) =>
+        tx
+          .insertInto('service_level')
+          .values([
+            {
+              org_id: org.exeter!,
+              lgsl_code: HOUSEHOLD_WASTE,
+              valid_from: '2026-01-01',
+              target_amount: 5,
+              target_unit: 'working_days',
+            },
+            {
+              org_id: org.exeter!,
+              lgsl_code: 530,
+              valid_from: '2026-01-01',
+              target_amount: 48,
+              target_unit: 'hours',
+            },
+          ])
+          .execute(),
+      );
+      const waste = await christmasEve.intake(RESIDENT, report());
+      assert.ok(waste.outcome === 'opened');
+      // Thursday 24 December: 29, 30, 31 December, 4 and 5 January are the five working days.
+      assert.equal(waste.case.dueAt, '2027-01-05T23:59:59.999Z');
+      const garden = await christmasEve.intake(RESIDENT, report({ lgslCode: 530 }));
+      assert.ok(garden.outcome === 'opened');
+      assert.equal(garden.case.dueAt, '2026-12-26T10:00:00.000Z');
+      // No target for the county's highways: no due date.
+      const highways = await christmasEve.intake(RESIDENT, report({ lgslCode: HIGHWAYS }));
+      assert.ok(highways.outcome === 'opened');
+      assert.equal(highways.case.dueAt, null);
+      // Seen on 27 December, after its due time, the garden waste case is overdue; the waste one is not.
+      const later = createCasesService({
+        db: database.db,
+        responsible: createResponsibleService({
+          db: database.db,
+          geography: await createGeographyService(database.db),
+        }),
+        dueDate: dueDateFromServiceLevels,
+        now: () => new Date('2026-12-27T09:00:00Z'),
+      });
+      const exeter = officerOf(org.exeter!);
+      assert.equal((await later.detail(exeter, org.exeter!, garden.case.reference)).overdue, true);
+      assert.equal((await later.detail(exeter, org.exeter!, waste.case.reference)).overdue, false);
     });
   });
 

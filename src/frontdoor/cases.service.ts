@@ -28,6 +28,7 @@ import {
 import * as repo from './cases.repository.ts';
 import { CASE_STATUSES, isFinished, refusedMove } from './case-status.ts';
 import type { CaseActor } from './case-actor.ts';
+import { isOverdue } from './working-days.ts';
 
 export const CHANNELS: Readonly<Record<Channel, string>> = {
   web: 'Online form',
@@ -279,10 +280,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
       channel: row.channel,
       routing: row.routing,
       pausedAt: iso(row.pausedAt),
-      overdue:
-        row.dueAt !== null && row.pausedAt === null && !isFinished(row.status) && row.status !== 'referred'
-          ? row.dueAt.getTime() < at.getTime()
-          : false,
+      overdue: !isFinished(row.status) && row.status !== 'referred' && isOverdue(row.dueAt, at, row.pausedAt),
       referredFrom: row.referredFromOrgId ? (linked.get(row.referredFromOrgId) ?? null) : null,
       referredTo: row.referredToOrgId ? (linked.get(row.referredToOrgId) ?? null) : null,
       events: await eventViews(tx, await repo.caseEvents(tx, row.orgId, row.caseId)),
