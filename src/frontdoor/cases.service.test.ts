@@ -286,6 +286,51 @@ describe('cases service', () => {
       const exeter = officerOf(org.exeter!);
       assert.equal((await later.detail(exeter, org.exeter!, garden.case.reference)).overdue, true);
       assert.equal((await later.detail(exeter, org.exeter!, waste.case.reference)).overdue, false);
+
+      // Waiting on the resident from Christmas Eve to Tuesday 29 December stops the clock for one
+      // working day (the 29th): the due date moves from 5 to 6 January, and it is never overdue meanwhile.
+      const paused = await christmasEve.pause(exeter, org.exeter!, waste.case.reference, {
+        reason: 'Which side of the road are the bins on?',
+        expectedVersion: 1,
+      });
+      assert.notEqual(paused.pausedAt, null);
+      await assert.rejects(
+        christmasEve.pause(exeter, org.exeter!, waste.case.reference, {
+          reason: 'again',
+          expectedVersion: 2,
+        }),
+        problem(409, /already waiting/),
+      );
+      const resumedOn29th = createCasesService({
+        db: database.db,
+        responsible: createResponsibleService({
+          db: database.db,
+          geography: await createGeographyService(database.db),
+        }),
+        dueDate: dueDateFromServiceLevels,
+        now: () => new Date('2026-12-29T10:00:00Z'),
+      });
+      const resumed = await resumedOn29th.resume(exeter, org.exeter!, waste.case.reference, 2);
+      assert.equal(resumed.pausedAt, null);
+      assert.equal(resumed.dueAt, '2027-01-06T23:59:59.999Z');
+      assert.deepEqual(
+        resumed.events.slice(-2).map((e) => [e.kind, e.visibility]),
+        [
+          ['paused', 'public'],
+          ['resumed', 'public'],
+        ],
+      );
+      await assert.rejects(
+        resumedOn29th.resume(exeter, org.exeter!, waste.case.reference, 3),
+        problem(409, /not waiting/),
+      );
+      await assert.rejects(
+        resumedOn29th.pause(agentFor([org.exeter!]), org.exeter!, waste.case.reference, {
+          reason: 'x',
+          expectedVersion: 3,
+        }),
+        problem(403),
+      );
     });
   });
 

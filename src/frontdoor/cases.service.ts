@@ -29,6 +29,7 @@ import * as repo from './cases.repository.ts';
 import { CASE_STATUSES, isFinished, refusedMove } from './case-status.ts';
 import type { CaseActor } from './case-actor.ts';
 import { isOverdue } from './working-days.ts';
+import { dueDateAfterPause } from './service-levels.ts';
 
 export const CHANNELS: Readonly<Record<Channel, string>> = {
   web: 'Online form',
@@ -149,6 +150,15 @@ export interface CasesService {
     note: { body: string; visibility: 'public' | 'internal' },
   ): Promise<CaseDetail>;
   refer(actor: CaseActor, orgId: number, reference: string, referral: Referral): Promise<CaseDetail>;
+  /** Stops the service-level clock while the case waits on the resident. */
+  pause(
+    actor: CaseActor,
+    orgId: number,
+    reference: string,
+    pause: { reason: string; expectedVersion: number },
+  ): Promise<CaseDetail>;
+  /** Starts the clock again, moving the due date on by the time it stood still. */
+  resume(actor: CaseActor, orgId: number, reference: string, expectedVersion: number): Promise<CaseDetail>;
 }
 
 export interface CasesDeps {
@@ -156,6 +166,8 @@ export interface CasesDeps {
   responsible: ResponsibleService;
   /** When a case opened at `openedAt` is due under the organisation's service level, if it has one. */
   dueDate(tx: Tx, orgId: number, lgslCode: number, openedAt: Date): Promise<Date | null>;
+  /** Where a paused case's due date moves when it resumes. */
+  dueDateAfterPause?: typeof dueDateAfterPause;
   now?: () => Date;
 }
 
@@ -667,6 +679,93 @@ export function createCasesService(deps: CasesDeps): CasesService {
         }
         return detailOf(tx, row);
       }),
+
+    pause: (actor, orgId, reference, pause) =>
+      withCase(
+        actor,
+        orgId,
+        reference,
+        async (tx, row) => {
+          if (!actor.mayHandle(row.orgId, row.providerOrgId, row.lgslCode)) {
+            throw forbidden('You cannot pause this case.');
+          }
+          const reason = pause.reason?.trim() ?? '';
+          if (reason === '')
+            throw new ValidationProblem({ reason: 'Say what you are waiting for from the resident' });
+          if (reason.length > 2000)
+            throw new ValidationProblem({ reason: 'Reason must be 2,000 characters or fewer' });
+          if (row.version !== pause.expectedVersion) throw stale();
+          if (row.pausedAt !== null) throw conflict('The case is already waiting on the resident.');
+          if (row.status === 'referred' || isFinished(row.status)) {
+            throw conflict(
+              `The case is ${CASE_STATUSES[row.status].toLowerCase()}: only a case in hand can wait.`,
+            );
+          }
+          const at = now();
+          if (!(await repo.updateCase(tx, { ...row, expectedVersion: row.version }, { pausedAt: at }, at))) {
+            throw stale();
+          }
+          await repo.insertEvents(tx, [
+            {
+              orgId: row.orgId,
+              caseId: row.caseId,
+              kind: 'paused',
+              body: `Waiting for information from you: ${reason}`,
+              visibility: 'public',
+              accountId: actor.accountId,
+              actorName: actor.name,
+              occurredAt: at,
+            },
+          ]);
+          await enqueue(tx, residentMessages(row.orgId, row, 'case_message', { message: reason }));
+          return detailOf(tx, (await repo.caseByReference(tx, row.orgId, row.reference))!);
+        },
+        { forUpdate: true },
+      ),
+
+    resume: (actor, orgId, reference, expectedVersion) =>
+      withCase(
+        actor,
+        orgId,
+        reference,
+        async (tx, row) => {
+          if (!actor.mayHandle(row.orgId, row.providerOrgId, row.lgslCode)) {
+            throw forbidden('You cannot resume this case.');
+          }
+          if (row.version !== expectedVersion) throw stale();
+          if (row.pausedAt === null) throw conflict('The case is not waiting on the resident.');
+          const at = now();
+          const dueAt = await (deps.dueDateAfterPause ?? dueDateAfterPause)(
+            tx,
+            { ...row, pausedAt: row.pausedAt },
+            at,
+          );
+          if (
+            !(await repo.updateCase(
+              tx,
+              { ...row, expectedVersion: row.version },
+              { pausedAt: null, dueAt },
+              at,
+            ))
+          ) {
+            throw stale();
+          }
+          await repo.insertEvents(tx, [
+            {
+              orgId: row.orgId,
+              caseId: row.caseId,
+              kind: 'resumed',
+              body: 'We have what we need and are working on it again.',
+              visibility: 'public',
+              accountId: actor.accountId,
+              actorName: actor.name,
+              occurredAt: at,
+            },
+          ]);
+          return detailOf(tx, (await repo.caseByReference(tx, row.orgId, row.reference))!);
+        },
+        { forUpdate: true },
+      ),
 
     async refer(actor, orgId, reference, referral) {
       const reason = referral.reason?.trim() ?? '';

@@ -54,3 +54,28 @@ export async function dueDateFromServiceLevels(
   const calendar = await englandAndWalesCalendar(tx, date, todayInLondon(until));
   return calendar.dueAt(openedAt, target);
 }
+
+/**
+ * Where a paused case's due date moves to when it resumes: on by the working days (or hours) the
+ * pause lasted, under the target that set it. A case without a due date keeps none.
+ */
+export async function dueDateAfterPause(
+  tx: Tx,
+  c: { orgId: number; lgslCode: number; openedAt: Date; dueAt: Date | null; pausedAt: Date },
+  resumedAt: Date,
+): Promise<Date | null> {
+  if (c.dueAt === null) return null;
+  const target = await serviceLevelFor(tx, c.orgId, c.lgslCode, todayInLondon(c.openedAt));
+  if (!target) return c.dueAt;
+  const calendar =
+    target.unit === 'hours'
+      ? new WorkingCalendar([])
+      : await englandAndWalesCalendar(
+          tx,
+          todayInLondon(c.pausedAt),
+          todayInLondon(
+            new Date(c.dueAt.getTime() + (resumedAt.getTime() - c.pausedAt.getTime()) * 2 + 30 * 86_400_000),
+          ),
+        );
+  return calendar.extendForPause(c.dueAt, c.pausedAt, resumedAt, target.unit);
+}
