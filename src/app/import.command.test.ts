@@ -151,7 +151,10 @@ describe('import command', () => {
   });
 
   it('offers the kinds the CLI lists', () => {
-    assert.deepEqual([...IMPORT_KINDS], ['councils', 'population', 'services', 'boundaries', 'postcodes']);
+    assert.deepEqual(
+      [...IMPORT_KINDS],
+      ['councils', 'population', 'services', 'boundaries', 'postcodes', 'bank-holidays'],
+    );
   });
 
   it('refuses a folder holding a file of unknown format before importing anything', async () => {

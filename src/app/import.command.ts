@@ -29,10 +29,18 @@ import {
 } from '../register/services.import.ts';
 import { importBoundaryFile, inspectBoundaryFile } from '../geography/boundaries.import.ts';
 import { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from '../geography/postcodes.import.ts';
+import { importBankHolidayFile } from '../frontdoor/bank-holidays.import.ts';
 
 export { ImportError } from '../platform/import/import-error.ts';
 
-export const IMPORT_KINDS = ['councils', 'population', 'services', 'boundaries', 'postcodes'] as const;
+export const IMPORT_KINDS = [
+  'councils',
+  'population',
+  'services',
+  'boundaries',
+  'postcodes',
+  'bank-holidays',
+] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export interface ImportSummary {
@@ -58,6 +66,7 @@ const IMPORTERS: Record<ImportKind, (tx: Tx, file: string, progress: Progress) =
     importServiceFile(tx, await openCsv(file, SERVICE_FORMATS, SERVICE_FILES_NOT_IMPORTED), progress),
   boundaries: (tx, file, progress) => importBoundaryFile(tx, file, progress),
   postcodes: async (tx, file, progress) => importPostcodeFile(tx, await CsvFile.open(file), progress),
+  'bank-holidays': (tx, file, progress) => importBankHolidayFile(tx, file, progress),
 };
 
 /**
@@ -137,7 +146,14 @@ interface PlannedFile {
   note?: string;
 }
 
-const KIND_ORDER: readonly ImportKind[] = ['councils', 'population', 'services', 'boundaries', 'postcodes'];
+const KIND_ORDER: readonly ImportKind[] = [
+  'councils',
+  'population',
+  'services',
+  'boundaries',
+  'postcodes',
+  'bank-holidays',
+];
 
 /** Folders of reference data and the kind of file each holds. */
 const FOLDER_KINDS: Readonly<Record<string, ImportKind>> = {
@@ -147,6 +163,7 @@ const FOLDER_KINDS: Readonly<Record<string, ImportKind>> = {
   services: 'services',
   boundaries: 'boundaries',
   postcodes: 'postcodes',
+  'bank-holidays': 'bank-holidays',
 };
 
 const FOLDER_NOTES: Readonly<Record<string, string>> = {
@@ -202,6 +219,12 @@ async function planFile(file: string, label: string, folder: string): Promise<Pl
       rank: 0,
       note: FOLDER_NOTES[folder] ?? `folder ${folder}/ is not reference data`,
     };
+
+  if (kind === 'bank-holidays') {
+    return extension === '.json'
+      ? { path: file, label, kind, rank: 0 }
+      : { path: file, label, rank: 0, note: 'not a GOV.UK bank-holidays JSON file' };
+  }
 
   if (kind === 'boundaries') {
     if (extension !== '.geojson' && extension !== '.json') {

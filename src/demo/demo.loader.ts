@@ -6,9 +6,10 @@
 import type { Kysely } from 'kysely';
 import type { DB, OrganisationKind } from '../db/schema.ts';
 import { withSystem, type Tx } from '../db/context.ts';
+import { SHIPPED_BANK_HOLIDAYS } from '../frontdoor/bank-holidays.import.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { Progress } from '../platform/import/progress.ts';
-import { importAllReferenceData } from '../app/import.command.ts';
+import { runImport, importAllReferenceData } from '../app/import.command.ts';
 import { insertArrangement } from '../register/register.repository.ts';
 import { DEMO_PARTNERSHIPS, type DemoPartnership } from './partnerships.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';
@@ -247,6 +248,7 @@ export async function loadDemo(
   accounts?: DemoAccountCreator,
 ): Promise<void> {
   await importAllReferenceData(db, referenceDir, progress);
+  await runImport(db, 'bank-holidays', SHIPPED_BANK_HOLIDAYS, progress, 'bank holidays (GOV.UK, shipped)');
   progress.start('Demo partnerships', DEMO_PARTNERSHIPS.length);
   for (const p of DEMO_PARTNERSHIPS) {
     await withSystem(db, (tx) => loadPartnership(tx, p));
