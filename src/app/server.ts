@@ -15,6 +15,7 @@ import { authentication } from '../platform/auth/auth.plugin.ts';
 import { geographyRoutes } from '../geography/areas.routes.ts';
 import { registerApiRoutes } from '../register/register.routes.ts';
 import { registerPages } from '../register/register.pages.ts';
+import { casesApiRoutes } from '../frontdoor/cases.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,6 +75,7 @@ export async function buildServer(
   }));
   await app.register(geographyRoutes, { prefix: '/api/v1' });
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
+  await app.register(casesApiRoutes, { prefix: '/api/v1' });
   await app.register(registerPages);
   return app;
 }
