@@ -7,6 +7,9 @@ import type { Kysely } from 'kysely';
 import type { DB, OrganisationKind } from '../db/schema.ts';
 import { withSystem, type Tx } from '../db/context.ts';
 import { SHIPPED_BANK_HOLIDAYS } from '../frontdoor/bank-holidays.import.ts';
+import { createGeographyService } from '../geography/geography.service.ts';
+import { createResponsibleService } from '../register/responsible.service.ts';
+import { loadDemoActivity } from './activity.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { Progress } from '../platform/import/progress.ts';
 import { runImport, importAllReferenceData } from '../app/import.command.ts';
@@ -267,4 +270,7 @@ export async function loadDemo(
     };
     for (const account of DEMO_ACCOUNTS) await accounts.createAccount(account, resolve);
   }
+  // A year of cases, routed by the register as it now stands (clusters and arrangements included).
+  const geography = await createGeographyService(db);
+  await loadDemoActivity(db, createResponsibleService({ db, geography }), progress);
 }
