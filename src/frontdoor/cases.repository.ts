@@ -364,3 +364,134 @@ export async function caseEvents(
     copiedFromOrgId: r.copied_from_org_id,
   }));
 }
+
+const ACTIVE: readonly CaseStatus[] = [
+  'open',
+  'investigating',
+  'action_scheduled',
+  'in_progress',
+  'reopened',
+];
+
+export interface QueueQuery {
+  orgIds: readonly number[];
+  lgslCode?: number;
+  state: 'open' | 'overdue' | 'closed' | 'all';
+  /** A reference, a postcode, or part of a name or address. */
+  text?: { reference?: string; postcode?: string; words?: string };
+  now: Date;
+  limit: number;
+}
+
+export interface QueueRow {
+  orgId: number;
+  reference: string;
+  lgslCode: number;
+  serviceLabel: string;
+  status: CaseStatus;
+  postcode: string | null;
+  openedAt: Date;
+  dueAt: Date | null;
+  pausedAt: Date | null;
+  orgName: string;
+  providerName: string;
+}
+
+/** Cases of (or handled by) these organisations, the most urgent first. */
+export async function queue(tx: Tx, q: QueueQuery): Promise<{ rows: QueueRow[]; total: number }> {
+  if (q.orgIds.length === 0) return { rows: [], total: 0 };
+  let query = tx
+    .selectFrom('service_case as c')
+    .innerJoin('service as s', 's.lgsl_code', 'c.lgsl_code')
+    .innerJoin('organisation as o', 'o.org_id', 'c.org_id')
+    .innerJoin('organisation as p', 'p.org_id', 'c.provider_org_id')
+    .where((eb) => eb.or([eb('c.org_id', 'in', q.orgIds), eb('c.provider_org_id', 'in', q.orgIds)]));
+  if (q.lgslCode !== undefined) query = query.where('c.lgsl_code', '=', q.lgslCode);
+  if (q.state === 'open' || q.state === 'overdue') query = query.where('c.status', 'in', ACTIVE);
+  if (q.state === 'overdue') {
+    query = query.where('c.due_at', '<', q.now).where('c.paused_at', 'is', null);
+  }
+  if (q.state === 'closed') query = query.where('c.status', 'not in', ACTIVE);
+  if (q.text?.reference) query = query.where('c.reference', '=', q.text.reference);
+  else if (q.text?.postcode) query = query.where('c.postcode', '=', q.text.postcode);
+  else if (q.text?.words) {
+    const like = `%${q.text.words.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('c.reporter_name', 'ilike', like),
+        eb('c.address', 'ilike', like),
+        eb('c.description', 'ilike', like),
+      ]),
+    );
+  }
+  const { total } = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .select([
+      'c.org_id',
+      'c.reference',
+      'c.lgsl_code',
+      's.label',
+      'c.status',
+      'c.postcode',
+      'c.opened_at',
+      'c.due_at',
+      'c.paused_at',
+      'o.name as org_name',
+      'p.name as provider_name',
+    ])
+    .orderBy(sql`c.due_at is null`)
+    .orderBy('c.due_at')
+    .orderBy('c.opened_at', 'desc')
+    .limit(q.limit)
+    .execute();
+  return {
+    total: Number(total),
+    rows: rows.map((r) => ({
+      orgId: r.org_id,
+      reference: r.reference,
+      lgslCode: r.lgsl_code,
+      serviceLabel: r.label,
+      status: r.status,
+      postcode: r.postcode,
+      openedAt: asDate(r.opened_at)!,
+      dueAt: asDate(r.due_at),
+      pausedAt: asDate(r.paused_at),
+      orgName: r.org_name,
+      providerName: r.provider_name,
+    })),
+  };
+}
+
+export interface QueueCount {
+  lgslCode: number;
+  serviceLabel: string;
+  open: number;
+  overdue: number;
+}
+
+/** For each service: the cases in hand and how many of them are overdue. */
+export async function queueCounts(tx: Tx, orgIds: readonly number[], now: Date): Promise<QueueCount[]> {
+  if (orgIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('service_case as c')
+    .innerJoin('service as s', 's.lgsl_code', 'c.lgsl_code')
+    .where((eb) => eb.or([eb('c.org_id', 'in', orgIds), eb('c.provider_org_id', 'in', orgIds)]))
+    .where('c.status', 'in', ACTIVE)
+    .groupBy(['c.lgsl_code', 's.label'])
+    .select((eb) => [
+      'c.lgsl_code',
+      's.label',
+      eb.fn.countAll<number>().as('open'),
+      sql<number>`count(*) filter (where c.due_at < ${now} and c.paused_at is null)`.as('overdue'),
+    ])
+    .orderBy('s.label')
+    .execute();
+  return rows.map((r) => ({
+    lgslCode: r.lgsl_code,
+    serviceLabel: r.label,
+    open: Number(r.open),
+    overdue: Number(r.overdue),
+  }));
+}

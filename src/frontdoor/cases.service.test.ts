@@ -642,6 +642,47 @@ describe('cases service', () => {
     });
   });
 
+  describe('queues', () => {
+    it('lists a council’s cases in hand with counts per service, and finds one by reference, postcode or name', async () => {
+      const mine = await opened({ reporterName: 'Quentin Queue', description: 'Queue test: bins.' });
+      const exeter = officerOf(org.exeter!);
+      const view = await cases.queue(exeter);
+      assert.ok(view.items.length > 0 && view.items.every((i) => i.orgId === org.exeter));
+      assert.ok(view.items.every((i) => !['fixed', 'closed', 'referred', 'cancelled'].includes(i.status)));
+      const waste = view.counts.find((c) => c.lgslCode === HOUSEHOLD_WASTE);
+      assert.ok(waste && waste.open >= 1);
+      assert.equal(
+        view.total,
+        view.counts.reduce((sum, c) => sum + c.open, 0),
+      );
+
+      const byReference = await cases.queue(exeter, { search: ` ${mine.reference.toLowerCase()} ` });
+      assert.deepEqual(
+        byReference.items.map((i) => i.reference),
+        [mine.reference],
+      );
+      const byName = await cases.queue(exeter, { search: 'quentin' });
+      assert.deepEqual(
+        byName.items.map((i) => i.reference),
+        [mine.reference],
+      );
+      const byPostcode = await cases.queue(exeter, { search: 'ex11ae', limit: 500 });
+      assert.ok(byPostcode.items.some((i) => i.reference === mine.reference));
+      assert.ok(byPostcode.items.every((i) => i.postcode === 'EX1 1AE'));
+    });
+
+    it('shows nothing of another council’s cases, whatever is searched for', async () => {
+      const mine = await opened({ reporterName: 'Private Person' });
+      const teignbridge = officerOf(org.teignbridge!);
+      const view = await cases.queue(teignbridge, { state: 'all', limit: 200 });
+      assert.ok(view.items.every((i) => i.orgId === org.teignbridge));
+      assert.deepEqual((await cases.queue(teignbridge, { search: mine.reference })).items, []);
+      assert.deepEqual((await cases.queue(teignbridge, { search: 'Private Person' })).items, []);
+      // Asking for another council's queue by id gives nothing either.
+      assert.deepEqual((await cases.queue(teignbridge, { orgId: org.exeter! })).items, []);
+    });
+  });
+
   describe('tracking', () => {
     it('says a reference that does not exist is not found, without telling whose it would be', async () => {
       await assert.rejects(cases.track('EXE-2020-999999'), problem(404, /Check the reference/));

@@ -134,7 +134,25 @@ export interface Referral {
   expectedVersion: number;
 }
 
+export interface QueueFilter {
+  /** One organisation of those the actor may see; all of them when not given. */
+  orgId?: number;
+  lgslCode?: number;
+  state?: 'open' | 'overdue' | 'closed' | 'all';
+  /** A reference, a postcode, or part of a name, address or description. */
+  search?: string;
+  limit?: number;
+}
+
+export interface QueueView {
+  counts: repo.QueueCount[];
+  items: Array<repo.QueueRow & { statusLabel: string; overdue: boolean }>;
+  total: number;
+}
+
 export interface CasesService {
+  /** The cases an officer's or agent's organisations hold or handle, most urgent first, with counts. */
+  queue(actor: CaseActor, filter?: QueueFilter): Promise<QueueView>;
   intake(
     actor: CaseActor,
     input: IntakeInput,
@@ -496,8 +514,46 @@ export function createCasesService(deps: CasesDeps): CasesService {
       'Someone else changed this case after you opened it. Nothing was saved: look at the latest version and try again.',
     );
 
+  async function queue(actor: CaseActor, filter: QueueFilter = {}): Promise<QueueView> {
+    const orgIds =
+      filter.orgId === undefined ? actor.readOrgs : actor.readOrgs.filter((o) => o === filter.orgId);
+    const search = filter.search?.trim() ?? '';
+    const reference = search === '' ? null : normaliseReference(search);
+    const postcodeText = search.toUpperCase().replace(/\s+/g, '');
+    const postcode = /^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$/.test(postcodeText)
+      ? `${postcodeText.slice(0, -3)} ${postcodeText.slice(-3)}`
+      : null;
+    const at = now();
+    return withTenant(
+      db,
+      { readOrgs: actor.readOrgs, writeOrgs: [], accountId: actor.accountId },
+      async (tx) => {
+        const found = await repo.queue(tx, {
+          orgIds,
+          ...(filter.lgslCode !== undefined ? { lgslCode: filter.lgslCode } : {}),
+          state: search !== '' ? (filter.state ?? 'all') : (filter.state ?? 'open'),
+          ...(search !== ''
+            ? { text: reference ? { reference } : postcode ? { postcode } : { words: search.slice(0, 100) } }
+            : {}),
+          now: at,
+          limit: Math.min(Math.max(filter.limit ?? 50, 1), 200),
+        });
+        return {
+          counts: await repo.queueCounts(tx, orgIds, at),
+          total: found.total,
+          items: found.rows.map((r) => ({
+            ...r,
+            statusLabel: CASE_STATUSES[r.status],
+            overdue: !isFinished(r.status) && r.status !== 'referred' && isOverdue(r.dueAt, at, r.pausedAt),
+          })),
+        };
+      },
+    );
+  }
+
   return {
     intake,
+    queue,
 
     detail: (actor, orgId, reference) =>
       withCase(actor, orgId, reference, async (tx, row) => {
