@@ -16,6 +16,7 @@ import { geographyRoutes } from '../geography/areas.routes.ts';
 import { registerApiRoutes } from '../register/register.routes.ts';
 import { registerPages } from '../register/register.pages.ts';
 import { casesApiRoutes } from '../frontdoor/cases.routes.ts';
+import { deskPages } from '../frontdoor/desk.pages.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,5 +78,6 @@ export async function buildServer(
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
   await app.register(casesApiRoutes, { prefix: '/api/v1' });
   await app.register(registerPages);
+  await app.register(deskPages);
   return app;
 }

@@ -141,4 +141,38 @@ describe('register pages in Chromium', () => {
       await context.close();
     }
   });
+
+  test('an officer works a case at the desk: queue, case, a note refused then added, a status change', async () => {
+    const context = await browser.newContext();
+    try {
+      await signIn(context, 'officer.exeter@example.org');
+      const desk = await open(context, '/desk');
+      await assertGoodPage(desk.page, desk.errors);
+      const overdue = await open(context, '/desk?state=overdue');
+      await assertGoodPage(overdue.page, overdue.errors);
+
+      await desk.page.click('table.govuk-table >> nth=1 >> a.govuk-link >> nth=0');
+      await desk.page.waitForURL(/\/desk\/cases\//);
+      await assertGoodPage(desk.page, desk.errors);
+
+      // An empty note is refused with the error summary.
+      await desk.page.click('button:has-text("Add note")');
+      await desk.page.waitForSelector('.govuk-error-summary');
+      await assertGoodPage(desk.page, desk.errors);
+
+      await desk.page.fill('#body', 'Resident called back; crew told.');
+      await desk.page.click('button:has-text("Add note")');
+      await desk.page.waitForSelector('.govuk-notification-banner--success');
+      assert.match((await desk.page.textContent('main')) ?? '', /Resident called back; crew told\./);
+      await assertGoodPage(desk.page, desk.errors);
+
+      if (await desk.page.locator('#status').count()) {
+        await desk.page.click('button:has-text("Change status")');
+        await desk.page.waitForSelector('.govuk-notification-banner--success');
+        await assertGoodPage(desk.page, desk.errors);
+      }
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -13,7 +13,7 @@ import nunjucks from 'nunjucks';
 import { assetPaths, ensureAssets } from './build-css.ts';
 import { brandStyle, DEFAULT_BRAND, resolveBrand } from './brand.ts';
 import { errorList, formField } from './form-fields.ts';
-import { formatDate } from '../dates.ts';
+import { formatDate, formatDateTime } from '../dates.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -69,6 +69,9 @@ export function createViewEnvironment(
   env.addFilter('date', (iso: unknown) =>
     typeof iso === 'string' && iso !== '' ? formatDate(iso.slice(0, 10)) : iso,
   );
+  env.addFilter('dateTime', (iso: unknown) =>
+    typeof iso === 'string' && iso !== '' ? formatDateTime(new Date(iso)) : iso,
+  );
   return env;
 }
 
@@ -87,7 +90,9 @@ const NAVIGATION = [
 
 /** The service navigation for a path: the page's own link is `current`, a parent section's `active`. */
 export function navigationFor(currentPath: string, signedIn: boolean): NavigationItem[] {
-  const items = signedIn ? NAVIGATION : [...NAVIGATION, { href: '/sign-in', text: 'Sign in' }];
+  const items = signedIn
+    ? [...NAVIGATION.slice(0, 2), { href: '/desk', text: 'Cases' }, ...NAVIGATION.slice(2)]
+    : [...NAVIGATION, { href: '/sign-in', text: 'Sign in' }];
   return items.map((item) => ({
     ...item,
     current: currentPath === item.href,
