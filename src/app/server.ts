@@ -17,6 +17,7 @@ import { registerApiRoutes } from '../register/register.routes.ts';
 import { registerPages } from '../register/register.pages.ts';
 import { casesApiRoutes } from '../frontdoor/cases.routes.ts';
 import { deskPages } from '../frontdoor/desk.pages.ts';
+import { residentPages } from '../frontdoor/resident.pages.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,5 +80,6 @@ export async function buildServer(
   await app.register(casesApiRoutes, { prefix: '/api/v1' });
   await app.register(registerPages);
   await app.register(deskPages);
+  await app.register(residentPages);
   return app;
 }

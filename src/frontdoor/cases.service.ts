@@ -199,7 +199,8 @@ export function normaliseReference(text: string): string | null {
   return REFERENCE.test(reference) ? reference : null;
 }
 
-function checkIntake(input: IntakeInput): Record<string, string> {
+/** What is wrong with a contact, as a message per field (empty when nothing is): pure, so forms can use it. */
+export function checkIntake(input: IntakeInput): Record<string, string> {
   const problems: Record<string, string> = {};
   const description = input.description?.trim() ?? '';
   if (description === '') problems.description = 'Enter what you want to report or request';
@@ -394,9 +395,10 @@ export function createCasesService(deps: CasesDeps): CasesService {
     const provider = answer.provider!;
     const frontDoor = input.frontDoorOrgId ?? owner.orgId;
     const prefix = await prefixOf(owner.orgId);
+    // The provider's team is told of a new case in its own outbox, so intake writes for it too.
     const scope = {
       readOrgs: [owner.orgId, frontDoor],
-      writeOrgs: [owner.orgId, frontDoor],
+      writeOrgs: [owner.orgId, frontDoor, provider.orgId],
       accountId: actor.accountId,
     };
 

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, forbidden } from '../platform/errors.ts';
+import { brandOf } from '../platform/views/brand.ts';
 import type { CaseStatus } from '../db/schema.ts';
 import { caseActorFor, type CaseActor } from './case-actor.ts';
 import { CASE_STATUSES, refusedMove } from './case-status.ts';
@@ -63,11 +64,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     return reply.code(extra.status ?? 200).page('desk-case.njk', {
       detail,
       channel: CHANNELS[detail.channel],
-      brand: {
-        name: detail.responsible.name,
-        colour: detail.responsible.brandColour,
-        logoUrl: detail.responsible.logoUrl,
-      },
+      brand: brandOf(detail.responsible),
       statusChoices,
       canHandle: actor.mayHandle(detail.orgId, detail.provider.orgId, detail.service.lgslCode) && active,
       canNote: actor.mayNote(detail.orgId, detail.provider.orgId),

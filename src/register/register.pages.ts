@@ -5,14 +5,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, badRequest } from '../platform/errors.ts';
 import { formatDate, isIsoDate, todayInLondon } from '../platform/dates.ts';
+import { brandOf } from '../platform/views/brand.ts';
 import { actorFor } from './actor.ts';
 import { matrixCsv, describeCell } from './matrix.csv.ts';
-import {
-  DELIVERY_LEVELS,
-  DELIVERY_MODES,
-  type Organisation,
-  type OrganisationSummary,
-} from './register.types.ts';
+import { DELIVERY_LEVELS, DELIVERY_MODES, type Organisation } from './register.types.ts';
 import {
   arrangementForm,
   formFromArrangement,
@@ -25,12 +21,6 @@ type Query = Record<string, string | string[] | undefined>;
 
 const asList = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
-
-const brandOf = (org: OrganisationSummary) => ({
-  name: org.name,
-  colour: org.brandColour,
-  logoUrl: org.logoUrl,
-});
 
 /** Reads an "as at" date from day/month/year fields, or today. */
 function readAsAt(query: Query): {

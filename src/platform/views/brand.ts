@@ -95,3 +95,8 @@ export function brandStyle(brand: Brand): BrandStyle {
     css: `:root{--app-brand-colour:${colour};--app-brand-text-colour:${textColour}}`,
   };
 }
+
+/** The brand of an organisation as the register and the front door describe it, for a page. */
+export function brandOf(org: { name: string; brandColour: string; logoUrl: string | null }): Brand {
+  return { name: org.name, colour: org.brandColour, logoUrl: org.logoUrl };
+}

@@ -13,7 +13,7 @@ import nunjucks from 'nunjucks';
 import { assetPaths, ensureAssets } from './build-css.ts';
 import { brandStyle, DEFAULT_BRAND, resolveBrand } from './brand.ts';
 import { errorList, formField } from './form-fields.ts';
-import { formatDate, formatDateTime } from '../dates.ts';
+import { formatDate, formatDateTime, isIsoDate, todayInLondon } from '../dates.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -66,9 +66,13 @@ export function createViewEnvironment(
   env.addGlobal('serviceName', SERVICE_NAME);
   env.addFilter('errorList', errorList);
   env.addFilter('formField', formField);
-  env.addFilter('date', (iso: unknown) =>
-    typeof iso === 'string' && iso !== '' ? formatDate(iso.slice(0, 10)) : iso,
-  );
+  // A calendar date as it is; an instant as the day it fell on in London.
+  env.addFilter('date', (iso: unknown) => {
+    if (typeof iso !== 'string' || iso === '') return iso;
+    if (isIsoDate(iso)) return formatDate(iso);
+    const at = new Date(iso);
+    return Number.isNaN(at.getTime()) ? iso : formatDate(todayInLondon(at));
+  });
   env.addFilter('dateTime', (iso: unknown) =>
     typeof iso === 'string' && iso !== '' ? formatDateTime(new Date(iso)) : iso,
   );

@@ -1,0 +1,174 @@
+/**
+ * The resident's report form: the services residents commonly report, and what the person typed
+ * (kept on error, never lost) read into an IntakeInput with a message per field in GOV.UK style.
+ * The same reading serves the first page and the "which council area?" page, which posts every
+ * earlier answer back in hidden fields with the choice. Pure: no database, no clock, no randomness.
+ */
+import { PostcodeFormatError, parsePostcodeQuery } from '../geography/postcode.ts';
+import { checkIntake, type IntakeInput } from './cases.service.ts';
+
+export interface ReportableService {
+  lgslCode: number;
+  /** What people call it, shown under the service's LGSL label. */
+  hint: string;
+}
+
+/**
+ * What residents most often report, by LGSL code: district-tier services first (bins, streets),
+ * then county-tier ones (roads, pavements, lights). The labels come from the `service` table; the
+ * hints are GOV.UK's names for the same services in its local services list (`alphagov/publisher`,
+ * `data/local_services.csv`, as gathered in ../shared/data/categories/two_tier_report_categories.csv),
+ * except for LGSL 524, which that list does not name.
+ */
+export const REPORTABLE_SERVICES: readonly ReportableService[] = [
+  { lgslCode: 524, hint: 'Missed bin collections and collection days' },
+  { lgslCode: 533, hint: 'Recycling collections' },
+  { lgslCode: 530, hint: 'Disposing of garden waste' },
+  { lgslCode: 528, hint: 'Special collections for large items' },
+  { lgslCode: 587, hint: 'Flytipping' },
+  { lgslCode: 580, hint: 'Street cleaning' },
+  { lgslCode: 577, hint: 'Dog fouling' },
+  { lgslCode: 584, hint: 'Graffiti problems' },
+  { lgslCode: 372, hint: 'Abandoned vehicles' },
+  { lgslCode: 412, hint: 'Noise nuisance' },
+  { lgslCode: 431, hint: 'Pest control' },
+  { lgslCode: 557, hint: 'Potholes' },
+  { lgslCode: 537, hint: 'Pavement problems' },
+  { lgslCode: 564, hint: 'Street lights' },
+  { lgslCode: 567, hint: 'Traffic lights' },
+  { lgslCode: 555, hint: 'Road flooding' },
+];
+
+export interface ReportFormValues {
+  /** The LGSL code of the service chosen. */
+  service?: string;
+  postcode?: string;
+  address?: string;
+  description?: string;
+  reporterName?: string;
+  reporterEmail?: string;
+  reporterPhone?: string;
+  /** The Idempotency-Key of this form: one per form shown, kept through errors and the choice. */
+  token?: string;
+  /** 'choose' when the form came from the "which council area?" page. */
+  step?: string;
+  /** On that page: the organisation id chosen, or 'postcode' to give a full postcode instead. */
+  choose?: string;
+  fullPostcode?: string;
+}
+
+/** Every field, in the order the pages show them (the error summary follows it). */
+export const REPORT_FIELDS: ReadonlyArray<keyof ReportFormValues> = [
+  'service',
+  'postcode',
+  'address',
+  'description',
+  'reporterName',
+  'reporterEmail',
+  'reporterPhone',
+  'choose',
+  'fullPostcode',
+  'token',
+  'step',
+];
+
+/** The answers carried from the first page to the "which council area?" page in hidden fields. */
+export const CARRIED_FIELDS: ReadonlyArray<keyof ReportFormValues> = [
+  'token',
+  'service',
+  'postcode',
+  'address',
+  'description',
+  'reporterName',
+  'reporterEmail',
+  'reporterPhone',
+];
+
+export const DESCRIPTION_LIMIT = 4000;
+
+/** A form's Idempotency-Key as the pages make it: 16 to 64 URL-safe characters. */
+export const FORM_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Longest text kept from a field: far beyond every limit, so a too-long answer comes back whole. */
+const KEEP = 20_000;
+
+export interface ReportForm {
+  values: ReportFormValues;
+  errors: Record<string, string>;
+  /** 'choose' when the answer came from the "which council area?" page. */
+  step: 'report' | 'choose';
+  /** The contact to open, when nothing is wrong. */
+  input?: IntakeInput;
+}
+
+/** Messages in the order of the form's fields. */
+export function inFormOrder(errors: Record<string, string>): Record<string, string> {
+  const known = REPORT_FIELDS.filter((f) => errors[f] !== undefined).map((f) => [f, errors[f]!] as const);
+  const others = Object.entries(errors).filter(([f]) => !(REPORT_FIELDS as readonly string[]).includes(f));
+  return Object.fromEntries([...known, ...others]);
+}
+
+function postcodeProblem(text: string, full: boolean): string | undefined {
+  try {
+    const query = parsePostcodeQuery(text);
+    if (full && query.kind !== 'full') return `Enter the full postcode, like ${query.outcode} 1AA`;
+    return undefined;
+  } catch (error) {
+    if (error instanceof PostcodeFormatError) return error.message;
+    throw error;
+  }
+}
+
+export function parseReportForm(body: Record<string, unknown>): ReportForm {
+  const values: ReportFormValues = {};
+  for (const field of REPORT_FIELDS) {
+    const raw = body[field];
+    const text = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof text === 'string') values[field] = text.slice(0, KEEP);
+  }
+  const step = values.step === 'choose' ? 'choose' : 'report';
+  const errors: Record<string, string> = {};
+
+  const serviceText = values.service?.trim() ?? '';
+  const lgslCode = Number(serviceText);
+  if (serviceText === '') errors.service = 'Select what you want to report';
+  else if (!REPORTABLE_SERVICES.some((s) => String(s.lgslCode) === serviceText)) {
+    errors.service = 'Select what you want to report from the list';
+  }
+
+  const postcode = values.postcode?.trim() ?? '';
+  if (postcode === '') errors.postcode = 'Enter the postcode of the place, like EX1 1AE';
+  else {
+    const problem = postcodeProblem(postcode, false);
+    if (problem) errors.postcode = problem;
+  }
+
+  let place: { postcode: string; chooseOrgId?: number } = { postcode };
+  if (step === 'choose') {
+    const choice = values.choose?.trim() ?? '';
+    if (choice === 'postcode') {
+      const full = values.fullPostcode?.trim() ?? '';
+      const problem = full === '' ? 'Enter the full postcode, like EX1 1AE' : postcodeProblem(full, true);
+      if (problem) errors.fullPostcode = problem;
+      place = { postcode: full };
+    } else if (/^[1-9][0-9]{0,15}$/.test(choice)) {
+      place = { postcode, chooseOrgId: Number(choice) };
+    } else {
+      errors.choose = 'Select the council area the place is in, or give its full postcode';
+    }
+  }
+
+  const contact: IntakeInput = {
+    lgslCode,
+    ...place,
+    description: values.description ?? '',
+    channel: 'web',
+    ...(values.address?.trim() ? { address: values.address } : {}),
+    ...(values.reporterName?.trim() ? { reporterName: values.reporterName } : {}),
+    ...(values.reporterEmail?.trim() ? { reporterEmail: values.reporterEmail } : {}),
+    ...(values.reporterPhone?.trim() ? { reporterPhone: values.reporterPhone } : {}),
+  };
+  Object.assign(errors, checkIntake(contact));
+  if (Object.keys(errors).length > 0) return { values, errors: inFormOrder(errors), step };
+  return { values, errors, step, input: contact };
+}
