@@ -18,6 +18,7 @@ import { registerPages } from '../register/register.pages.ts';
 import { casesApiRoutes } from '../frontdoor/cases.routes.ts';
 import { deskPages } from '../frontdoor/desk.pages.ts';
 import { residentPages } from '../frontdoor/resident.pages.ts';
+import { open311Routes } from '../frontdoor/open311.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -81,5 +82,6 @@ export async function buildServer(
   await app.register(registerPages);
   await app.register(deskPages);
   await app.register(residentPages);
+  await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

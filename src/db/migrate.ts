@@ -4,11 +4,13 @@ import type { Database } from './engine.ts';
 import * as register from './migrations/0001_register.ts';
 import * as partnershipServices from './migrations/0002_partnership_services.ts';
 import * as frontdoor from './migrations/0003_frontdoor.ts';
+import * as frontDoorReads from './migrations/0004_front_door_reads.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
   '0002_partnership_services': partnershipServices,
   '0003_frontdoor': frontdoor,
+  '0004_front_door_reads': frontDoorReads,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -11,6 +11,8 @@ export interface ReportableService {
   lgslCode: number;
   /** What people call it, shown under the service's LGSL label. */
   hint: string;
+  /** The heading it comes under in lists of services (Open311's `group`). */
+  group: string;
 }
 
 /**
@@ -21,22 +23,22 @@ export interface ReportableService {
  * except for LGSL 524, which that list does not name.
  */
 export const REPORTABLE_SERVICES: readonly ReportableService[] = [
-  { lgslCode: 524, hint: 'Missed bin collections and collection days' },
-  { lgslCode: 533, hint: 'Recycling collections' },
-  { lgslCode: 530, hint: 'Disposing of garden waste' },
-  { lgslCode: 528, hint: 'Special collections for large items' },
-  { lgslCode: 587, hint: 'Flytipping' },
-  { lgslCode: 580, hint: 'Street cleaning' },
-  { lgslCode: 577, hint: 'Dog fouling' },
-  { lgslCode: 584, hint: 'Graffiti problems' },
-  { lgslCode: 372, hint: 'Abandoned vehicles' },
-  { lgslCode: 412, hint: 'Noise nuisance' },
-  { lgslCode: 431, hint: 'Pest control' },
-  { lgslCode: 557, hint: 'Potholes' },
-  { lgslCode: 537, hint: 'Pavement problems' },
-  { lgslCode: 564, hint: 'Street lights' },
-  { lgslCode: 567, hint: 'Traffic lights' },
-  { lgslCode: 555, hint: 'Road flooding' },
+  { lgslCode: 524, hint: 'Missed bin collections and collection days', group: 'Bins and recycling' },
+  { lgslCode: 533, hint: 'Recycling collections', group: 'Bins and recycling' },
+  { lgslCode: 530, hint: 'Disposing of garden waste', group: 'Bins and recycling' },
+  { lgslCode: 528, hint: 'Special collections for large items', group: 'Bins and recycling' },
+  { lgslCode: 587, hint: 'Flytipping', group: 'Streets and environment' },
+  { lgslCode: 580, hint: 'Street cleaning', group: 'Streets and environment' },
+  { lgslCode: 577, hint: 'Dog fouling', group: 'Streets and environment' },
+  { lgslCode: 584, hint: 'Graffiti problems', group: 'Streets and environment' },
+  { lgslCode: 372, hint: 'Abandoned vehicles', group: 'Streets and environment' },
+  { lgslCode: 412, hint: 'Noise nuisance', group: 'Noise and pests' },
+  { lgslCode: 431, hint: 'Pest control', group: 'Noise and pests' },
+  { lgslCode: 557, hint: 'Potholes', group: 'Roads, pavements and lights' },
+  { lgslCode: 537, hint: 'Pavement problems', group: 'Roads, pavements and lights' },
+  { lgslCode: 564, hint: 'Street lights', group: 'Roads, pavements and lights' },
+  { lgslCode: 567, hint: 'Traffic lights', group: 'Roads, pavements and lights' },
+  { lgslCode: 555, hint: 'Road flooding', group: 'Roads, pavements and lights' },
 ];
 
 export interface ReportFormValues {
