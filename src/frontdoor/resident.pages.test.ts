@@ -251,7 +251,7 @@ describe('resident pages of the front door', () => {
     assert.match(response.body, /more than one council/);
     assert.match(response.body, new RegExp(`name="choose" type="radio" value="${org.exeter}"`));
     assert.match(response.body, new RegExp(`name="choose" type="radio" value="${org.teignbridge}"`));
-    assert.match(response.body, /give the full postcode instead/);
+    assert.match(response.body, /I will give the full postcode/);
     assert.equal(await caseCount(), before, 'nothing opened while the place is ambiguous');
     const carried = hiddenFields(response.body);
     assert.equal(carried.description, REPORT.description);
