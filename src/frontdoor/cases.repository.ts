@@ -156,6 +156,10 @@ export interface NewContact {
   residentEmail: string | null;
   residentPhone: string | null;
   receivedAt: Date;
+  /** The person's need was met there and then, with no work left for a service team. */
+  resolvedAtFirstContact?: boolean;
+  /** What was done for the person, when it was resolved at first contact. */
+  notes?: string;
 }
 
 export async function insertContact(tx: Tx, contact: NewContact): Promise<number> {
@@ -170,6 +174,8 @@ export async function insertContact(tx: Tx, contact: NewContact): Promise<number
       resident_email: contact.residentEmail,
       resident_phone: contact.residentPhone,
       received_at: contact.receivedAt,
+      ...(contact.resolvedAtFirstContact ? { resolved_at_first_contact: true } : {}),
+      ...(contact.notes ? { notes: contact.notes } : {}),
     })
     .returning('contact_id')
     .executeTakeFirstOrThrow();
@@ -197,6 +203,8 @@ export interface NewCase {
   routing: unknown;
   openedAt: Date;
   dueAt: Date | null;
+  /** Set when the case opens already finished (resolved at first contact). */
+  closedAt?: Date | null;
   referredFromOrgId?: number | null;
   referredFromCaseId?: number | null;
 }
@@ -226,6 +234,7 @@ export async function insertCase(tx: Tx, c: NewCase): Promise<number> {
       opened_at: c.openedAt,
       updated_at: c.openedAt,
       due_at: c.dueAt,
+      ...(c.closedAt ? { closed_at: c.closedAt } : {}),
       referred_from_org_id: c.referredFromOrgId ?? null,
       referred_from_case_id: c.referredFromCaseId ?? null,
     })

@@ -58,6 +58,13 @@ export interface IntakeInput {
   accessPoint?: string;
   /** The organisation whose front door took the contact; the responsible one when not given. */
   frontDoorOrgId?: number;
+  /**
+   * The person's need was met while they were in touch (an agent answered, explained or booked it
+   * there and then): the case opens already closed, and the contact is counted as resolved.
+   */
+  resolvedAtFirstContact?: boolean;
+  /** What was done for the person, shown to them: required when resolved at first contact. */
+  resolution?: string;
 }
 
 export type IntakeResult =
@@ -226,6 +233,13 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
     problems.accessPoint = 'Access point must be 200 characters or fewer';
   }
   if (!(input.channel in CHANNELS)) problems.channel = 'Choose how the person got in touch';
+  if (input.resolvedAtFirstContact) {
+    const resolution = input.resolution?.trim() ?? '';
+    if (resolution === '') problems.resolution = 'Say what was done to resolve it';
+    else if (resolution.length > 2000) {
+      problems.resolution = 'What was done must be 2,000 characters or fewer';
+    }
+  }
   return problems;
 }
 
@@ -402,6 +416,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
       accountId: actor.accountId,
     };
 
+    const resolution = input.resolvedAtFirstContact ? blankToNull(input.resolution) : null;
     const create = () =>
       withTenant(db, scope, async (tx) => {
         const contactId = await repo.insertContact(tx, {
@@ -413,6 +428,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           residentEmail: blankToNull(input.reporterEmail)?.toLowerCase() ?? null,
           residentPhone: blankToNull(input.reporterPhone),
           receivedAt: openedAt,
+          ...(resolution !== null ? { resolvedAtFirstContact: true, notes: resolution } : {}),
         });
         const year = Number(date.slice(0, 4));
         const number = await repo.nextCaseNumber(tx, prefix, year);
@@ -426,7 +442,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           lgslCode: input.lgslCode,
           providerOrgId: provider.orgId,
           arrangementId: provider.arrangementId,
-          status: 'open',
+          status: resolution !== null ? 'closed' : 'open',
           description: input.description.trim(),
           postcode: answer.place?.postcode ?? null,
           lat: input.lat ?? answer.place?.lat ?? null,
@@ -441,7 +457,10 @@ export function createCasesService(deps: CasesDeps): CasesService {
           routing: { reason: answer.reason, reasons: answer.reasons, date },
           openedAt,
           dueAt,
+          ...(resolution !== null ? { closedAt: openedAt } : {}),
         });
+        const accessPoint = blankToNull(input.accessPoint);
+        const at = accessPoint ? ` at ${accessPoint}` : '';
         const handledBy =
           provider.orgId === owner.orgId ? '' : ` ${provider.name} deals with it on ${owner.name}’s behalf.`;
         await repo.insertEvents(tx, [
@@ -450,25 +469,49 @@ export function createCasesService(deps: CasesDeps): CasesService {
             caseId,
             kind: 'opened',
             status: 'open',
-            body: `${answer.service!.label}: received by ${CHANNELS[input.channel].toLowerCase()} for ${owner.name}.${handledBy}`,
+            body: `${answer.service!.label}: received by ${CHANNELS[input.channel].toLowerCase()}${at} for ${owner.name}.${handledBy}`,
             visibility: 'public',
             accountId: actor.accountId,
             actorName: actor.name,
             occurredAt: openedAt,
           },
+          ...(resolution !== null
+            ? [
+                {
+                  orgId: owner.orgId,
+                  caseId,
+                  kind: 'resolved_at_first_contact' as const,
+                  status: 'closed' as const,
+                  body: `Dealt with when you got in touch: ${resolution}`,
+                  visibility: 'public' as const,
+                  accountId: actor.accountId,
+                  actorName: actor.name,
+                  occurredAt: openedAt,
+                },
+              ]
+            : []),
         ]);
-        await enqueue(tx, [
-          ...residentMessages(owner.orgId, { reference, reporterEmail, reporterPhone }, 'case_received', {
-            service: answer.service!.label,
-            council: owner.name,
-          }),
-          staffMessage(
-            provider.orgId,
-            'case_assigned',
-            reference,
-            `New ${answer.service!.label} case for ${owner.name}.`,
-          ),
-        ]);
+        const contacted = { reference, reporterEmail, reporterPhone };
+        const about = { service: answer.service!.label, council: owner.name };
+        await enqueue(
+          tx,
+          resolution !== null
+            ? // Nothing is left for the service's team: the resident is told what was done.
+              residentMessages(owner.orgId, contacted, 'case_closed', {
+                ...about,
+                status: CASE_STATUSES.closed,
+                note: resolution,
+              })
+            : [
+                ...residentMessages(owner.orgId, contacted, 'case_received', about),
+                staffMessage(
+                  provider.orgId,
+                  'case_assigned',
+                  reference,
+                  `New ${answer.service!.label} case for ${owner.name}.`,
+                ),
+              ],
+        );
         const row = await repo.caseByReference(tx, owner.orgId, reference);
         const result: IntakeResult = { outcome: 'opened', case: await summaryOf(tx, row!) };
         if (request) await storeAnswer(tx, request, 201, result);
@@ -560,9 +603,14 @@ export function createCasesService(deps: CasesDeps): CasesService {
     detail: (actor, orgId, reference) =>
       withCase(actor, orgId, reference, async (tx, row) => {
         const detail = await detailOf(tx, row);
-        if (actor.accountId !== null) {
+        // The view is logged with the case's organisation; a front door that only reads the case it
+        // raised (an agent following another council's case) logs it with its own organisation.
+        const auditOrg = [row.orgId, row.providerOrgId, ...actor.writeOrgs].find((o) =>
+          actor.writeOrgs.includes(o),
+        );
+        if (actor.accountId !== null && auditOrg !== undefined) {
           await recordAudit(tx, {
-            orgId: row.orgId,
+            orgId: auditOrg,
             accountId: actor.accountId,
             action: 'view',
             entityType: 'case',

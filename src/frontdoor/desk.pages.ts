@@ -1,15 +1,24 @@
 /**
  * The case desk, for officers and contact-centre agents: the queue of the organisations they work
  * for with counts per service, search by reference, postcode or words, and a case with its whole
- * history and the forms to move it on, add a note, or refer it to another organisation.
+ * history and the forms to move it on, add a note, or refer it to another organisation; and
+ * "take a request": a contact by phone, face to face or email for any service of any partner,
+ * opened as a case for the council responsible at that place, with the channel, the access point,
+ * the front door that took it and whether it was resolved there and then. The responsible council's
+ * own information about the service (fees, policy, links) is shown, so an agent answers for it.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, forbidden } from '../platform/errors.ts';
 import { brandOf } from '../platform/views/brand.ts';
-import type { CaseStatus } from '../db/schema.ts';
+import type { CaseStatus, Channel } from '../db/schema.ts';
+import { PostcodeFormatError, parsePostcodeQuery } from '../geography/postcode.ts';
+import type { ResponsibleAnswer } from '../register/responsible.service.ts';
+import type { Service } from '../register/register.types.ts';
 import { caseActorFor, type CaseActor } from './case-actor.ts';
 import { CASE_STATUSES, refusedMove } from './case-status.ts';
-import { CHANNELS, type CaseDetail } from './cases.service.ts';
+import { CHANNELS, checkIntake, type CaseDetail, type IntakeInput } from './cases.service.ts';
+import { serviceInformation, type ServiceInformation } from './service-information.ts';
 
 type Form = Record<string, string | string[] | undefined>;
 const text = (form: Form, key: string): string => {
@@ -20,8 +29,133 @@ const text = (form: Form, key: string): string => {
 const STATES = { open: 'In hand', overdue: 'Overdue', closed: 'Finished', all: 'All' } as const;
 type State = keyof typeof STATES;
 
+/** How staff take contacts: the self-service channels (web, app, kiosk, Open311) are residents' own. */
+export const DESK_CHANNELS: readonly Channel[] = ['phone', 'face_to_face', 'email'];
+
+/** The fields of "take a request", in the order the page shows them (the error summary follows it). */
+export const DESK_INTAKE_FIELDS = [
+  'service',
+  'postcode',
+  'choose',
+  'address',
+  'description',
+  'channel',
+  'accessPoint',
+  'frontDoor',
+  'reporterName',
+  'reporterEmail',
+  'reporterPhone',
+  'resolved',
+  'resolution',
+  'token',
+] as const;
+type DeskIntakeValues = Partial<Record<(typeof DESK_INTAKE_FIELDS)[number], string>>;
+
+/** A form's Idempotency-Key: one per form shown, so sending it twice opens one case. */
+const FORM_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+const newToken = () => randomBytes(18).toString('base64url');
+/** Longest text kept from a field: beyond every limit, so a too-long answer comes back whole. */
+const KEEP = 20_000;
+export const DESCRIPTION_LIMIT = 4000;
+
+function postcodeProblem(text: string): string | undefined {
+  if (text.trim() === '') return 'Enter the postcode of the place, like EX1 1AE';
+  try {
+    parsePostcodeQuery(text);
+    return undefined;
+  } catch (error) {
+    if (error instanceof PostcodeFormatError) return error.message;
+    throw error;
+  }
+}
+
+function inFieldOrder(errors: Record<string, string>): Record<string, string> {
+  const fields: readonly string[] = DESK_INTAKE_FIELDS;
+  return Object.fromEntries(
+    Object.entries(errors).sort(([a], [b]) => {
+      const [i, j] = [fields.indexOf(a), fields.indexOf(b)];
+      return (i < 0 ? fields.length : i) - (j < 0 ? fields.length : j);
+    }),
+  );
+}
+
+/**
+ * Reads "take a request" into an IntakeInput, with a message per field; what was typed is kept as
+ * it was. `frontDoors` are the organisations the person may take contacts for: with several, the
+ * one chosen must be among them. Pure: whether the service and place exist is checked later.
+ */
+export function parseDeskIntake(
+  body: Form,
+  frontDoors: readonly number[],
+): { values: DeskIntakeValues; errors: Record<string, string>; input?: IntakeInput } {
+  const values: DeskIntakeValues = {};
+  for (const field of DESK_INTAKE_FIELDS) {
+    const raw = body[field];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof value === 'string') values[field] = value.slice(0, KEEP);
+  }
+  const errors: Record<string, string> = {};
+  const serviceText = values.service?.trim() ?? '';
+  if (serviceText === '') errors.service = 'Select the service the request is about';
+  else if (!/^[1-9][0-9]{0,8}$/.test(serviceText)) errors.service = 'Select a service from the list';
+  const problem = postcodeProblem(values.postcode ?? '');
+  if (problem) errors.postcode = problem;
+  const choose = values.choose?.trim() ?? '';
+  const chooseOrgId = /^[1-9][0-9]{0,15}$/.test(choose) ? Number(choose) : undefined;
+
+  const channel = values.channel?.trim() ?? '';
+  if (!(DESK_CHANNELS as readonly string[]).includes(channel)) {
+    errors.channel = 'Select how the person got in touch';
+  }
+  const accessPoint = values.accessPoint?.trim() ?? '';
+  if (channel === 'face_to_face' && accessPoint === '') {
+    errors.accessPoint = 'Enter the one-stop shop or access point where you met the person';
+  }
+  let frontDoorOrgId = frontDoors.length === 1 ? frontDoors[0] : undefined;
+  if (frontDoors.length > 1) {
+    const chosen = Number(values.frontDoor?.trim() ?? '');
+    if (values.frontDoor?.trim() && frontDoors.includes(chosen)) frontDoorOrgId = chosen;
+    else errors.frontDoor = 'Select whose front door took the contact';
+  }
+  const resolved = values.resolved?.trim() ?? '';
+  if (resolved !== 'yes' && resolved !== 'no') {
+    errors.resolved = 'Select whether you resolved it while the person was in touch';
+  }
+
+  const input: IntakeInput = {
+    lgslCode: Number(serviceText),
+    postcode: values.postcode?.trim() ?? '',
+    ...(chooseOrgId !== undefined ? { chooseOrgId } : {}),
+    description: values.description ?? '',
+    channel: channel as Channel,
+    ...(accessPoint ? { accessPoint } : {}),
+    ...(frontDoorOrgId !== undefined ? { frontDoorOrgId } : {}),
+    ...(values.address?.trim() ? { address: values.address.trim() } : {}),
+    ...(values.reporterName?.trim() ? { reporterName: values.reporterName } : {}),
+    ...(values.reporterEmail?.trim() ? { reporterEmail: values.reporterEmail } : {}),
+    ...(values.reporterPhone?.trim() ? { reporterPhone: values.reporterPhone } : {}),
+    ...(resolved === 'yes' ? { resolvedAtFirstContact: true, resolution: values.resolution ?? '' } : {}),
+  };
+  const checked = checkIntake(input);
+  if (checked.description === 'Enter what you want to report or request') {
+    checked.description = 'Enter what the person is asking for or reporting';
+  }
+  delete checked.channel; // said above in the desk's own words
+  Object.assign(errors, checked);
+  if (Object.keys(errors).length > 0) return { values, errors: inFieldOrder(errors) };
+  return { values, errors, input };
+}
+
+/** Who is responsible for a service at a place (or the councils it could be), and what they say. */
+interface PlaceView {
+  answer: ResponsibleAnswer;
+  candidates: Array<{ value: string; text: string }>;
+  information: ServiceInformation | null;
+}
+
 export const deskPages: FastifyPluginAsync = async (app) => {
-  const { cases, register } = app.services;
+  const { cases, register, responsible } = app.services;
+  const db = app.services.database.db;
   const csrf = app.csrfProtection ?? ((_req: FastifyRequest, _rep: FastifyReply, done: () => void) => done());
 
   async function deskActor(request: FastifyRequest): Promise<CaseActor> {
@@ -73,11 +207,230 @@ export const deskPages: FastifyPluginAsync = async (app) => {
         detail.status !== 'referred' &&
         !detail.closedAt,
       targets: await referralTargets(detail.orgId),
+      information: await serviceInformation(db, detail.orgId, detail.service.lgslCode),
       errors: extra.errors,
       values: extra.values ?? {},
       done: extra.done,
     });
   }
+
+  /** Someone who may take contacts at the front door of at least one organisation. */
+  async function intakeActor(request: FastifyRequest): Promise<CaseActor> {
+    const principal = request.principal;
+    if (!principal) throw new ProblemError(401, 'Sign in required', 'Sign in to take requests.');
+    const actor = await caseActorFor(principal, (id) => register.partnershipMemberIds(id));
+    if (actor.frontDoorOrgs.length === 0) {
+      throw forbidden('Your account does not let you take requests for residents.');
+    }
+    return actor;
+  }
+
+  /** Services a resident may ask staff about: live, front-line ones, all of them or those matching `find`. */
+  const takeable = (s: Service) => s.status !== 'Discontinued' && s.kind === 'front_line';
+  async function serviceItems(find: string) {
+    const list = (await register.services(find ? { query: find, limit: 500 } : {})).filter(takeable);
+    return [
+      {
+        value: '',
+        text: find
+          ? `Choose from ${list.length} ${list.length === 1 ? 'service' : 'services'} matching “${find}”`
+          : 'Choose a service',
+      },
+      ...list.map((s) => ({ value: String(s.lgslCode), text: `${s.label} (LGSL ${s.lgslCode})` })),
+    ];
+  }
+
+  /** A problem with the service or place, as the page says it, from a failed lookup. */
+  function placeProblem(error: unknown, values: DeskIntakeValues): Record<string, string> | undefined {
+    if (!(error instanceof ProblemError) || (error.status !== 400 && error.status !== 404)) return undefined;
+    if (error.extensions.status === 'unknown_service') {
+      return { service: 'Select a service from the list' };
+    }
+    if (error.status === 404) {
+      const postcode = (values.postcode ?? '').trim().toUpperCase();
+      return {
+        postcode: `We cannot find the postcode ${postcode}. Check it, or enter only its first part, like EX1`,
+      };
+    }
+    return { postcode: error.detail };
+  }
+
+  /** Who is responsible for the service at the place, and what that council says about it. */
+  async function lookUp(
+    values: DeskIntakeValues,
+  ): Promise<{ place?: PlaceView; errors: Record<string, string> }> {
+    const code = Number(values.service?.trim());
+    const found = Number.isInteger(code) && code > 0 ? await register.services({ codes: [code] }) : [];
+    if (!found[0] || !takeable(found[0])) return { errors: { service: 'Select a service from the list' } };
+    const choose = Number(values.choose?.trim());
+    let answer: ResponsibleAnswer;
+    try {
+      answer = await responsible.find({
+        service: code,
+        postcode: values.postcode?.trim() ?? '',
+        ...(Number.isInteger(choose) && choose > 0 ? { choose } : {}),
+      });
+    } catch (error) {
+      const errors = placeProblem(error, values);
+      if (errors) return { errors };
+      throw error;
+    }
+    if (answer.status !== 'resolved' && answer.candidates.length === 0) {
+      return {
+        errors: { postcode: 'We cannot tell which council looks after this place. Enter the full postcode' },
+      };
+    }
+    return { place: await placeView(answer), errors: {} };
+  }
+
+  async function placeView(answer: ResponsibleAnswer): Promise<PlaceView> {
+    return {
+      answer,
+      candidates:
+        answer.candidates.length > 1
+          ? answer.candidates.map((c) => ({ value: String(c.orgId), text: c.name }))
+          : [],
+      information:
+        answer.status === 'resolved' && answer.responsible && answer.service
+          ? await serviceInformation(db, answer.responsible.orgId, answer.service.lgslCode)
+          : null,
+    };
+  }
+
+  async function showIntake(
+    reply: FastifyReply,
+    actor: CaseActor,
+    values: DeskIntakeValues,
+    extra: {
+      errors?: Record<string, string>;
+      place?: PlaceView | undefined;
+      status?: number;
+      alreadySent?: boolean;
+      find?: string;
+    } = {},
+  ) {
+    // What was typed (a resident's name, email and telephone) is not kept by the browser's cache.
+    reply.header('cache-control', 'no-store');
+    const doors = await register.organisationSummaries([...actor.frontDoorOrgs]);
+    const frontDoors = [...doors.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((o) => ({ value: String(o.orgId), text: o.name }));
+    const place = extra.place;
+    return reply.code(extra.status ?? 200).page('desk-new.njk', {
+      values,
+      errors: inFieldOrder(extra.errors ?? {}),
+      alreadySent: extra.alreadySent ?? false,
+      find: extra.find ?? '',
+      services: await serviceItems(extra.find ?? ''),
+      channels: DESK_CHANNELS.map((c) => ({ value: c, text: CHANNELS[c] })),
+      frontDoors:
+        frontDoors.length > 1 ? [{ value: '', text: 'Choose an organisation' }, ...frontDoors] : null,
+      frontDoorName: frontDoors.length === 1 ? frontDoors[0]!.text : null,
+      descriptionLimit: DESCRIPTION_LIMIT,
+      place: place && {
+        resolved: place.answer.status === 'resolved',
+        service: place.answer.service,
+        postcode: place.answer.place?.query ?? values.postcode?.trim().toUpperCase(),
+        responsible: place.answer.responsible,
+        provider: place.answer.provider,
+        reason: place.answer.reason,
+        candidates: place.candidates,
+        information: place.information,
+      },
+    });
+  }
+
+  app.get<{ Querystring: Form }>('/desk/new', async (request, reply) => {
+    const actor = await intakeActor(request);
+    const find = text(request.query, 'find').trim().slice(0, 100);
+    const service = text(request.query, 'service').trim();
+    return showIntake(
+      reply,
+      actor,
+      { token: newToken(), ...(/^[1-9][0-9]{0,8}$/.test(service) ? { service } : {}) },
+      { find },
+    );
+  });
+
+  app.post<{ Body: Form }>('/desk/new', { preHandler: csrf }, async (request, reply) => {
+    const actor = await intakeActor(request);
+    const body = request.body ?? {};
+    const form = parseDeskIntake(body, actor.frontDoorOrgs);
+    const token = form.values.token && FORM_TOKEN.test(form.values.token) ? form.values.token : newToken();
+    const values: DeskIntakeValues = { ...form.values, token };
+    const placeOk = !form.errors.service && !form.errors.postcode;
+
+    if (text(body, 'action') === 'check') {
+      // Only who is responsible and what they say: nothing is opened, and other answers wait.
+      const errors = Object.fromEntries(
+        Object.entries(form.errors).filter(([f]) => f === 'service' || f === 'postcode'),
+      );
+      const found = placeOk ? await lookUp(values) : { errors: {} };
+      const all = { ...errors, ...found.errors };
+      return showIntake(reply, actor, values, {
+        errors: all,
+        place: found.place,
+        status: Object.keys(all).length > 0 ? 400 : 200,
+      });
+    }
+
+    if (!form.input) {
+      const found = placeOk ? await lookUp(values) : { errors: {} };
+      return showIntake(reply, actor, values, {
+        errors: { ...form.errors, ...found.errors },
+        place: found.place,
+        status: 400,
+      });
+    }
+    const service = (await register.services({ codes: [form.input.lgslCode] }))[0];
+    if (!service || !takeable(service)) {
+      return showIntake(reply, actor, values, {
+        errors: { service: 'Select a service from the list' },
+        status: 400,
+      });
+    }
+
+    try {
+      const result = await cases.intake(actor, form.input, {
+        caller: `desk:${actor.accountId ?? 'staff'}`,
+        key: token,
+      });
+      if (result.outcome === 'opened') {
+        const opened = result.case;
+        return reply.redirect(
+          `/desk/cases/${opened.responsible.orgId}/${encodeURIComponent(opened.reference)}?done=created`,
+          303,
+        );
+      }
+      if (result.candidates.length === 0) {
+        return showIntake(reply, actor, values, {
+          errors: {
+            postcode: 'We cannot tell which council looks after this place. Enter the full postcode',
+          },
+          status: 400,
+        });
+      }
+      // The place could be more than one council's: ask which, with every answer still on the form.
+      const chosen = form.input.chooseOrgId !== undefined;
+      return showIntake(reply, actor, values, {
+        place: await placeView(result.answer),
+        errors: chosen ? { choose: 'Select one of the council areas listed' } : {},
+        status: chosen ? 400 : 200,
+      });
+    } catch (error) {
+      if (error instanceof ValidationProblem) {
+        return showIntake(reply, actor, values, { errors: error.fields, status: 400 });
+      }
+      if (error instanceof ProblemError && error.status === 422) {
+        // This form's token already opened a case with other answers: keep what was typed, and
+        // give the form a new token so that sending it again opens a new case.
+        return showIntake(reply, actor, { ...values, token: newToken() }, { alreadySent: true, status: 409 });
+      }
+      const errors = placeProblem(error, values);
+      if (errors) return showIntake(reply, actor, values, { errors, status: 400 });
+      throw error;
+    }
+  });
 
   app.get<{ Querystring: Form }>('/desk', async (request, reply) => {
     const actor = await deskActor(request);
@@ -100,6 +453,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       })),
       search,
       service: Number.isInteger(lgsl) && lgsl > 0 ? lgsl : undefined,
+      canTake: actor.frontDoorOrgs.length > 0,
     });
   });
 
