@@ -9,6 +9,10 @@
  * - `GET /open311/v2/requests/{id}.json`: one case as a jurisdiction sees it; against single-row
  *   primary-key SELECTs.
  *
+ * - A bare Fastify POST route (form body in, a one-element JSON array out) driven by the same HTTP
+ *   client at the same concurrency: the most any HTTP intake can do on this machine, in the same
+ *   run, so the share of that ceiling the front door's own work costs can be read off.
+ *
  * Reports requests per second, the ratio to the baseline's rate and p99 latency. PostgreSQL runs
  * when BENCH_DATABASE_URL names a database the bench may fill (it is migrated and loaded with the
  * reference data); PGlite runs on a data folder on disk, so commits are durable on both.
@@ -18,6 +22,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Fastify from 'fastify';
+import formbody from '@fastify/formbody';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/app/config.ts';
 import { buildServer } from '../src/app/server.ts';
@@ -152,6 +158,31 @@ async function measureApp(database: Database): Promise<{ intake: Run; lookup: Ru
   return { intake, lookup };
 }
 
+/** A bare Fastify POST route over HTTP with the same client: the ceiling for any HTTP intake. */
+async function bareRoute(): Promise<Run> {
+  const app = Fastify();
+  await app.register(formbody);
+  app.post('/requests.json', async () => [{ service_request_id: 'X', token: 'Y' }]);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/requests.json`;
+  const post = async (i: number) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': `bare-${i}` },
+      body: new URLSearchParams({
+        jurisdiction_id: 'exeter',
+        service_code: '564',
+        description: `Request ${i}`,
+      }),
+    });
+    await response.json();
+  };
+  await drive(Math.min(100, REQUESTS), post); // warm up
+  const run = await drive(REQUESTS * 2, post);
+  await app.close();
+  return run;
+}
+
 /** The same single-row statements through the engine, for PGlite (which has no pgbench). */
 async function engineBaseline(database: Database): Promise<{ insert: Run; select: Run }> {
   const insert = await drive(REQUESTS, async (i) => {
@@ -189,6 +220,7 @@ try {
       folder,
     );
     line('PostgreSQL Open311 POST intake', intake, inserts, 'pgbench single-row INSERT');
+    line('PostgreSQL Open311 POST intake', intake, await bareRoute(), 'bare Fastify POST route');
     line('PostgreSQL Open311 GET one request', lookup, selects, 'pgbench primary-key SELECT');
   }
   console.log('PGlite on disk: loading the reference data…');
@@ -198,6 +230,7 @@ try {
   const baseline = await engineBaseline(database);
   await database.close();
   line('PGlite Open311 POST intake', intake, baseline.insert, 'single-row INSERT through the engine');
+  line('PGlite Open311 POST intake', intake, await bareRoute(), 'bare Fastify POST route');
   line('PGlite Open311 GET one request', lookup, baseline.select, 'primary-key SELECT through the engine');
 } finally {
   await rm(folder, { recursive: true, force: true });

@@ -22,19 +22,49 @@ const orgList = (ids: readonly number[]): string => {
   return ids.join(',');
 };
 
-/** Runs `work` in one transaction as `jointly_app`, seeing only what `scope` allows. */
+/** The statement that gives a transaction its tenant context (ids are checked numbers). */
+const scopeSettings = (scope: TenantScope): string =>
+  `select set_config('role', 'jointly_app', true), ` +
+  `set_config('jointly.read_orgs', '${orgList(scope.readOrgs)}', true), ` +
+  `set_config('jointly.write_orgs', '${orgList(scope.writeOrgs)}', true), ` +
+  `set_config('jointly.account_id', '${scope.accountId === null ? '' : orgList([scope.accountId])}', true)`;
+
+/**
+ * Runs `work` in one transaction as `jointly_app`, seeing only what `scope` allows. The transaction
+ * starts and takes its context in one round trip: request work is mostly short transactions, where
+ * each round trip to the database counts.
+ */
 export async function withTenant<T>(
   db: Kysely<DB>,
   scope: TenantScope,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (tx) => {
-    await sql`select set_config('role', 'jointly_app', true),
-                     set_config('jointly.read_orgs', ${orgList(scope.readOrgs)}, true),
-                     set_config('jointly.write_orgs', ${orgList(scope.writeOrgs)}, true),
-                     set_config('jointly.account_id', ${String(scope.accountId ?? '')}, true)`.execute(tx);
-    return work(tx);
+  const begin = sql.raw(`begin; ${scopeSettings(scope)}`);
+  return db.connection().execute(async (connection) => {
+    await begin.execute(connection);
+    let result: T;
+    try {
+      // The connection is inside the transaction begun above until commit or rollback below.
+      result = await work(connection as unknown as Tx);
+    } catch (error) {
+      // A connection that cannot even roll back is broken: the error that matters is the first.
+      await sql
+        .raw('rollback')
+        .execute(connection)
+        .catch(() => undefined);
+      throw error;
+    }
+    await sql.raw('commit').execute(connection);
+    return result;
   });
+}
+
+/**
+ * Changes, for the rest of this transaction, everything it may see and do: for work that learns
+ * part-way through which organisations it acts for (a case opened where the register says).
+ */
+export async function scopeFrom(tx: Tx, scope: TenantScope): Promise<void> {
+  await sql.raw(scopeSettings(scope)).execute(tx);
 }
 
 /**

@@ -5,12 +5,14 @@ import * as register from './migrations/0001_register.ts';
 import * as partnershipServices from './migrations/0002_partnership_services.ts';
 import * as frontdoor from './migrations/0003_frontdoor.ts';
 import * as frontDoorReads from './migrations/0004_front_door_reads.ts';
+import * as caseEventOwnerInsert from './migrations/0005_case_event_owner_insert.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
   '0002_partnership_services': partnershipServices,
   '0003_frontdoor': frontdoor,
   '0004_front_door_reads': frontDoorReads,
+  '0005_case_event_owner_insert': caseEventOwnerInsert,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

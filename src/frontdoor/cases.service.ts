@@ -7,12 +7,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB, CaseStatus, Channel } from '../db/schema.ts';
-import { withSystem, withTenant, type Tx } from '../db/context.ts';
-import { ValidationProblem, conflict, forbidden, notFound } from '../platform/errors.ts';
+import { scopeFrom, withSystem, withTenant, type Tx } from '../db/context.ts';
+import { ProblemError, ValidationProblem, conflict, forbidden, notFound } from '../platform/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { enqueue, type OutboxMessage } from '../platform/outbox.ts';
 import {
   isDuplicateKey,
+  requestHash,
   storeAnswer,
   storedAnswer,
   type IdempotentRequest,
@@ -22,6 +23,7 @@ import { assignCasePrefixes } from '../register/case-prefix.ts';
 import {
   providerInForce,
   type CouncilRef,
+  type LocatedQuery,
   type ResponsibleAnswer,
   type ResponsibleService,
 } from '../register/responsible.service.ts';
@@ -243,6 +245,9 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
   return problems;
 }
 
+/** Raised inside intake's transaction for a council that has no reference prefix yet. */
+class NoCasePrefix extends Error {}
+
 const blankToNull = (text: string | undefined): string | null => {
   const trimmed = text?.trim() ?? '';
   return trimmed === '' ? null : trimmed;
@@ -255,25 +260,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
   const now = deps.now ?? (() => new Date());
 
   async function brands(tx: Tx, orgIds: readonly number[]): Promise<Map<number, OrganisationBrand>> {
-    const ids = [...new Set(orgIds)];
-    if (ids.length === 0) return new Map();
-    const rows = await tx
-      .selectFrom('organisation')
-      .select(['org_id', 'name', 'jurisdiction', 'brand_colour', 'logo_url'])
-      .where('org_id', 'in', ids)
-      .execute();
-    return new Map(
-      rows.map((r) => [
-        r.org_id,
-        {
-          orgId: r.org_id,
-          name: r.name,
-          jurisdiction: r.jurisdiction,
-          brandColour: r.brand_colour,
-          logoUrl: r.logo_url,
-        },
-      ]),
-    );
+    const orgs = await repo.caseOrganisations(tx, orgIds);
+    return new Map([...orgs].map(([id, o]) => [id, o.brand]));
   }
 
   async function summaryOf(tx: Tx, row: repo.CaseRow): Promise<CaseSummary> {
@@ -332,21 +320,6 @@ export function createCasesService(deps: CasesDeps): CasesService {
     };
   }
 
-  async function prefixOf(orgId: number): Promise<string> {
-    const read = () =>
-      db
-        .selectFrom('organisation')
-        .select('case_prefix')
-        .where('org_id', '=', orgId)
-        .executeTakeFirstOrThrow();
-    let { case_prefix: prefix } = await read();
-    if (!prefix) {
-      await withSystem(db, (tx) => assignCasePrefixes(tx));
-      prefix = (await read()).case_prefix;
-    }
-    return prefix!;
-  }
-
   function residentMessages(
     orgId: number,
     row: { reference: string; reporterEmail: string | null; reporterPhone: string | null },
@@ -377,6 +350,10 @@ export function createCasesService(deps: CasesDeps): CasesService {
     caseReference: reference,
   });
 
+  /** The stored answer to a repeated request, where routing now gives another answer. */
+  const answered = async (request: IdempotentRequest | undefined) =>
+    request && (await storedAnswer<IntakeResult>(db, request))?.response;
+
   async function intake(
     actor: CaseActor,
     input: IntakeInput,
@@ -388,143 +365,175 @@ export function createCasesService(deps: CasesDeps): CasesService {
       throw forbidden('You cannot take contacts for that organisation.');
     }
     const request: IdempotentRequest | undefined = idempotency && { ...idempotency, body: input };
-    if (request) {
-      const stored = await storedAnswer<IntakeResult>(db, request);
-      if (stored) return stored.response;
-    }
-
     const openedAt = now();
     const date = todayInLondon(openedAt);
-    const answer = await responsible.find({
-      service: input.lgslCode,
-      ...(input.postcode !== undefined ? { postcode: input.postcode } : {}),
-      ...(input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : {}),
-      ...(input.chooseOrgId !== undefined ? { choose: input.chooseOrgId } : {}),
-      date,
-    });
-    if (answer.status === 'ambiguous') {
-      return { outcome: 'ambiguous', reason: answer.reason, candidates: answer.candidates, answer };
+    let located: LocatedQuery;
+    try {
+      located = await responsible.locate({
+        service: input.lgslCode,
+        ...(input.postcode !== undefined ? { postcode: input.postcode } : {}),
+        ...(input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : {}),
+        ...(input.chooseOrgId !== undefined ? { choose: input.chooseOrgId } : {}),
+        date,
+      });
+    } catch (error) {
+      const stored = await answered(request);
+      if (stored) return stored;
+      throw error;
     }
-    const owner = answer.responsible!;
-    const provider = answer.provider!;
-    const frontDoor = input.frontDoorOrgId ?? owner.orgId;
-    const prefix = await prefixOf(owner.orgId);
-    // The provider's team is told of a new case in its own outbox, so intake writes for it too.
-    const scope = {
-      readOrgs: [owner.orgId, frontDoor],
-      writeOrgs: [owner.orgId, frontDoor, provider.orgId],
-      accountId: actor.accountId,
-    };
 
-    const resolution = input.resolvedAtFirstContact ? blankToNull(input.resolution) : null;
+    // Routing, and the case it opens, in one transaction: the register is read as it is when the
+    // case is written. A repeated Idempotency-Key is found when its answer is written (the
+    // statement fails and nothing is kept), so a first request pays no extra look-up.
     const create = () =>
-      withTenant(db, scope, async (tx) => {
-        const contactId = await repo.insertContact(tx, {
-          orgId: frontDoor,
-          channel: input.channel,
-          accessPoint: blankToNull(input.accessPoint),
+      withTenant(db, { readOrgs: [], writeOrgs: [], accountId: actor.accountId }, async (tx) => {
+        const answer = await responsible.decideIn(tx, located);
+        if (answer.status === 'ambiguous') {
+          return {
+            outcome: 'ambiguous',
+            reason: answer.reason,
+            candidates: answer.candidates,
+            answer,
+          } as const;
+        }
+        const owner = answer.responsible!;
+        const provider = answer.provider!;
+        const frontDoor = input.frontDoorOrgId ?? owner.orgId;
+        // The provider's team is told of a new case in its own outbox, so intake writes for it too.
+        await scopeFrom(tx, {
+          readOrgs: [owner.orgId, frontDoor],
+          writeOrgs: [owner.orgId, frontDoor, provider.orgId],
           accountId: actor.accountId,
-          residentName: blankToNull(input.reporterName),
-          residentEmail: blankToNull(input.reporterEmail)?.toLowerCase() ?? null,
-          residentPhone: blankToNull(input.reporterPhone),
-          receivedAt: openedAt,
-          ...(resolution !== null ? { resolvedAtFirstContact: true, notes: resolution } : {}),
         });
-        const year = Number(date.slice(0, 4));
-        const number = await repo.nextCaseNumber(tx, prefix, year);
-        const reference = `${prefix}-${year}-${String(number).padStart(6, '0')}`;
+        const orgs = await repo.caseOrganisations(tx, [owner.orgId, provider.orgId]);
+        const prefix = orgs.get(owner.orgId)?.casePrefix;
+        if (!prefix) throw new NoCasePrefix();
         const dueAt = await deps.dueDate(tx, owner.orgId, input.lgslCode, openedAt);
+        const resolution = input.resolvedAtFirstContact ? blankToNull(input.resolution) : null;
         const reporterEmail = blankToNull(input.reporterEmail)?.toLowerCase() ?? null;
         const reporterPhone = blankToNull(input.reporterPhone);
-        const caseId = await repo.insertCase(tx, {
-          orgId: owner.orgId,
-          reference,
-          lgslCode: input.lgslCode,
-          providerOrgId: provider.orgId,
-          arrangementId: provider.arrangementId,
-          status: resolution !== null ? 'closed' : 'open',
-          description: input.description.trim(),
-          postcode: answer.place?.postcode ?? null,
-          lat: input.lat ?? answer.place?.lat ?? null,
-          lon: input.lon ?? answer.place?.lon ?? null,
-          address: blankToNull(input.address),
-          reporterName: blankToNull(input.reporterName),
-          reporterEmail,
-          reporterPhone,
-          channel: input.channel,
-          contactOrgId: frontDoor,
-          contactId,
-          routing: { reason: answer.reason, reasons: answer.reasons, date },
-          openedAt,
-          dueAt,
-          ...(resolution !== null ? { closedAt: openedAt } : {}),
-        });
         const accessPoint = blankToNull(input.accessPoint);
-        const at = accessPoint ? ` at ${accessPoint}` : '';
+        const label = answer.service!.label;
+        const status: CaseStatus = resolution !== null ? 'closed' : 'open';
+        // The reference is given by the database as the case is written: '' stands for it here.
+        const result: Extract<IntakeResult, { outcome: 'opened' }> = {
+          outcome: 'opened',
+          case: {
+            reference: '',
+            status,
+            statusLabel: CASE_STATUSES[status],
+            service: { lgslCode: input.lgslCode, label },
+            responsible: orgs.get(owner.orgId)!.brand,
+            provider: orgs.get(provider.orgId)!.brand,
+            openedAt: openedAt.toISOString(),
+            dueAt: iso(dueAt),
+            closedAt: resolution !== null ? openedAt.toISOString() : null,
+          },
+        };
+        const contacted = { reference: '', reporterEmail, reporterPhone };
+        const about = { service: label, council: owner.name };
         const handledBy =
           provider.orgId === owner.orgId ? '' : ` ${provider.name} deals with it on ${owner.name}’s behalf.`;
-        await repo.insertEvents(tx, [
-          {
-            orgId: owner.orgId,
-            caseId,
-            kind: 'opened',
-            status: 'open',
-            body: `${answer.service!.label}: received by ${CHANNELS[input.channel].toLowerCase()}${at} for ${owner.name}.${handledBy}`,
-            visibility: 'public',
+        const by = { accountId: actor.accountId, actorName: actor.name, occurredAt: openedAt };
+        const opened = await repo.openCase(tx, {
+          contact: {
+            orgId: frontDoor,
+            channel: input.channel,
+            accessPoint,
             accountId: actor.accountId,
-            actorName: actor.name,
-            occurredAt: openedAt,
+            residentName: blankToNull(input.reporterName),
+            residentEmail: reporterEmail,
+            residentPhone: reporterPhone,
+            receivedAt: openedAt,
+            ...(resolution !== null ? { resolvedAtFirstContact: true, notes: resolution } : {}),
           },
-          ...(resolution !== null
-            ? [
-                {
-                  orgId: owner.orgId,
-                  caseId,
-                  kind: 'resolved_at_first_contact' as const,
-                  status: 'closed' as const,
-                  body: `Dealt with when you got in touch: ${resolution}`,
-                  visibility: 'public' as const,
-                  accountId: actor.accountId,
-                  actorName: actor.name,
-                  occurredAt: openedAt,
+          prefix,
+          year: Number(date.slice(0, 4)),
+          case: {
+            orgId: owner.orgId,
+            lgslCode: input.lgslCode,
+            providerOrgId: provider.orgId,
+            arrangementId: provider.arrangementId,
+            status,
+            description: input.description.trim(),
+            postcode: answer.place?.postcode ?? null,
+            lat: input.lat ?? answer.place?.lat ?? null,
+            lon: input.lon ?? answer.place?.lon ?? null,
+            address: blankToNull(input.address),
+            reporterName: blankToNull(input.reporterName),
+            reporterEmail,
+            reporterPhone,
+            channel: input.channel,
+            contactOrgId: frontDoor,
+            routing: { reason: answer.reason, reasons: answer.reasons, date },
+            openedAt,
+            dueAt,
+            ...(resolution !== null ? { closedAt: openedAt } : {}),
+          },
+          events: [
+            {
+              kind: 'opened',
+              status: 'open',
+              body: `${label}: received by ${CHANNELS[input.channel].toLowerCase()}${accessPoint ? ` at ${accessPoint}` : ''} for ${owner.name}.${handledBy}`,
+              visibility: 'public',
+              ...by,
+            },
+            ...(resolution !== null
+              ? [
+                  {
+                    kind: 'resolved_at_first_contact' as const,
+                    status: 'closed' as const,
+                    body: `Dealt with when you got in touch: ${resolution}`,
+                    visibility: 'public' as const,
+                    ...by,
+                  },
+                ]
+              : []),
+          ],
+          messages:
+            resolution !== null
+              ? // Nothing is left for the service's team: the resident is told what was done.
+                residentMessages(owner.orgId, contacted, 'case_closed', {
+                  ...about,
+                  status: CASE_STATUSES.closed,
+                  note: resolution,
+                })
+              : [
+                  ...residentMessages(owner.orgId, contacted, 'case_received', about),
+                  staffMessage(provider.orgId, 'case_assigned', '', `New ${label} case for ${owner.name}.`),
+                ],
+          ...(request?.key !== undefined
+            ? {
+                answer: {
+                  caller: request.caller,
+                  key: request.key,
+                  requestHash: requestHash(request.body),
+                  statusCode: 201,
+                  response: result,
                 },
-              ]
-            : []),
-        ]);
-        const contacted = { reference, reporterEmail, reporterPhone };
-        const about = { service: answer.service!.label, council: owner.name };
-        await enqueue(
-          tx,
-          resolution !== null
-            ? // Nothing is left for the service's team: the resident is told what was done.
-              residentMessages(owner.orgId, contacted, 'case_closed', {
-                ...about,
-                status: CASE_STATUSES.closed,
-                note: resolution,
-              })
-            : [
-                ...residentMessages(owner.orgId, contacted, 'case_received', about),
-                staffMessage(
-                  provider.orgId,
-                  'case_assigned',
-                  reference,
-                  `New ${answer.service!.label} case for ${owner.name}.`,
-                ),
-              ],
-        );
-        const row = await repo.caseByReference(tx, owner.orgId, reference);
-        const result: IntakeResult = { outcome: 'opened', case: await summaryOf(tx, row!) };
-        if (request) await storeAnswer(tx, request, 201, result);
+              }
+            : {}),
+        });
+        result.case.reference = opened.reference;
         return result;
       });
 
     try {
-      return await create();
+      try {
+        const result = await create();
+        return result.outcome === 'opened' ? result : ((await answered(request)) ?? result);
+      } catch (error) {
+        if (!(error instanceof NoCasePrefix)) throw error;
+        // A council new to the register has no prefix for its references yet: give every such
+        // council one (as the owner of the schema), then open the case.
+        await withSystem(db, (tx) => assignCasePrefixes(tx));
+        return await create();
+      }
     } catch (error) {
-      // Two requests with one key at once: the second waits for the first, then fails on its key.
-      if (request && isDuplicateKey(error)) {
-        const stored = await storedAnswer<IntakeResult>(db, request);
-        if (stored) return stored.response;
+      // A repeated key (or two requests with one key at once): the answer stored with the first.
+      if (request && (isDuplicateKey(error) || error instanceof ProblemError)) {
+        const stored = await answered(request);
+        if (stored) return stored;
       }
       throw error;
     }

@@ -339,9 +339,12 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
       client: ApiClient,
       input: NewServiceRequest,
     ): Promise<{ service_request_id: string; token: string; service_notice: string; account_id: string }> {
-      const service = (await catalogue()).find((s) => s.service_code === input.serviceCode.trim());
-      if (!service) throw new Open311Error(404, `service_code ${input.serviceCode} was not found`);
-      const lgslCode = Number(service.service_code);
+      // The catalogue is a fixed list; whether the register has the service is checked as the
+      // case is opened (routing reads it), which saves reading the catalogue on every request.
+      const unknownService = () => new Open311Error(404, `service_code ${input.serviceCode} was not found`);
+      const service = REPORTABLE_SERVICES.find((s) => String(s.lgslCode) === input.serviceCode.trim());
+      if (!service) throw unknownService();
+      const lgslCode = service.lgslCode;
       const { lines, problems } = readAttributes(lgslCode, input.attributes);
       if (problems.length > 0) throw new Open311Error(400, problems.join('; '));
       const hasPoint = input.lat !== undefined && input.lon !== undefined;
@@ -385,6 +388,8 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
           account_id: '',
         };
       } catch (error) {
+        if (error instanceof ProblemError && error.extensions.status === 'unknown_service')
+          throw unknownService();
         if (error instanceof ProblemError) throw fromProblem(error);
         throw error;
       }

@@ -58,8 +58,23 @@ export interface ResponsibleQuery {
   choose?: number;
 }
 
+/** A query with its date checked and its place looked up: what is left is the register's part. */
+export interface LocatedQuery {
+  query: ResponsibleQuery;
+  date: string;
+  place: PlaceLookup;
+}
+
 export interface ResponsibleService {
   find(query: ResponsibleQuery): Promise<ResponsibleAnswer>;
+  /** The first half of `find`: checks the query and finds the place, outside any transaction. */
+  locate(query: ResponsibleQuery): Promise<LocatedQuery>;
+  /**
+   * The second half of `find`, in the caller's tenant transaction, for work that acts on the answer
+   * in the same transaction (opening a case). It leaves the transaction reading as the
+   * responsible council: the caller sets the scope it needs next.
+   */
+  decideIn(tx: Tx, located: LocatedQuery): Promise<ResponsibleAnswer>;
 }
 
 const TWO_TIER_LOCAL = new Set(['district']);
@@ -121,22 +136,23 @@ export function createResponsibleService(deps: {
     };
   }
 
-  async function find(query: ResponsibleQuery): Promise<ResponsibleAnswer> {
+  async function locate(query: ResponsibleQuery): Promise<LocatedQuery> {
     const date = query.date ?? todayInLondon();
     if (!isIsoDate(date)) throw badRequest(`date must be a real date as YYYY-MM-DD, not "${query.date}"`);
     if (!Number.isInteger(query.service) || query.service <= 0) {
       throw badRequest('service must be an LGSL code: a positive whole number');
     }
-    const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
     let place: PlaceLookup;
     if (query.postcode !== undefined) place = await geography.lookupPostcode(query.postcode);
     else if (query.lat !== undefined && query.lon !== undefined)
       place = await geography.lookupPoint(query.lat, query.lon);
     else throw badRequest('Give a postcode, or both lat and lon.');
+    return { query, date, place };
+  }
 
-    // One transaction, and no other query while it is open: the embedded engine has one
-    // connection, so a transaction must never wait for a second one.
-    const decided = await withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, async (tx) => {
+  async function decideIn(tx: Tx, { query, date, place }: LocatedQuery): Promise<ResponsibleAnswer> {
+    const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
+    const decided = await (async () => {
       const service = await repo.service(tx, query.service);
       if (!service) {
         const reason = `There is no LGSL service ${query.service}.`;
@@ -219,7 +235,7 @@ export function createResponsibleService(deps: {
       await readOrgsFrom(tx, [responsible.orgId]);
       const decision = await providerInForce(tx, responsible, service.lgslCode, date);
       return { answer: undefined, responsible, candidates, decision, serviceRef, reasons };
-    });
+    })();
     if (decided.answer) return decided.answer;
     const { responsible, candidates, decision, serviceRef, reasons } = decided;
     reasons.push(decision.reason);
@@ -238,7 +254,14 @@ export function createResponsibleService(deps: {
     };
   }
 
-  return { find };
+  async function find(query: ResponsibleQuery): Promise<ResponsibleAnswer> {
+    const located = await locate(query);
+    // One transaction, and no other query while it is open: the embedded engine has one
+    // connection, so a transaction must never wait for a second one.
+    return withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, (tx) => decideIn(tx, located));
+  }
+
+  return { find, locate, decideIn };
 }
 
 /**
