@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkAccessibility, formatViolations, launchBrowser } from '../support/browser.ts';
+import { assertGoodPage, launchBrowser, pageWithErrors, signInWithBrowser } from '../support/browser.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -40,36 +40,16 @@ after(async () => {
   await database?.close();
 });
 
+/** Opens a page at `path`, which must answer below 400, recording what goes wrong on it. */
 async function open(context: BrowserContext, path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400 && r.request().resourceType() !== 'document')
-      errors.push(`${r.status()} ${r.url()}`);
-  });
-  const response = await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+  const opened = await pageWithErrors(context);
+  const response = await opened.page.goto(`${server.url}${path}`, { waitUntil: 'load' });
   assert.ok(response && response.status() < 400, `${path} answered ${response?.status()}`);
-  return { page, errors };
+  return opened;
 }
 
-async function assertGoodPage(page: Page, errors: string[]): Promise<void> {
-  const violations = await checkAccessibility(page);
-  assert.deepEqual(violations, [], formatViolations(violations));
-  assert.deepEqual(errors, [], 'console errors, CSP refusals or failed assets');
-}
-
-async function signIn(context: BrowserContext, email: string): Promise<void> {
-  const { page } = await open(context, '/sign-in');
-  await page.fill('#email', email);
-  await page.fill('#password', DEMO_PASSWORD);
-  await page.click('button[type="submit"]');
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-  await page.close();
-}
+const signIn = (context: BrowserContext, email: string) =>
+  signInWithBrowser(context, server.url, email, DEMO_PASSWORD);
 
 const PUBLIC_PAGES = [
   '/',
@@ -91,7 +71,7 @@ describe('register pages in Chromium', () => {
       try {
         const { page, errors } = await open(context, path);
         assert.ok((await page.textContent('h1'))?.trim(), 'the page has a heading');
-        await assertGoodPage(page, errors);
+        await assertGoodPage(page, errors, page.url());
       } finally {
         await context.close();
       }
@@ -107,7 +87,7 @@ describe('register pages in Chromium', () => {
       await page.click('button[type="submit"]');
       await page.waitForSelector('.govuk-summary-card');
       assert.match((await page.textContent('main')) ?? '', /Exeter City Council/);
-      await assertGoodPage(page, errors);
+      await assertGoodPage(page, errors, page.url());
     } finally {
       await context.close();
     }
@@ -118,10 +98,10 @@ describe('register pages in Chromium', () => {
     try {
       await signIn(context, 'admin.devon@example.org');
       const matrix = await open(context, '/partnerships/integrated-devon/services');
-      await assertGoodPage(matrix.page, matrix.errors);
+      await assertGoodPage(matrix.page, matrix.errors, matrix.page.url());
 
       const form = await open(context, '/organisations/exeter/arrangements/new?service=524');
-      await assertGoodPage(form.page, form.errors);
+      await assertGoodPage(form.page, form.errors, form.page.url());
       // A start date in the wrong form is refused with the error summary, and what was typed stays.
       await form.page.fill('#validFrom-day', '31');
       await form.page.fill('#validFrom-month', '2');
@@ -129,14 +109,14 @@ describe('register pages in Chromium', () => {
       await form.page.click('button:has-text("Record arrangement")');
       await form.page.waitForSelector('.govuk-error-summary');
       assert.equal(await form.page.inputValue('#validFrom-day'), '31');
-      await assertGoodPage(form.page, form.errors);
+      await assertGoodPage(form.page, form.errors, form.page.url());
 
       await form.page.fill('#validFrom-day', '1');
       await form.page.fill('#validFrom-month', '4');
       await form.page.click('button:has-text("Record arrangement")');
       await form.page.waitForURL(/\/organisations\/exeter\/services\/524/);
       assert.match((await form.page.textContent('main')) ?? '', /1 April 2031/);
-      await assertGoodPage(form.page, form.errors);
+      await assertGoodPage(form.page, form.errors, form.page.url());
     } finally {
       await context.close();
     }
@@ -147,29 +127,29 @@ describe('register pages in Chromium', () => {
     try {
       await signIn(context, 'officer.exeter@example.org');
       const desk = await open(context, '/desk');
-      await assertGoodPage(desk.page, desk.errors);
+      await assertGoodPage(desk.page, desk.errors, desk.page.url());
       const overdue = await open(context, '/desk?state=overdue');
-      await assertGoodPage(overdue.page, overdue.errors);
+      await assertGoodPage(overdue.page, overdue.errors, overdue.page.url());
 
       await desk.page.click('table.govuk-table >> nth=1 >> a.govuk-link >> nth=0');
       await desk.page.waitForURL(/\/desk\/cases\//);
-      await assertGoodPage(desk.page, desk.errors);
+      await assertGoodPage(desk.page, desk.errors, desk.page.url());
 
       // An empty note is refused with the error summary.
       await desk.page.click('button:has-text("Add note")');
       await desk.page.waitForSelector('.govuk-error-summary');
-      await assertGoodPage(desk.page, desk.errors);
+      await assertGoodPage(desk.page, desk.errors, desk.page.url());
 
       await desk.page.fill('#body', 'Resident called back; crew told.');
       await desk.page.click('button:has-text("Add note")');
       await desk.page.waitForSelector('.govuk-notification-banner--success');
       assert.match((await desk.page.textContent('main')) ?? '', /Resident called back; crew told\./);
-      await assertGoodPage(desk.page, desk.errors);
+      await assertGoodPage(desk.page, desk.errors, desk.page.url());
 
       if (await desk.page.locator('#status').count()) {
         await desk.page.click('button:has-text("Change status")');
         await desk.page.waitForSelector('.govuk-notification-banner--success');
-        await assertGoodPage(desk.page, desk.errors);
+        await assertGoodPage(desk.page, desk.errors, desk.page.url());
       }
     } finally {
       await context.close();

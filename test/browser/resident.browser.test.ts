@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkAccessibility, formatViolations, launchBrowser } from '../support/browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { assertGoodPage, launchBrowser, pageWithErrors } from '../support/browser.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -32,27 +32,6 @@ after(async () => {
   await database?.close();
 });
 
-/** A page that records console errors, CSP refusals and failed assets. */
-async function newPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400 && r.request().resourceType() !== 'document')
-      errors.push(`${r.status()} ${r.url()}`);
-  });
-  return { page, errors };
-}
-
-async function assertGoodPage(page: Page, errors: string[], what: string): Promise<void> {
-  const violations = await checkAccessibility(page);
-  assert.deepEqual(violations, [], `${what}: ${formatViolations(violations)}`);
-  assert.deepEqual(errors, [], `${what}: console errors, CSP refusals or failed assets`);
-}
-
 const REFERENCE = /^[A-Z]{3}-\d{4}-\d{6}$/;
 
 async function fillReport(page: Page, postcode: string, description: string) {
@@ -65,7 +44,7 @@ describe('a resident reports and follows a case', () => {
   test('with JavaScript: every page of the journey is accessible', async () => {
     const context = await browser.newContext();
     try {
-      const { page, errors } = await newPage(context);
+      const { page, errors } = await pageWithErrors(context);
       await page.goto(`${server.url}/report`);
       await assertGoodPage(page, errors, '/report');
 
@@ -108,7 +87,7 @@ describe('a resident reports and follows a case', () => {
   test('with JavaScript: a postcode shared by two councils asks which council area', async () => {
     const context = await browser.newContext();
     try {
-      const { page, errors } = await newPage(context);
+      const { page, errors } = await pageWithErrors(context);
       await page.goto(`${server.url}/report`);
       await fillReport(page, 'EX2', 'Bins not collected.');
       await page.click('button:has-text("Send report")');
@@ -126,7 +105,7 @@ describe('a resident reports and follows a case', () => {
   test('without JavaScript: report, choose the council area, get a reference and track it', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {
-      const { page } = await newPage(context);
+      const { page } = await pageWithErrors(context);
       await page.goto(`${server.url}/report`);
       await fillReport(page, 'EX2', 'Fly-tipped mattress by the bins.');
       await page.click('button:has-text("Send report")');

@@ -2,10 +2,11 @@
  * Browser tests: Debian's Chromium driven by playwright-core, and an accessibility check with
  * axe-core over the full WCAG 2.0–2.2 A/AA tag list plus best practice.
  */
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AxeResults, RunOptions } from 'axe-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -93,4 +94,42 @@ export function formatViolations(violations: readonly AccessibilityViolation[]):
     `${violations.length} accessibility violation(s):`,
     ...violations.map((v) => `- ${v.message}`),
   ].join('\n');
+}
+
+/** A new page that records console errors, CSP refusals and failed assets in `errors`. */
+export async function pageWithErrors(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document')
+      errors.push(`${r.status()} ${r.url()}`);
+  });
+  return { page, errors };
+}
+
+/** Fails with every axe violation, console error, CSP refusal or failed asset on the page. */
+export async function assertGoodPage(page: Page, errors: string[], what: string): Promise<void> {
+  const violations = await checkAccessibility(page);
+  assert.deepEqual(violations, [], `${what}: ${formatViolations(violations)}`);
+  assert.deepEqual(errors, [], `${what}: console errors, CSP refusals or failed assets`);
+}
+
+/** Signs in through the sign-in page, in this browser context. */
+export async function signInWithBrowser(
+  context: BrowserContext,
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button[type="submit"]');
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  await page.close();
 }
