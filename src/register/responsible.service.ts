@@ -152,102 +152,94 @@ export function createResponsibleService(deps: {
 
   async function decideIn(tx: Tx, { query, date, place }: LocatedQuery): Promise<ResponsibleAnswer> {
     const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
-    const decided = await (async () => {
-      const service = await repo.service(tx, query.service);
-      if (!service) {
-        const reason = `There is no LGSL service ${query.service}.`;
-        throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
+    const service = await repo.service(tx, query.service);
+    if (!service) {
+      const reason = `There is no LGSL service ${query.service}.`;
+      throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
+    }
+    const serviceRef = {
+      lgslCode: service.lgslCode,
+      label: service.label,
+      providingTier: service.providingTier,
+    };
+    const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
+    if (place.status === 'unknown_place') {
+      throw notFound(place.reason, {
+        ...base,
+        status: 'unknown_place',
+        service: serviceRef,
+        place: place.place,
+        reason: place.reason,
+        reasons,
+      });
+    }
+
+    const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
+    const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
+    const councilList = await repo.councilsForAreas(tx, [...new Set([...codes, ...parents])]);
+    // A council's area code is its GSS code.
+    const councils = new Map(councilList.filter((c) => c.gss !== null).map((c) => [c.gss!, c] as const));
+    const overrides = await repo.overridesFor(tx, service.lgslCode, codes, date);
+    const overrideOrgs = await repo.organisationSummaries(
+      tx,
+      overrides.map((o) => o.orgId),
+    );
+    const responsibleOrgs = new Map<number, OrganisationSummary>();
+    const texts = new Map<string, { rule: DecidingRule; text: string }>();
+    for (const local of place.localAreas) {
+      // The most specific override wins: one for the local area itself, then any wider area.
+      const override =
+        overrides.find((o) => o.areaCode === local.code) ??
+        overrides.find((o) => o.areaCode !== local.code && place.areas.some((a) => a.code === o.areaCode));
+      if (override && overrideOrgs.get(override.orgId)) {
+        const org = overrideOrgs.get(override.orgId)!;
+        responsibleOrgs.set(org.orgId, org);
+        const text = `Override from ${override.validFrom}: ${org.name} is responsible for this service in ${override.areaCode}: ${override.reason}`;
+        texts.set(text, { rule: 'override', text });
+        continue;
       }
-      const serviceRef = {
-        lgslCode: service.lgslCode,
-        label: service.label,
-        providingTier: service.providingTier,
+      const tier = byTier(local, councils, service);
+      for (const org of tier.orgs) responsibleOrgs.set(org.orgId, org);
+      texts.set(tier.text, { rule: tier.rule, text: tier.text });
+    }
+    reasons.push(...texts.values());
+    const candidates = [...responsibleOrgs.values()].map(councilRef);
+
+    const chosen = candidates.length > 1 ? candidates.find((c) => c.orgId === query.choose) : undefined;
+    if (chosen) {
+      reasons.push({
+        rule: 'chosen',
+        text: `The place could be ${candidates.map((c) => c.name).join(' or ')}; the person chose ${chosen.name}.`,
+      });
+    }
+    if (candidates.length !== 1 && !chosen) {
+      const reason =
+        candidates.length === 0
+          ? `${place.reason} No council in the register covers it.`
+          : `More than one council could be responsible here: ${candidates.map((c) => c.name).join(' or ')}. ` +
+            'Ask the resident to choose the exact address or point on a map.';
+      return {
+        ...base,
+        status: 'ambiguous',
+        service: serviceRef,
+        place: place.place,
+        reason,
+        reasons,
+        candidates,
       };
-      const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
-      if (place.status === 'unknown_place') {
-        throw notFound(place.reason, {
-          ...base,
-          status: 'unknown_place',
-          service: serviceRef,
-          place: place.place,
-          reason: place.reason,
-          reasons,
-        });
-      }
-
-      const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
-      const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
-      const councilList = await repo.councilsForAreas(tx, [...new Set([...codes, ...parents])]);
-      // A council's area code is its GSS code.
-      const councils = new Map(councilList.filter((c) => c.gss !== null).map((c) => [c.gss!, c] as const));
-      const overrides = await repo.overridesFor(tx, service.lgslCode, codes, date);
-      const overrideOrgs = await repo.organisationSummaries(
-        tx,
-        overrides.map((o) => o.orgId),
-      );
-      const responsibleOrgs = new Map<number, OrganisationSummary>();
-      const texts = new Map<string, { rule: DecidingRule; text: string }>();
-      for (const local of place.localAreas) {
-        // The most specific override wins: one for the local area itself, then any wider area.
-        const override =
-          overrides.find((o) => o.areaCode === local.code) ??
-          overrides.find((o) => o.areaCode !== local.code && place.areas.some((a) => a.code === o.areaCode));
-        if (override && overrideOrgs.get(override.orgId)) {
-          const org = overrideOrgs.get(override.orgId)!;
-          responsibleOrgs.set(org.orgId, org);
-          const text = `Override from ${override.validFrom}: ${org.name} is responsible for this service in ${override.areaCode}: ${override.reason}`;
-          texts.set(text, { rule: 'override', text });
-          continue;
-        }
-        const tier = byTier(local, councils, service);
-        for (const org of tier.orgs) responsibleOrgs.set(org.orgId, org);
-        texts.set(tier.text, { rule: tier.rule, text: tier.text });
-      }
-      reasons.push(...texts.values());
-      const candidates = [...responsibleOrgs.values()].map(councilRef);
-
-      const chosen = candidates.length > 1 ? candidates.find((c) => c.orgId === query.choose) : undefined;
-      if (chosen) {
-        reasons.push({
-          rule: 'chosen',
-          text: `The place could be ${candidates.map((c) => c.name).join(' or ')}; the person chose ${chosen.name}.`,
-        });
-      }
-      if (candidates.length !== 1 && !chosen) {
-        const reason =
-          candidates.length === 0
-            ? `${place.reason} No council in the register covers it.`
-            : `More than one council could be responsible here: ${candidates.map((c) => c.name).join(' or ')}. ` +
-              'Ask the resident to choose the exact address or point on a map.';
-        const answer: ResponsibleAnswer = {
-          ...base,
-          status: 'ambiguous',
-          service: serviceRef,
-          place: place.place,
-          reason,
-          reasons,
-          candidates,
-        };
-        return { answer };
-      }
-      const responsible = chosen ?? candidates[0]!;
-      // Arrangements are the responsible council's own rows: read them as that council's.
-      await readOrgsFrom(tx, [responsible.orgId]);
-      const decision = await providerInForce(tx, responsible, service.lgslCode, date);
-      return { answer: undefined, responsible, candidates, decision, serviceRef, reasons };
-    })();
-    if (decided.answer) return decided.answer;
-    const { responsible, candidates, decision, serviceRef, reasons } = decided;
+    }
+    const responsible = chosen ?? candidates[0]!;
+    // Arrangements are the responsible council's own rows: read them as that council's.
+    await readOrgsFrom(tx, [responsible.orgId]);
+    const decision = await providerInForce(tx, responsible, service.lgslCode, date);
     reasons.push(decision.reason);
-    const provider = decision.provider;
-
     return {
       ...base,
       status: 'resolved',
       service: serviceRef,
       place: place.place,
       responsible,
-      provider,
+      provider: decision.provider,
       reason: reasons.map((r) => r.text).join(' '),
       reasons,
       candidates,
