@@ -1,7 +1,7 @@
 /** SQL for the register. Every function takes the transaction it runs in. */
 import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../db/context.ts';
-import type { ArrangementTable, OrganisationTable } from '../db/schema.ts';
+import type { ArrangementTable, OrganisationTable, ResponsibilityOverrideTable } from '../db/schema.ts';
 import type {
   Arrangement,
   ArrangementInput,
@@ -349,43 +349,66 @@ export async function isPartnershipMember(tx: Tx, partnershipId: number, orgId: 
   return row !== undefined;
 }
 
-export async function overridesFor(
+type OverrideRow = Pick<
+  Selectable<ResponsibilityOverrideTable>,
+  'override_id' | 'org_id' | 'lgsl_code' | 'area_code' | 'valid_from' | 'valid_to' | 'reason'
+>;
+
+const toOverride = (r: OverrideRow): Override => ({
+  overrideId: r.override_id,
+  orgId: r.org_id,
+  lgslCode: r.lgsl_code,
+  areaCode: r.area_code,
+  validFrom: r.valid_from,
+  validTo: r.valid_to,
+  reason: r.reason,
+});
+
+/**
+ * What deciding who is responsible needs from the register, in one round trip: the service, the
+ * councils of the areas, and the overrides in force on the date for the service in the override
+ * areas (most recent first), each with its organisation.
+ */
+export async function routingFacts(
   tx: Tx,
   lgslCode: number,
-  areaCodes: readonly string[],
+  councilAreaCodes: readonly string[],
+  overrideAreaCodes: readonly string[],
   date: string,
-): Promise<Override[]> {
-  if (areaCodes.length === 0) return [];
-  const rows = await tx
-    .selectFrom('responsibility_override')
-    .selectAll()
-    .where('lgsl_code', '=', lgslCode)
-    .where('area_code', 'in', [...areaCodes])
-    .where('valid_from', '<=', date)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]))
-    .orderBy('valid_from', 'desc')
-    .orderBy('override_id', 'desc')
-    .execute();
-  return rows.map((r) => ({
-    overrideId: r.override_id,
-    orgId: r.org_id,
-    lgslCode: r.lgsl_code,
-    areaCode: r.area_code,
-    validFrom: r.valid_from,
-    validTo: r.valid_to,
-    reason: r.reason,
-  }));
-}
-
-/** The councils whose area is each of the given GSS codes. */
-export async function councilsForAreas(tx: Tx, areaCodes: readonly string[]): Promise<OrganisationSummary[]> {
-  if (areaCodes.length === 0) return [];
-  const rows = await tx
-    .selectFrom('organisation')
-    .select(ORG_SUMMARY_COLUMNS)
-    .where('area_code', 'in', [...areaCodes])
-    .execute();
-  return rows.map(toOrganisationSummary);
+): Promise<{
+  service: Service | undefined;
+  councils: OrganisationSummary[];
+  overrides: Array<{ override: Override; org: OrganisationSummary | undefined }>;
+}> {
+  const org = (alias: string) => sql.raw(ORG_SUMMARY_COLUMNS.map((c) => `${alias}.${c}`).join(', '));
+  const { rows } = await sql<{
+    service: Parameters<typeof toService>[0] | null;
+    councils: OrgRow[];
+    overrides: Array<OverrideRow & { org: OrgRow | null }>;
+  }>`
+    SELECT
+      (SELECT row_to_json(s) FROM (
+         SELECT lgsl_code, label, status, description, providing_tier, kind FROM service
+         WHERE lgsl_code = ${lgslCode}::int) s) AS service,
+      (SELECT coalesce(json_agg(c), '[]') FROM (
+         SELECT ${org('o')} FROM organisation o WHERE o.area_code = ANY (${[...councilAreaCodes]}::text[])) c
+      ) AS councils,
+      (SELECT coalesce(json_agg(r ORDER BY r.valid_from DESC, r.override_id DESC), '[]') FROM (
+         SELECT ro.override_id, ro.org_id, ro.lgsl_code, ro.area_code, ro.valid_from, ro.valid_to, ro.reason,
+                (SELECT row_to_json(x) FROM (SELECT ${org('o')} FROM organisation o WHERE o.org_id = ro.org_id) x) AS org
+         FROM responsibility_override ro
+         WHERE ro.lgsl_code = ${lgslCode}::int AND ro.area_code = ANY (${[...overrideAreaCodes]}::text[])
+           AND ro.valid_from <= ${date}::date AND (ro.valid_to IS NULL OR ro.valid_to > ${date}::date)) r
+      ) AS overrides`.execute(tx);
+  const row = rows[0]!;
+  return {
+    service: row.service ? toService(row.service) : undefined,
+    councils: row.councils.map(toOrganisationSummary),
+    overrides: row.overrides.map((r) => ({
+      override: toOverride(r),
+      org: r.org ? toOrganisationSummary(r.org) : undefined,
+    })),
+  };
 }
 
 export async function partnershipMenus(tx: Tx, partnershipId: number) {

@@ -152,7 +152,16 @@ export function createResponsibleService(deps: {
 
   async function decideIn(tx: Tx, { query, date, place }: LocatedQuery): Promise<ResponsibleAnswer> {
     const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
-    const service = await repo.service(tx, query.service);
+    const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
+    const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
+    const facts = await repo.routingFacts(
+      tx,
+      query.service,
+      [...new Set([...codes, ...parents])],
+      codes,
+      date,
+    );
+    const service = facts.service;
     if (!service) {
       const reason = `There is no LGSL service ${query.service}.`;
       throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
@@ -174,15 +183,11 @@ export function createResponsibleService(deps: {
       });
     }
 
-    const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
-    const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
-    const councilList = await repo.councilsForAreas(tx, [...new Set([...codes, ...parents])]);
     // A council's area code is its GSS code.
-    const councils = new Map(councilList.filter((c) => c.gss !== null).map((c) => [c.gss!, c] as const));
-    const overrides = await repo.overridesFor(tx, service.lgslCode, codes, date);
-    const overrideOrgs = await repo.organisationSummaries(
-      tx,
-      overrides.map((o) => o.orgId),
+    const councils = new Map(facts.councils.filter((c) => c.gss !== null).map((c) => [c.gss!, c] as const));
+    const overrides = facts.overrides.map((o) => o.override);
+    const overrideOrgs = new Map(
+      facts.overrides.flatMap((o) => (o.org ? [[o.org.orgId, o.org] as const] : [])),
     );
     const responsibleOrgs = new Map<number, OrganisationSummary>();
     const texts = new Map<string, { rule: DecidingRule; text: string }>();
