@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../test/support/database.ts';
-import { buildTestApp, signIn, type Session } from '../../test/support/app.ts';
+import { buildTestApp, getPage, postForm, signIn, type Session } from '../../test/support/app.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem } from '../db/context.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
@@ -57,15 +57,9 @@ describe('taking a request at the desk', () => {
   let councillor: Session;
   let devonOfficer: Session;
 
-  const get = (url: string, session?: Session) =>
-    app.inject({ method: 'GET', url, headers: session ? { cookie: session.cookie } : {} });
+  const get = (url: string, session?: Session) => getPage(app, url, session);
   const post = (url: string, session: Session, form: Record<string, string>) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams(form).toString(),
-    });
+    postForm(app, url, session, form);
   const count = async (table: 'service_case' | 'contact' | 'outbox_message') =>
     Number(
       (

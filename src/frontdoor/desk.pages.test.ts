@@ -3,7 +3,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../test/support/database.ts';
-import { buildTestApp, csrfTokenIn, signIn, type Session } from '../../test/support/app.ts';
+import {
+  buildTestApp,
+  csrfTokenIn,
+  getPage,
+  postForm,
+  signIn,
+  type Session,
+} from '../../test/support/app.ts';
 import type { Database } from '../db/engine.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
 import { silentProgress } from '../platform/import/progress.ts';
@@ -22,15 +29,9 @@ describe('case desk pages', () => {
   let teignbridge: Session;
   let reference: string;
 
-  const get = (url: string, session?: Session) =>
-    app.inject({ method: 'GET', url, headers: session ? { cookie: session.cookie } : {} });
+  const get = (url: string, session?: Session) => getPage(app, url, session);
   const post = (url: string, session: Session, form: Record<string, string>) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams(form).toString(),
-    });
+    postForm(app, url, session, form);
 
   before(async () => {
     database = await openTestDatabase();

@@ -11,43 +11,26 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertGoodPage, launchBrowser, pageWithErrors, signInWithBrowser } from '../support/browser.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { buildTestApp } from '../support/app.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import type { Database } from '../../src/db/engine.ts';
-import { demoAccountCreator, loadDemo } from '../../src/demo/demo.loader.ts';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.ts';
-import { loadConfig } from '../../src/app/config.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
+import { startDemoServer, type DemoServer } from '../support/demo-server.ts';
 
-let database: Database;
-let server: TestServer;
+let server: DemoServer;
 let browser: Browser;
 
 before(async () => {
-  database = await openTestDatabase();
-  const built = await buildTestApp(database);
-  await loadDemo(
-    database.db,
-    loadConfig().referenceDataDir,
-    silentProgress,
-    demoAccountCreator(built.services.auth),
-  );
-  await built.services.geography.reload();
-  server = await startTestServer(built.app);
+  server = await startDemoServer();
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await server?.close();
-  await database?.close();
 });
 
 const REFERENCE = /[A-Z]{3}-\d{4}-\d{6}/;
 
 async function orgId(jurisdiction: string): Promise<number> {
-  const row = await database.db
+  const row = await server.database.db
     .selectFrom('organisation')
     .select('org_id')
     .where('jurisdiction', '=', jurisdiction)

@@ -7,37 +7,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertGoodPage, launchBrowser, pageWithErrors, signInWithBrowser } from '../support/browser.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { buildTestApp } from '../support/app.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import type { Database } from '../../src/db/engine.ts';
-import { demoAccountCreator, loadDemo } from '../../src/demo/demo.loader.ts';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.ts';
-import { loadConfig } from '../../src/app/config.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
+import { startDemoServer, type DemoServer } from '../support/demo-server.ts';
 
-let database: Database;
-let server: TestServer;
+let server: DemoServer;
 let browser: Browser;
 
 before(async () => {
-  database = await openTestDatabase();
-  const built = await buildTestApp(database);
-  await loadDemo(
-    database.db,
-    loadConfig().referenceDataDir,
-    silentProgress,
-    demoAccountCreator(built.services.auth),
-  );
-  await built.services.geography.reload();
-  server = await startTestServer(built.app);
+  server = await startDemoServer();
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await server?.close();
-  await database?.close();
 });
 
 /** Opens a page at `path`, which must answer below 400, recording what goes wrong on it. */

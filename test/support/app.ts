@@ -67,3 +67,18 @@ export async function signIn(app: FastifyInstance, email: string, password: stri
   cookie = cookiesFrom(page.headers['set-cookie'], cookie);
   return { cookie, csrf: csrfTokenIn(page.body) };
 }
+
+/** A page as a signed-in person sees it (or anyone, without a session). */
+export function getPage(app: FastifyInstance, url: string, session?: Session) {
+  return app.inject({ method: 'GET', url, headers: session ? { cookie: session.cookie } : {} });
+}
+
+/** A form sent as a signed-in person: the answers as a browser sends them. */
+export function postForm(app: FastifyInstance, url: string, session: Session, form: Record<string, string>) {
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(form).toString(),
+  });
+}
