@@ -59,22 +59,6 @@ export async function withTenant<T>(
   });
 }
 
-/**
- * Changes, for the rest of this transaction, everything it may see and do: for work that learns
- * part-way through which organisations it acts for (a case opened where the register says).
- */
-export async function scopeFrom(tx: Tx, scope: TenantScope): Promise<void> {
-  await sql.raw(scopeSettings(scope)).execute(tx);
-}
-
-/**
- * Narrows or changes, for the rest of this transaction, whose private rows it may read: for work
- * that learns which organisation it needs only part-way through (who is responsible here).
- */
-export async function readOrgsFrom(tx: Tx, orgIds: readonly number[]): Promise<void> {
-  await sql`select set_config('jointly.read_orgs', ${orgList(orgIds)}, true)`.execute(tx);
-}
-
 /** Runs `work` in one transaction as the schema owner: imports, the demo loader and sign-in only. */
 export async function withSystem<T>(db: Kysely<DB>, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);

@@ -7,14 +7,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB, CaseStatus, Channel } from '../db/schema.ts';
-import { scopeFrom, withSystem, withTenant, type Tx } from '../db/context.ts';
+import { withSystem, withTenant, type Tx } from '../db/context.ts';
 import { ProblemError, ValidationProblem, conflict, forbidden, notFound } from '../platform/errors.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { enqueue, type OutboxMessage } from '../platform/outbox.ts';
 import {
   isDuplicateKey,
   requestHash,
-  storeAnswer,
   storedAnswer,
   type IdempotentRequest,
 } from '../platform/idempotency.ts';
@@ -23,7 +22,6 @@ import { assignCasePrefixes } from '../register/case-prefix.ts';
 import {
   providerInForce,
   type CouncilRef,
-  type LocatedQuery,
   type ResponsibleAnswer,
   type ResponsibleService,
 } from '../register/responsible.service.ts';
@@ -367,9 +365,9 @@ export function createCasesService(deps: CasesDeps): CasesService {
     const request: IdempotentRequest | undefined = idempotency && { ...idempotency, body: input };
     const openedAt = now();
     const date = todayInLondon(openedAt);
-    let located: LocatedQuery;
+    let answer: ResponsibleAnswer;
     try {
-      located = await responsible.locate({
+      answer = await responsible.find({
         service: input.lgslCode,
         ...(input.postcode !== undefined ? { postcode: input.postcode } : {}),
         ...(input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : {}),
@@ -381,30 +379,29 @@ export function createCasesService(deps: CasesDeps): CasesService {
       if (stored) return stored;
       throw error;
     }
+    if (answer.status === 'ambiguous') {
+      const ambiguous: IntakeResult = {
+        outcome: 'ambiguous',
+        reason: answer.reason,
+        candidates: answer.candidates,
+        answer,
+      };
+      return (await answered(request)) ?? ambiguous;
+    }
+    const owner = answer.responsible!;
+    const provider = answer.provider!;
+    const frontDoor = input.frontDoorOrgId ?? owner.orgId;
+    // The provider's team is told of a new case in its own outbox, so intake writes for it too.
+    const scope = {
+      readOrgs: [owner.orgId, frontDoor],
+      writeOrgs: [owner.orgId, frontDoor, provider.orgId],
+      accountId: actor.accountId,
+    };
 
-    // Routing, and the case it opens, in one transaction: the register is read as it is when the
-    // case is written. A repeated Idempotency-Key is found when its answer is written (the
-    // statement fails and nothing is kept), so a first request pays no extra look-up.
+    // A repeated Idempotency-Key is found when its answer is written (the statement fails and
+    // nothing is kept), so a first request pays no extra look-up.
     const create = () =>
-      withTenant(db, { readOrgs: [], writeOrgs: [], accountId: actor.accountId }, async (tx) => {
-        const answer = await responsible.decideIn(tx, located);
-        if (answer.status === 'ambiguous') {
-          return {
-            outcome: 'ambiguous',
-            reason: answer.reason,
-            candidates: answer.candidates,
-            answer,
-          } as const;
-        }
-        const owner = answer.responsible!;
-        const provider = answer.provider!;
-        const frontDoor = input.frontDoorOrgId ?? owner.orgId;
-        // The provider's team is told of a new case in its own outbox, so intake writes for it too.
-        await scopeFrom(tx, {
-          readOrgs: [owner.orgId, frontDoor],
-          writeOrgs: [owner.orgId, frontDoor, provider.orgId],
-          accountId: actor.accountId,
-        });
+      withTenant(db, scope, async (tx) => {
         const orgs = await repo.caseOrganisations(tx, [owner.orgId, provider.orgId]);
         const prefix = orgs.get(owner.orgId)?.casePrefix;
         if (!prefix) throw new NoCasePrefix();
@@ -520,8 +517,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
 
     try {
       try {
-        const result = await create();
-        return result.outcome === 'opened' ? result : ((await answered(request)) ?? result);
+        return await create();
       } catch (error) {
         if (!(error instanceof NoCasePrefix)) throw error;
         // A council new to the register has no prefix for its references yet: give every such

@@ -2,6 +2,7 @@
  * Service levels: how quickly an organisation aims to deal with a service's cases, from a date,
  * in working days on the England and Wales bank-holiday calendar or in hours.
  */
+import { sql } from 'kysely';
 import type { Tx } from '../db/context.ts';
 import { todayInLondon } from '../platform/dates.ts';
 import { WorkingCalendar, type Target } from './working-days.ts';
@@ -38,7 +39,10 @@ export async function serviceLevelFor(
   return row ? { amount: row.target_amount, unit: row.target_unit } : null;
 }
 
-/** When a case opened at `openedAt` is due under the organisation's service level; null without one. */
+/**
+ * When a case opened at `openedAt` is due under the organisation's service level; null without one.
+ * The target and the bank holidays it may span are read together, in one round trip.
+ */
 export async function dueDateFromServiceLevels(
   tx: Tx,
   orgId: number,
@@ -46,13 +50,21 @@ export async function dueDateFromServiceLevels(
   openedAt: Date,
 ): Promise<Date | null> {
   const date = todayInLondon(openedAt);
-  const target = await serviceLevelFor(tx, orgId, lgslCode, date);
-  if (!target) return null;
-  if (target.unit === 'hours') return new WorkingCalendar([]).dueAt(openedAt, target);
   // A target of N working days ends within N weeks and a fortnight of holidays.
-  const until = new Date(openedAt.getTime() + (target.amount * 7 + 14) * 86_400_000);
-  const calendar = await englandAndWalesCalendar(tx, date, todayInLondon(until));
-  return calendar.dueAt(openedAt, target);
+  const { rows } = await sql<{ target_amount: number; target_unit: Target['unit']; holidays: string[] }>`
+    SELECT sl.target_amount, sl.target_unit,
+           ARRAY(SELECT h.holiday_date::text FROM bank_holiday h
+                 WHERE h.division = 'england-and-wales' AND h.holiday_date >= ${date}::date
+                   AND h.holiday_date <= ${date}::date + (sl.target_amount * 7 + 14)
+                 ORDER BY h.holiday_date) AS holidays
+    FROM service_level sl
+    WHERE sl.org_id = ${orgId}::bigint AND sl.lgsl_code = ${lgslCode}::int AND sl.valid_from <= ${date}::date
+    ORDER BY sl.valid_from DESC
+    LIMIT 1`.execute(tx);
+  const row = rows[0];
+  if (!row) return null;
+  const target: Target = { amount: row.target_amount, unit: row.target_unit };
+  return new WorkingCalendar(target.unit === 'hours' ? [] : row.holidays).dueAt(openedAt, target);
 }
 
 /**

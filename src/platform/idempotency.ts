@@ -1,6 +1,7 @@
 /**
  * `Idempotency-Key` for POSTs that create (DESIGN.md, data rule 5). The first answer to a key is
- * stored in the same transaction as the thing it created, so an acknowledged request and its
+ * stored in the same transaction as the thing it created (a case's, by the statement that opens
+ * it: `openCase` in the front door's repository), so an acknowledged request and its
  * answer are committed together; a repeat with the same body gets that answer again, and the same
  * key with a different body is refused.
  */
@@ -78,26 +79,6 @@ export async function storedAnswer<T>(
   if (!row) return undefined;
   if (row.request_hash !== requestHash(request.body)) throw mismatch();
   return { statusCode: row.status_code, response: row.response as T, replayed: true };
-}
-
-/** Stores the answer in the caller's transaction, beside what it created. */
-export async function storeAnswer(
-  tx: Tx,
-  request: IdempotentRequest,
-  statusCode: number,
-  response: unknown,
-): Promise<void> {
-  if (request.key === undefined) return;
-  await tx
-    .insertInto('idempotency_key')
-    .values({
-      caller: request.caller,
-      idempotency_key: request.key,
-      request_hash: requestHash(request.body),
-      status_code: statusCode,
-      response: JSON.stringify(response),
-    })
-    .execute();
 }
 
 /** True for the error a second insert of the same key raises when two requests race. */

@@ -1,7 +1,7 @@
 /** SQL for the register. Every function takes the transaction it runs in. */
-import { sql, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Tx } from '../db/context.ts';
-import type { ArrangementTable, OrganisationTable, ResponsibilityOverrideTable } from '../db/schema.ts';
+import type { ArrangementTable, DB, OrganisationTable, ResponsibilityOverrideTable } from '../db/schema.ts';
 import type {
   Arrangement,
   ArrangementInput,
@@ -364,13 +364,25 @@ const toOverride = (r: OverrideRow): Override => ({
   reason: r.reason,
 });
 
+/** An arrangement as routing needs it: who delivers, how, and since when. */
+export interface ArrangementFact {
+  arrangementId: number;
+  orgId: number;
+  mode: Arrangement['mode'];
+  level: Arrangement['level'];
+  validFrom: string;
+  provider: OrganisationSummary;
+}
+
 /**
  * What deciding who is responsible needs from the register, in one round trip: the service, the
- * councils of the areas, and the overrides in force on the date for the service in the override
- * areas (most recent first), each with its organisation.
+ * councils of the areas, the overrides in force on the date for the service in the override areas
+ * (most recent first) with their organisations, and the arrangement in force for the service of
+ * each of those councils and organisations, with its provider. All of it is public (anyone may ask
+ * who is responsible), so it is read as the schema's owner, outside any tenant context.
  */
 export async function routingFacts(
-  tx: Tx,
+  db: Kysely<DB>,
   lgslCode: number,
   councilAreaCodes: readonly string[],
   overrideAreaCodes: readonly string[],
@@ -379,27 +391,53 @@ export async function routingFacts(
   service: Service | undefined;
   councils: OrganisationSummary[];
   overrides: Array<{ override: Override; org: OrganisationSummary | undefined }>;
+  arrangements: ArrangementFact[];
 }> {
   const org = (alias: string) => sql.raw(ORG_SUMMARY_COLUMNS.map((c) => `${alias}.${c}`).join(', '));
   const { rows } = await sql<{
     service: Parameters<typeof toService>[0] | null;
     councils: OrgRow[];
     overrides: Array<OverrideRow & { org: OrgRow | null }>;
+    arrangements: Array<{
+      arrangement_id: number;
+      org_id: number;
+      delivery_mode: Arrangement['mode'];
+      delivery_level: Arrangement['level'];
+      valid_from: string;
+      provider: OrgRow;
+    }>;
   }>`
+    WITH councils AS (
+      SELECT ${org('o')} FROM organisation o WHERE o.area_code = ANY (${[...councilAreaCodes]}::text[])
+    ), overrides AS (
+      SELECT ro.override_id, ro.org_id, ro.lgsl_code, ro.area_code, ro.valid_from, ro.valid_to, ro.reason
+      FROM responsibility_override ro
+      WHERE ro.lgsl_code = ${lgslCode}::int AND ro.area_code = ANY (${[...overrideAreaCodes]}::text[])
+        AND ro.valid_from <= ${date}::date AND (ro.valid_to IS NULL OR ro.valid_to > ${date}::date)
+    ), latest AS (
+      SELECT DISTINCT ON (a.org_id) a.org_id, a.arrangement_id, a.delivery_mode, a.delivery_level,
+             a.valid_from, a.valid_to, a.provider_org_id
+      FROM arrangement a
+      WHERE a.lgsl_code = ${lgslCode}::int AND a.valid_from <= ${date}::date
+        AND a.org_id IN (SELECT org_id FROM councils UNION SELECT org_id FROM overrides)
+      ORDER BY a.org_id, a.valid_from DESC, a.arrangement_id DESC
+    )
     SELECT
       (SELECT row_to_json(s) FROM (
          SELECT lgsl_code, label, status, description, providing_tier, kind FROM service
          WHERE lgsl_code = ${lgslCode}::int) s) AS service,
-      (SELECT coalesce(json_agg(c), '[]') FROM (
-         SELECT ${org('o')} FROM organisation o WHERE o.area_code = ANY (${[...councilAreaCodes]}::text[])) c
-      ) AS councils,
+      (SELECT coalesce(json_agg(c), '[]') FROM councils c) AS councils,
       (SELECT coalesce(json_agg(r ORDER BY r.valid_from DESC, r.override_id DESC), '[]') FROM (
-         SELECT ro.override_id, ro.org_id, ro.lgsl_code, ro.area_code, ro.valid_from, ro.valid_to, ro.reason,
-                (SELECT row_to_json(x) FROM (SELECT ${org('o')} FROM organisation o WHERE o.org_id = ro.org_id) x) AS org
-         FROM responsibility_override ro
-         WHERE ro.lgsl_code = ${lgslCode}::int AND ro.area_code = ANY (${[...overrideAreaCodes]}::text[])
-           AND ro.valid_from <= ${date}::date AND (ro.valid_to IS NULL OR ro.valid_to > ${date}::date)) r
-      ) AS overrides`.execute(tx);
+         SELECT ov.*,
+                (SELECT row_to_json(x) FROM (SELECT ${org('o')} FROM organisation o WHERE o.org_id = ov.org_id) x) AS org
+         FROM overrides ov) r
+      ) AS overrides,
+      (SELECT coalesce(json_agg(l), '[]') FROM (
+         SELECT latest.arrangement_id, latest.org_id, latest.delivery_mode, latest.delivery_level, latest.valid_from,
+                (SELECT row_to_json(x) FROM (SELECT ${org('o')} FROM organisation o WHERE o.org_id = latest.provider_org_id) x)
+                  AS provider
+         FROM latest WHERE latest.valid_to IS NULL OR latest.valid_to > ${date}::date) l
+      ) AS arrangements`.execute(db);
   const row = rows[0]!;
   return {
     service: row.service ? toService(row.service) : undefined,
@@ -407,6 +445,14 @@ export async function routingFacts(
     overrides: row.overrides.map((r) => ({
       override: toOverride(r),
       org: r.org ? toOrganisationSummary(r.org) : undefined,
+    })),
+    arrangements: row.arrangements.map((r) => ({
+      arrangementId: r.arrangement_id,
+      orgId: r.org_id,
+      mode: r.delivery_mode,
+      level: r.delivery_level,
+      validFrom: r.valid_from,
+      provider: toOrganisationSummary(r.provider),
     })),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { readOrgsFrom, withTenant, type Tx } from '../db/context.ts';
+import type { Tx } from '../db/context.ts';
 import { badRequest, notFound } from '../platform/errors.ts';
 import { isIsoDate, todayInLondon } from '../platform/dates.ts';
 import type { GeographyService, PlaceLookup, AreaRef } from '../geography/geography.service.ts';
@@ -58,23 +58,8 @@ export interface ResponsibleQuery {
   choose?: number;
 }
 
-/** A query with its date checked and its place looked up: what is left is the register's part. */
-export interface LocatedQuery {
-  query: ResponsibleQuery;
-  date: string;
-  place: PlaceLookup;
-}
-
 export interface ResponsibleService {
   find(query: ResponsibleQuery): Promise<ResponsibleAnswer>;
-  /** The first half of `find`: checks the query and finds the place, outside any transaction. */
-  locate(query: ResponsibleQuery): Promise<LocatedQuery>;
-  /**
-   * The second half of `find`, in the caller's tenant transaction, for work that acts on the answer
-   * in the same transaction (opening a case). It leaves the transaction reading as the
-   * responsible council: the caller sets the scope it needs next.
-   */
-  decideIn(tx: Tx, located: LocatedQuery): Promise<ResponsibleAnswer>;
 }
 
 const TWO_TIER_LOCAL = new Set(['district']);
@@ -95,48 +80,48 @@ const tierText = (tier: Service['providingTier']) =>
         ? 'provided by every tier (GOV.UK providing tier: all), answered by the district as GOV.UK does'
         : 'a service with no providing tier recorded';
 
+/** The council(s) responsible in one local area by the tier rule, with the reason. */
+function byTier(
+  local: AreaRef,
+  councils: Map<string, OrganisationSummary>,
+  service: Service,
+): { orgs: OrganisationSummary[]; rule: DecidingRule; text: string } {
+  const localCouncil = councils.get(local.code);
+  const county = local.parentCode ? councils.get(local.parentCode) : undefined;
+  if (!localCouncil)
+    return { orgs: [], rule: 'tier', text: `No council is recorded for area ${local.code}.` };
+  if (!TWO_TIER_LOCAL.has(local.kind) || !county) {
+    return {
+      orgs: [localCouncil],
+      rule: 'unitary',
+      text: `${localCouncil.name} is a single-tier council, so it provides every council service in its area.`,
+    };
+  }
+  const about = `LGSL ${service.lgslCode} (${service.label}) is ${tierText(service.providingTier)}`;
+  if (service.providingTier === 'county') {
+    return { orgs: [county], rule: 'tier', text: `${about}, so ${county.name} serves ${local.name}.` };
+  }
+  if (service.providingTier === 'district' || service.providingTier === 'all') {
+    return {
+      orgs: [localCouncil],
+      rule: 'tier',
+      text: `${about}, so ${localCouncil.name} is responsible.`,
+    };
+  }
+  return {
+    orgs: [county, localCouncil],
+    rule: 'tier',
+    text: `${about}: it could be ${county.name} or ${localCouncil.name}; ask the resident or record an override.`,
+  };
+}
+
 export function createResponsibleService(deps: {
   db: Kysely<DB>;
   geography: GeographyService;
 }): ResponsibleService {
   const { db, geography } = deps;
 
-  /** The council(s) responsible in one local area by the tier rule, with the reason. */
-  function byTier(
-    local: AreaRef,
-    councils: Map<string, OrganisationSummary>,
-    service: Service,
-  ): { orgs: OrganisationSummary[]; rule: DecidingRule; text: string } {
-    const localCouncil = councils.get(local.code);
-    const county = local.parentCode ? councils.get(local.parentCode) : undefined;
-    if (!localCouncil)
-      return { orgs: [], rule: 'tier', text: `No council is recorded for area ${local.code}.` };
-    if (!TWO_TIER_LOCAL.has(local.kind) || !county) {
-      return {
-        orgs: [localCouncil],
-        rule: 'unitary',
-        text: `${localCouncil.name} is a single-tier council, so it provides every council service in its area.`,
-      };
-    }
-    const about = `LGSL ${service.lgslCode} (${service.label}) is ${tierText(service.providingTier)}`;
-    if (service.providingTier === 'county') {
-      return { orgs: [county], rule: 'tier', text: `${about}, so ${county.name} serves ${local.name}.` };
-    }
-    if (service.providingTier === 'district' || service.providingTier === 'all') {
-      return {
-        orgs: [localCouncil],
-        rule: 'tier',
-        text: `${about}, so ${localCouncil.name} is responsible.`,
-      };
-    }
-    return {
-      orgs: [county, localCouncil],
-      rule: 'tier',
-      text: `${about}: it could be ${county.name} or ${localCouncil.name}; ask the resident or record an override.`,
-    };
-  }
-
-  async function locate(query: ResponsibleQuery): Promise<LocatedQuery> {
+  async function locate(query: ResponsibleQuery): Promise<{ date: string; place: PlaceLookup }> {
     const date = query.date ?? todayInLondon();
     if (!isIsoDate(date)) throw badRequest(`date must be a real date as YYYY-MM-DD, not "${query.date}"`);
     if (!Number.isInteger(query.service) || query.service <= 0) {
@@ -147,118 +132,131 @@ export function createResponsibleService(deps: {
     else if (query.lat !== undefined && query.lon !== undefined)
       place = await geography.lookupPoint(query.lat, query.lon);
     else throw badRequest('Give a postcode, or both lat and lon.');
-    return { query, date, place };
+    return { date, place };
   }
 
-  async function decideIn(tx: Tx, { query, date, place }: LocatedQuery): Promise<ResponsibleAnswer> {
-    const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
+  async function find(query: ResponsibleQuery): Promise<ResponsibleAnswer> {
+    const { date, place } = await locate(query);
     const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
     const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
     const facts = await repo.routingFacts(
-      tx,
+      db,
       query.service,
       [...new Set([...codes, ...parents])],
       codes,
       date,
     );
-    const service = facts.service;
-    if (!service) {
-      const reason = `There is no LGSL service ${query.service}.`;
-      throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
-    }
-    const serviceRef = {
-      lgslCode: service.lgslCode,
-      label: service.label,
-      providingTier: service.providingTier,
-    };
-    const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
-    if (place.status === 'unknown_place') {
-      throw notFound(place.reason, {
-        ...base,
-        status: 'unknown_place',
-        service: serviceRef,
-        place: place.place,
-        reason: place.reason,
-        reasons,
-      });
-    }
+    return decide(query, date, place, codes, facts);
+  }
 
-    // A council's area code is its GSS code.
-    const councils = new Map(facts.councils.filter((c) => c.gss !== null).map((c) => [c.gss!, c] as const));
-    const overrides = facts.overrides.map((o) => o.override);
-    const overrideOrgs = new Map(
-      facts.overrides.flatMap((o) => (o.org ? [[o.org.orgId, o.org] as const] : [])),
-    );
-    const responsibleOrgs = new Map<number, OrganisationSummary>();
-    const texts = new Map<string, { rule: DecidingRule; text: string }>();
-    for (const local of place.localAreas) {
-      // The most specific override wins: one for the local area itself, then any wider area.
-      const override =
-        overrides.find((o) => o.areaCode === local.code) ??
-        overrides.find((o) => o.areaCode !== local.code && place.areas.some((a) => a.code === o.areaCode));
-      if (override && overrideOrgs.get(override.orgId)) {
-        const org = overrideOrgs.get(override.orgId)!;
-        responsibleOrgs.set(org.orgId, org);
-        const text = `Override from ${override.validFrom}: ${org.name} is responsible for this service in ${override.areaCode}: ${override.reason}`;
-        texts.set(text, { rule: 'override', text });
-        continue;
-      }
-      const tier = byTier(local, councils, service);
-      for (const org of tier.orgs) responsibleOrgs.set(org.orgId, org);
-      texts.set(tier.text, { rule: tier.rule, text: tier.text });
-    }
-    reasons.push(...texts.values());
-    const candidates = [...responsibleOrgs.values()].map(councilRef);
+  return { find };
+}
 
-    const chosen = candidates.length > 1 ? candidates.find((c) => c.orgId === query.choose) : undefined;
-    if (chosen) {
-      reasons.push({
-        rule: 'chosen',
-        text: `The place could be ${candidates.map((c) => c.name).join(' or ')}; the person chose ${chosen.name}.`,
-      });
-    }
-    if (candidates.length !== 1 && !chosen) {
-      const reason =
-        candidates.length === 0
-          ? `${place.reason} No council in the register covers it.`
-          : `More than one council could be responsible here: ${candidates.map((c) => c.name).join(' or ')}. ` +
-            'Ask the resident to choose the exact address or point on a map.';
-      return {
-        ...base,
-        status: 'ambiguous',
-        service: serviceRef,
-        place: place.place,
-        reason,
-        reasons,
-        candidates,
-      };
-    }
-    const responsible = chosen ?? candidates[0]!;
-    // Arrangements are the responsible council's own rows: read them as that council's.
-    await readOrgsFrom(tx, [responsible.orgId]);
-    const decision = await providerInForce(tx, responsible, service.lgslCode, date);
-    reasons.push(decision.reason);
-    return {
+/** The register's facts about a service at a place, as `routingFacts` reads them. */
+type RoutingFacts = Awaited<ReturnType<typeof repo.routingFacts>>;
+
+/**
+ * Who is responsible, from the place and the register's facts about it: place → council areas;
+ * service → providing tier; overrides; arrangement → provider. Pure: the same facts always give
+ * the same answer.
+ */
+function decide(
+  query: ResponsibleQuery,
+  date: string,
+  place: PlaceLookup,
+  codes: readonly string[],
+  facts: RoutingFacts,
+): ResponsibleAnswer {
+  const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
+  const service = facts.service;
+  if (!service) {
+    const reason = `There is no LGSL service ${query.service}.`;
+    throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
+  }
+  const serviceRef = {
+    lgslCode: service.lgslCode,
+    label: service.label,
+    providingTier: service.providingTier,
+  };
+  const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
+  if (place.status === 'unknown_place') {
+    throw notFound(place.reason, {
       ...base,
-      status: 'resolved',
+      status: 'unknown_place',
       service: serviceRef,
       place: place.place,
-      responsible,
-      provider: decision.provider,
-      reason: reasons.map((r) => r.text).join(' '),
+      reason: place.reason,
+      reasons,
+    });
+  }
+
+  // A council's area code is its GSS code.
+  const councils = new Map(facts.councils.filter((c) => c.gss !== null).map((c) => [c.gss!, c] as const));
+  const overrides = facts.overrides.map((o) => o.override);
+  const overrideOrgs = new Map(
+    facts.overrides.flatMap((o) => (o.org ? [[o.org.orgId, o.org] as const] : [])),
+  );
+  const responsibleOrgs = new Map<number, OrganisationSummary>();
+  const texts = new Map<string, { rule: DecidingRule; text: string }>();
+  for (const local of place.localAreas) {
+    // The most specific override wins: one for the local area itself, then any wider area.
+    const override =
+      overrides.find((o) => o.areaCode === local.code) ??
+      overrides.find((o) => o.areaCode !== local.code && place.areas.some((a) => a.code === o.areaCode));
+    if (override && overrideOrgs.get(override.orgId)) {
+      const org = overrideOrgs.get(override.orgId)!;
+      responsibleOrgs.set(org.orgId, org);
+      const text = `Override from ${override.validFrom}: ${org.name} is responsible for this service in ${override.areaCode}: ${override.reason}`;
+      texts.set(text, { rule: 'override', text });
+      continue;
+    }
+    const tier = byTier(local, councils, service);
+    for (const org of tier.orgs) responsibleOrgs.set(org.orgId, org);
+    texts.set(tier.text, { rule: tier.rule, text: tier.text });
+  }
+  reasons.push(...texts.values());
+  const candidates = [...responsibleOrgs.values()].map(councilRef);
+
+  const chosen = candidates.length > 1 ? candidates.find((c) => c.orgId === query.choose) : undefined;
+  if (chosen) {
+    reasons.push({
+      rule: 'chosen',
+      text: `The place could be ${candidates.map((c) => c.name).join(' or ')}; the person chose ${chosen.name}.`,
+    });
+  }
+  if (candidates.length !== 1 && !chosen) {
+    const reason =
+      candidates.length === 0
+        ? `${place.reason} No council in the register covers it.`
+        : `More than one council could be responsible here: ${candidates.map((c) => c.name).join(' or ')}. ` +
+          'Ask the resident to choose the exact address or point on a map.';
+    return {
+      ...base,
+      status: 'ambiguous',
+      service: serviceRef,
+      place: place.place,
+      reason,
       reasons,
       candidates,
     };
   }
-
-  async function find(query: ResponsibleQuery): Promise<ResponsibleAnswer> {
-    const located = await locate(query);
-    // One transaction, and no other query while it is open: the embedded engine has one
-    // connection, so a transaction must never wait for a second one.
-    return withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, (tx) => decideIn(tx, located));
-  }
-
-  return { find, locate, decideIn };
+  const responsible = chosen ?? candidates[0]!;
+  const decision = providerFrom(
+    responsible,
+    facts.arrangements.find((a) => a.orgId === responsible.orgId),
+  );
+  reasons.push(decision.reason);
+  return {
+    ...base,
+    status: 'resolved',
+    service: serviceRef,
+    place: place.place,
+    responsible,
+    provider: decision.provider,
+    reason: reasons.map((r) => r.text).join(' '),
+    reasons,
+    candidates,
+  };
 }
 
 /**
@@ -270,11 +268,21 @@ export async function providerInForce(
   responsible: CouncilRef,
   lgslCode: number,
   date: string,
-): Promise<{
+): Promise<ProviderDecision> {
+  const [arrangement] = await repo.arrangementsInForce(tx, [responsible.orgId], date, [lgslCode]);
+  return providerFrom(responsible, arrangement);
+}
+
+interface ProviderDecision {
   provider: NonNullable<ResponsibleAnswer['provider']>;
   reason: { rule: DecidingRule; text: string };
-}> {
-  const [arrangement] = await repo.arrangementsInForce(tx, [responsible.orgId], date, [lgslCode]);
+}
+
+/** Who delivers for the responsible council under its arrangement in force (none: itself), and why. */
+function providerFrom(
+  responsible: CouncilRef,
+  arrangement: repo.ArrangementFact | undefined,
+): ProviderDecision {
   if (arrangement) {
     const text =
       arrangement.mode === 'retained'
