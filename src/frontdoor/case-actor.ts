@@ -12,6 +12,7 @@
  * - a resident (nobody signed in): opens cases and follows them by reference only.
  */
 import type { Principal } from '../platform/auth/principal.ts';
+import { ProblemError, forbidden } from '../platform/errors.ts';
 
 export interface CaseActor {
   accountId: number | null;
@@ -87,4 +88,18 @@ export async function caseActorFor(
     mayNote: (orgId, providerOrgId) => either(notes, orgId, providerOrgId),
     mayRefer: (orgId, providerOrgId) => either(notes, orgId, providerOrgId),
   };
+}
+
+/**
+ * The case actor of someone signed in who works on cases (staff of at least one organisation);
+ * refuses anyone signed out (401) and anyone whose roles give no access to cases (403).
+ */
+export async function staffCaseActor(
+  principal: Principal | undefined,
+  membersOf: (partnershipId: number) => Promise<number[]>,
+): Promise<CaseActor> {
+  if (!principal) throw new ProblemError(401, 'Sign in required', 'Sign in to see cases.');
+  const actor = await caseActorFor(principal, membersOf);
+  if (actor.readOrgs.length === 0) throw forbidden('Your account does not give you access to cases.');
+  return actor;
 }

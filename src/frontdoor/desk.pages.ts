@@ -15,7 +15,7 @@ import type { CaseStatus, Channel } from '../db/schema.ts';
 import { PostcodeFormatError, parsePostcodeQuery } from '../geography/postcode.ts';
 import type { ResponsibleAnswer } from '../register/responsible.service.ts';
 import type { Service } from '../register/register.types.ts';
-import { caseActorFor, type CaseActor } from './case-actor.ts';
+import { caseActorFor, staffCaseActor, type CaseActor } from './case-actor.ts';
 import { CASE_STATUSES, refusedMove } from './case-status.ts';
 import { CHANNELS, checkIntake, type CaseDetail, type IntakeInput } from './cases.service.ts';
 import { serviceInformation, type ServiceInformation } from './service-information.ts';
@@ -158,13 +158,8 @@ export const deskPages: FastifyPluginAsync = async (app) => {
   const db = app.services.database.db;
   const csrf = app.csrfProtection ?? ((_req: FastifyRequest, _rep: FastifyReply, done: () => void) => done());
 
-  async function deskActor(request: FastifyRequest): Promise<CaseActor> {
-    const principal = request.principal;
-    if (!principal) throw new ProblemError(401, 'Sign in required', 'Sign in to see cases.');
-    const actor = await caseActorFor(principal, (id) => register.partnershipMemberIds(id));
-    if (actor.readOrgs.length === 0) throw forbidden('Your account does not give you access to cases.');
-    return actor;
-  }
+  const deskActor = (request: FastifyRequest): Promise<CaseActor> =>
+    staffCaseActor(request.principal, (id) => register.partnershipMemberIds(id));
 
   /** Organisations a case may be referred to: the members of every partnership its council is in. */
   async function referralTargets(orgId: number): Promise<Array<{ value: string; text: string }>> {

@@ -32,3 +32,132 @@ export async function enqueue(tx: Tx, messages: readonly OutboxMessage[]): Promi
     )
     .execute();
 }
+
+export type OutboxState = 'pending' | 'sent' | 'failed';
+
+/** A message as kept in the outbox, with what happened to it. */
+export interface StoredMessage {
+  orgId: number;
+  orgName: string;
+  messageId: number;
+  createdAt: Date;
+  channel: OutboxMessage['channel'];
+  template: string;
+  recipient: string;
+  personalisation: Record<string, unknown>;
+  caseReference: string | null;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: Date;
+  sentAt: Date | null;
+  lastError: string | null;
+  providerReference: string | null;
+}
+
+export interface MessageFilter {
+  state?: OutboxState;
+  channel?: OutboxMessage['channel'];
+  caseReference?: string;
+}
+
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+function messageQuery(tx: Tx, filter: MessageFilter) {
+  let query = tx.selectFrom('outbox_message as m').innerJoin('organisation as o', 'o.org_id', 'm.org_id');
+  if (filter.state) query = query.where('m.state', '=', filter.state);
+  if (filter.channel) query = query.where('m.channel', '=', filter.channel);
+  if (filter.caseReference) query = query.where('m.case_reference', '=', filter.caseReference);
+  return query;
+}
+
+function toMessage(r: {
+  org_id: number;
+  name: string;
+  message_id: number;
+  created_at: Date | string;
+  channel: OutboxMessage['channel'];
+  template: string;
+  recipient: string;
+  personalisation: unknown;
+  case_reference: string | null;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: Date | string;
+  sent_at: Date | string | null;
+  last_error: string | null;
+  provider_reference: string | null;
+}): StoredMessage {
+  const personalisation =
+    typeof r.personalisation === 'string' ? JSON.parse(r.personalisation) : r.personalisation;
+  return {
+    orgId: r.org_id,
+    orgName: r.name,
+    messageId: r.message_id,
+    createdAt: asDate(r.created_at),
+    channel: r.channel,
+    template: r.template,
+    recipient: r.recipient,
+    personalisation: (personalisation ?? {}) as Record<string, unknown>,
+    caseReference: r.case_reference,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: asDate(r.next_attempt_at),
+    sentAt: r.sent_at === null ? null : asDate(r.sent_at),
+    lastError: r.last_error,
+    providerReference: r.provider_reference,
+  };
+}
+
+const MESSAGE_COLUMNS = [
+  'm.org_id',
+  'o.name',
+  'm.message_id',
+  'm.created_at',
+  'm.channel',
+  'm.template',
+  'm.recipient',
+  'm.personalisation',
+  'm.case_reference',
+  'm.state',
+  'm.attempts',
+  'm.next_attempt_at',
+  'm.sent_at',
+  'm.last_error',
+  'm.provider_reference',
+] as const;
+
+/**
+ * The messages this transaction may read (row-level security keeps them to its organisations),
+ * newest first, one page at a time, with how many there are in all.
+ */
+export async function listMessages(
+  tx: Tx,
+  filter: MessageFilter,
+  page: { offset: number; limit: number },
+): Promise<{ total: number; messages: StoredMessage[] }> {
+  const counted = await messageQuery(tx, filter)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  const rows = await messageQuery(tx, filter)
+    .select(MESSAGE_COLUMNS)
+    .orderBy('m.created_at', 'desc')
+    .orderBy('m.message_id', 'desc')
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute();
+  return { total: Number(counted.n), messages: rows.map(toMessage) };
+}
+
+/** One message, if this transaction may read it. */
+export async function messageById(
+  tx: Tx,
+  orgId: number,
+  messageId: number,
+): Promise<StoredMessage | undefined> {
+  const row = await messageQuery(tx, {})
+    .select(MESSAGE_COLUMNS)
+    .where('m.org_id', '=', orgId)
+    .where('m.message_id', '=', messageId)
+    .executeTakeFirst();
+  return row && toMessage(row);
+}

@@ -3,7 +3,8 @@
  * partnerships, with axe-core (WCAG 2.2 AA and best practice) on every page they pass through:
  *
  * - a contact-centre agent for Warwickshire takes a phone call about a district council's service,
- *   the case opens for that district, and the resident follows it with the reference they were given;
+ *   the case opens for that district, the email telling the resident waits in the local outbox,
+ *   and the resident follows the case with the reference they were given;
  * - a resident's report goes to a district, which refers it to the county, which refers it back:
  *   each side sees where it came from, and the resident follows it all under one reference.
  */
@@ -116,6 +117,16 @@ describe('front door journeys in Chromium', () => {
       const history = (await page.textContent('main')) ?? '';
       assert.match(history, /received by telephone/i);
       await assertGoodPage(page, errors, 'the case the agent opened');
+
+      // The resident is told by email: the message waits in the local outbox, readable by staff.
+      await page.goto(`${server.url}/outbox?reference=${reference}`);
+      await assertGoodPage(page, errors, '/outbox for one case');
+      await page.click('a:has-text("Case received")');
+      await page.waitForURL(/\/outbox\/\d+\/\d+$/);
+      const message = (await page.textContent('main')) ?? '';
+      assert.match(message, /sam\.caller@example\.org/);
+      assert.match(message, new RegExp(`Your reference is ${reference}`));
+      await assertGoodPage(page, errors, 'one message in the outbox');
 
       const seen = await residentTracks(reference);
       assert.match(seen, new RegExp(reference));

@@ -95,7 +95,12 @@ const NAVIGATION = [
 /** The service navigation for a path: the page's own link is `current`, a parent section's `active`. */
 export function navigationFor(currentPath: string, signedIn: boolean): NavigationItem[] {
   const items = signedIn
-    ? [...NAVIGATION.slice(0, 2), { href: '/desk', text: 'Cases' }, ...NAVIGATION.slice(2)]
+    ? [
+        ...NAVIGATION.slice(0, 2),
+        { href: '/desk', text: 'Cases' },
+        { href: '/outbox', text: 'Messages' },
+        ...NAVIGATION.slice(2),
+      ]
     : [...NAVIGATION, { href: '/sign-in', text: 'Sign in' }];
   return items.map((item) => ({
     ...item,
