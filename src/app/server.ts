@@ -18,6 +18,7 @@ import { registerPages } from '../register/register.pages.ts';
 import { casesApiRoutes } from '../frontdoor/cases.routes.ts';
 import { deskPages } from '../frontdoor/desk.pages.ts';
 import { outboxViewerPages } from '../frontdoor/outbox-viewer.pages.ts';
+import { serviceInformationPages } from '../frontdoor/service-information.pages.ts';
 import { residentPages } from '../frontdoor/resident.pages.ts';
 import { open311Routes } from '../frontdoor/open311.routes.ts';
 
@@ -83,6 +84,7 @@ export async function buildServer(
   await app.register(registerPages);
   await app.register(deskPages);
   await app.register(outboxViewerPages);
+  await app.register(serviceInformationPages);
   await app.register(residentPages);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;

@@ -19,6 +19,7 @@ import { caseActorFor, staffCaseActor, type CaseActor } from './case-actor.ts';
 import { CASE_STATUSES, refusedMove } from './case-status.ts';
 import { CHANNELS, checkIntake, type CaseDetail, type IntakeInput } from './cases.service.ts';
 import { serviceInformation, type ServiceInformation } from './service-information.ts';
+import { informationPath } from './service-information.pages.ts';
 
 type Form = Record<string, string | string[] | undefined>;
 const text = (form: Form, key: string): string => {
@@ -203,6 +204,9 @@ export const deskPages: FastifyPluginAsync = async (app) => {
         !detail.closedAt,
       targets: await referralTargets(detail.orgId),
       information: await serviceInformation(db, detail.orgId, detail.service.lgslCode),
+      informationHref: actor.mayHandle(detail.orgId, detail.orgId, detail.service.lgslCode)
+        ? informationPath(detail.orgId, detail.service.lgslCode)
+        : null,
       errors: extra.errors,
       values: extra.values ?? {},
       done: extra.done,
@@ -331,6 +335,16 @@ export const deskPages: FastifyPluginAsync = async (app) => {
         reason: place.answer.reason,
         candidates: place.candidates,
         information: place.information,
+        informationHref:
+          place.answer.responsible &&
+          place.answer.service &&
+          actor.mayHandle(
+            place.answer.responsible.orgId,
+            place.answer.responsible.orgId,
+            place.answer.service.lgslCode,
+          )
+            ? informationPath(place.answer.responsible.orgId, place.answer.service.lgslCode)
+            : null,
       },
     });
   }

@@ -6,7 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { withTenant } from '../db/context.ts';
+import { withTenant, type Tx } from '../db/context.ts';
+import { recordAudit } from '../platform/audit.ts';
 
 export interface ServiceLink {
   text: string;
@@ -62,6 +63,30 @@ export function linksFrom(stored: unknown): ServiceLink[] {
   return links;
 }
 
+/** What a council has recorded about a service, to change it: empty, with no date, when nothing. */
+export async function informationToEdit(
+  db: Kysely<DB>,
+  orgId: number,
+  lgslCode: number,
+): Promise<{ summary: string; fees: string; links: ServiceLink[]; updatedAt: string | null }> {
+  const row = await withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, (tx) =>
+    tx
+      .selectFrom('service_information')
+      .select(['summary', 'fees', 'links', 'updated_at'])
+      .where('org_id', '=', orgId)
+      .where('lgsl_code', '=', lgslCode)
+      .executeTakeFirst(),
+  );
+  return row
+    ? {
+        summary: row.summary,
+        fees: row.fees,
+        links: linksFrom(row.links),
+        updatedAt: new Date(row.updated_at).toISOString(),
+      }
+    : { summary: '', fees: '', links: [], updatedAt: null };
+}
+
 /** One council's information about one service, or null when it has recorded none. */
 export async function serviceInformation(
   db: Kysely<DB>,
@@ -87,4 +112,87 @@ export async function serviceInformation(
   };
   const empty = information.summary === '' && information.fees === '' && information.links.length === 0;
   return empty ? null : information;
+}
+
+export const SUMMARY_LIMIT = 4000;
+export const FEES_LIMIT = 2000;
+
+/**
+ * Links as a person types them, one a line: the text people see, a `|`, and the web address
+ * (`Bins and recycling | https://www.exeter.gov.uk/bins`); a line with only an address is shown
+ * as its site's name. Each line that is not a link is named with its number.
+ */
+export function parseLinks(text: string): { links: ServiceLink[]; problems: string[] } {
+  const links: ServiceLink[] = [];
+  const problems: string[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const bar = line.lastIndexOf('|');
+    const [label, address] = bar < 0 ? ['', line] : [line.slice(0, bar).trim(), line.slice(bar + 1).trim()];
+    const [link] = linksFrom([{ text: label, url: address }]);
+    if (!link) problems.push(`Line ${index + 1} is not a web address starting https:// or http://`);
+    else links.push(link);
+  });
+  if (links.length > MAX_LINKS) problems.push(`Enter ${MAX_LINKS} links or fewer`);
+  return { links, problems };
+}
+
+/** Links as `parseLinks` reads them, for a form. */
+export const linksAsText = (links: readonly ServiceLink[]): string =>
+  links.map((l) => `${l.text} | ${l.href}`).join('\n');
+
+export interface InformationChange {
+  orgId: number;
+  lgslCode: number;
+  summary: string;
+  fees: string;
+  links: ServiceLink[];
+  /** When the information the person started from was saved; null when there was none. */
+  expectedUpdatedAt: string | null;
+  accountId: number | null;
+}
+
+/**
+ * Saves a council's information about a service, if nobody has saved it since the person began;
+ * audited with what it was and what it is. False when someone else saved it first (nothing is
+ * changed). Runs in the caller's transaction, which must be able to write for the council.
+ */
+export async function saveServiceInformation(tx: Tx, change: InformationChange): Promise<boolean> {
+  const before = await tx
+    .selectFrom('service_information')
+    .select(['summary', 'fees', 'links', 'updated_at'])
+    .where('org_id', '=', change.orgId)
+    .where('lgsl_code', '=', change.lgslCode)
+    .forUpdate()
+    .executeTakeFirst();
+  const savedAt = before ? new Date(before.updated_at).toISOString() : null;
+  if (savedAt !== change.expectedUpdatedAt) return false;
+  const after = { summary: change.summary, fees: change.fees, links: JSON.stringify(change.links) };
+  if (before) {
+    await tx
+      .updateTable('service_information')
+      .set({ ...after, updated_at: new Date(), updated_by: change.accountId })
+      .where('org_id', '=', change.orgId)
+      .where('lgsl_code', '=', change.lgslCode)
+      .execute();
+  } else {
+    await tx
+      .insertInto('service_information')
+      .values({ org_id: change.orgId, lgsl_code: change.lgslCode, ...after, updated_by: change.accountId })
+      .execute();
+  }
+  await recordAudit(tx, {
+    orgId: change.orgId,
+    accountId: change.accountId,
+    action: before ? 'update' : 'create',
+    entityType: 'service_information',
+    entityKey: String(change.lgslCode),
+    ...(before
+      ? { before: { summary: before.summary, fees: before.fees, links: linksFrom(before.links) } }
+      : {}),
+    after: { summary: change.summary, fees: change.fees, links: change.links },
+  });
+  return true;
 }

@@ -214,4 +214,45 @@ describe('front door journeys in Chromium', () => {
     assert.match(finallySeen, /Exeter City Council/);
     assert.match(finallySeen, /Devon County Council/, 'the resident sees that the county had it');
   });
+
+  test('an officer records what the council says about a service, and agents answer with it', async () => {
+    const officer = await staff('officer.exeter@example.org');
+    try {
+      const { page, errors } = officer;
+      await page.goto(`${server.url}/desk/information/${await orgId('exeter')}/524`);
+      await assertGoodPage(page, errors, 'the council’s information form');
+      await page.fill(
+        '#summary',
+        'Bins are emptied weekly. Report a missed bin by the end of the next working day.',
+      );
+      await page.fill(
+        '#links',
+        'Bin collection days | https://www.exeter.gov.uk/bins\nPay | javascript:pay()',
+      );
+      await page.click('button:has-text("Save")');
+      await page.waitForSelector('.govuk-error-summary');
+      assert.match((await page.textContent('.govuk-error-summary')) ?? '', /Line 2 is not a web address/);
+      await assertGoodPage(page, errors, 'the council’s information form with an error');
+      await page.fill('#links', 'Bin collection days | https://www.exeter.gov.uk/bins');
+      await page.click('button:has-text("Save")');
+      await page.waitForSelector('.govuk-notification-banner--success');
+      await assertGoodPage(page, errors, 'the council’s information, saved');
+    } finally {
+      await officer.context.close();
+    }
+    const agent = await staff('agent.warwickshire@example.org');
+    try {
+      const { page } = agent;
+      await page.goto(`${server.url}/desk/new?service=524`);
+      await page.fill('#postcode', 'EX1 1AE');
+      await page.click('button:has-text("Check the council’s information")');
+      await page.waitForSelector('#council-information');
+      const information = (await page.textContent('#council-information')) ?? '';
+      assert.match(information, /Exeter City Council/);
+      assert.match(information, /Bins are emptied weekly/);
+      assert.match(information, /Bin collection days/);
+    } finally {
+      await agent.context.close();
+    }
+  });
 });
