@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openTestDatabase } from '../../test/support/database.ts';
@@ -11,6 +12,8 @@ import { dueDateFromServiceLevels } from '../frontdoor/service-levels.ts';
 import { RESIDENT } from '../frontdoor/case-actor.ts';
 import { loadDemo } from './demo.loader.ts';
 import { loadDemoActivity } from './activity.ts';
+import { SERVICE_LINKS_FILE, loadDemoServiceLinks } from './service-links.ts';
+import { linksFrom } from '../frontdoor/service-information.ts';
 
 const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 
@@ -105,5 +108,42 @@ describe('demo activity', () => {
       .map((r) => Number(r.reference.slice(-6)));
     assert.equal(Number(opened.case.reference.slice(-6)), Math.max(0, ...earlier) + 1);
     assert.notEqual(opened.case.dueAt, null, 'the demo gives Exeter a target for household waste');
+  });
+
+  it('gives each demo council its real links from GOV.UK’s 2017 list, and adds nothing a second time', async () => {
+    const exeter = await database.db
+      .selectFrom('service_information as i')
+      .innerJoin('organisation as o', 'o.org_id', 'i.org_id')
+      .select(['i.lgsl_code', 'i.links', 'i.summary', 'i.fees'])
+      .where('o.jurisdiction', '=', 'exeter')
+      .execute();
+    // The file's Exeter rows name 16 services (some with several links); each is one row here.
+    const file = await readFile(path.join(DATA, SERVICE_LINKS_FILE), 'utf8');
+    const exeterCodes = new Set(
+      file
+        .split('\n')
+        .filter((line) => line.startsWith('exeter,'))
+        .map((line) => Number(line.split(',').at(-2))),
+    );
+    assert.equal(exeter.length, exeterCodes.size);
+    const vehicles = exeter.find((r) => r.lgsl_code === 372);
+    assert.deepEqual(linksFrom(vehicles?.links), [
+      {
+        text: 'Reporting (GOV.UK’s link, 2017)',
+        href: 'http://www.exeter.gov.uk/index.aspx?articleid=10399',
+      },
+    ]);
+    assert.ok(
+      exeter.every((r) => r.summary === '' && r.fees === ''),
+      'no fees or policy are made up',
+    );
+    const elsewhere = await database.db
+      .selectFrom('service_information as i')
+      .innerJoin('organisation as o', 'o.org_id', 'i.org_id')
+      .select('i.org_id')
+      .where('o.jurisdiction', '=', 'leicester')
+      .execute();
+    assert.deepEqual(elsewhere, [], 'councils outside the demo partnerships get nothing');
+    assert.equal(await loadDemoServiceLinks(database.db, DATA, silentProgress), 0);
   });
 });

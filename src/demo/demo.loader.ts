@@ -10,6 +10,7 @@ import { SHIPPED_BANK_HOLIDAYS } from '../frontdoor/bank-holidays.import.ts';
 import { createGeographyService } from '../geography/geography.service.ts';
 import { createResponsibleService } from '../register/responsible.service.ts';
 import { loadDemoActivity } from './activity.ts';
+import { loadDemoServiceLinks } from './service-links.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { Progress } from '../platform/import/progress.ts';
 import { runImport, importAllReferenceData } from '../app/import.command.ts';
@@ -258,6 +259,7 @@ export async function loadDemo(
     progress.tick();
   }
   progress.stop();
+  await loadDemoServiceLinks(db, referenceDir, progress);
   if (accounts) {
     const resolve = async (key: string): Promise<number> => {
       const row = await db
