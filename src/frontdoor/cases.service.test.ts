@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openTestDatabase } from '../../test/support/database.ts';
 import type { Database } from '../db/engine.ts';
-import { withTenant } from '../db/context.ts';
+import { withSystem, withTenant } from '../db/context.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
 import { silentProgress } from '../platform/import/progress.ts';
 import { ProblemError, ValidationProblem } from '../platform/errors.ts';
@@ -116,6 +116,32 @@ describe('cases service', () => {
         ['devon', 'exeter', 'west-oxfordshire', 'forest-of-dean'].map((s) => byslug.get(s)),
         ['DEV', 'EXE', 'WOX', 'FDE'],
       );
+    });
+
+    it('gives a council without a reference prefix one as its first case opens', async () => {
+      const prefix = () =>
+        database.db
+          .selectFrom('organisation')
+          .select('case_prefix')
+          .where('org_id', '=', org.warwickshire!)
+          .executeTakeFirstOrThrow();
+      const before = (await prefix()).case_prefix;
+      await withSystem(database.db, (tx) =>
+        tx
+          .updateTable('organisation')
+          .set({ case_prefix: null })
+          .where('org_id', '=', org.warwickshire!)
+          .execute(),
+      );
+      const lights = await opened({
+        lgslCode: 564,
+        postcode: 'CV21 1BH',
+        description: 'A street light is out.',
+      });
+      assert.equal(lights.responsible.name, 'Warwickshire County Council');
+      const after = (await prefix()).case_prefix;
+      assert.equal(after, before, 'the same prefix is given again');
+      assert.match(lights.reference, new RegExp(`^${after}-\\d{4}-\\d{6}$`));
     });
 
     it('opens a case for the council responsible, with a reference in its own series', async () => {
