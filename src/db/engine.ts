@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
+import { keepPrepared } from './prepared.ts';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -59,6 +60,7 @@ async function openPostgres(url: string): Promise<Database> {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  pool.on('connect', keepPrepared);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { kind: 'postgres', db, location: describeUrl(url), close: () => db.destroy() };
 }

@@ -1,5 +1,6 @@
 /** SQL for contacts, cases and their history. Every function runs in the caller's transaction. */
 import { sql } from 'kysely';
+import { prepared } from '../db/prepared.ts';
 import type { Tx } from '../db/context.ts';
 import type { CaseEventKind, CaseStatus, Channel } from '../db/schema.ts';
 
@@ -253,7 +254,7 @@ export async function openCase(tx: Tx, o: CaseOpening): Promise<{ caseId: number
         },
       ]
     : [];
-  const { rows } = await sql<{ case_id: number | string; reference: string }>`
+  const { rows } = await sql<{ case_id: number | string; reference: string }>`${prepared('open_case')}
     WITH number AS (
       INSERT INTO case_number (prefix, year, last_number) VALUES (${o.prefix}::text, ${o.year}::int, 1)
       ON CONFLICT (prefix, year) DO UPDATE SET last_number = case_number.last_number + 1

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Tx } from '../db/context.ts';
+import { prepared } from '../db/prepared.ts';
 import { todayInLondon } from '../platform/dates.ts';
 import { WorkingCalendar, type Target } from './working-days.ts';
 
@@ -51,7 +52,11 @@ export async function dueDateFromServiceLevels(
 ): Promise<Date | null> {
   const date = todayInLondon(openedAt);
   // A target of N working days ends within N weeks and a fortnight of holidays.
-  const { rows } = await sql<{ target_amount: number; target_unit: Target['unit']; holidays: string[] }>`
+  const { rows } = await sql<{
+    target_amount: number;
+    target_unit: Target['unit'];
+    holidays: string[];
+  }>`${prepared('due_date')}
     SELECT sl.target_amount, sl.target_unit,
            ARRAY(SELECT h.holiday_date::text FROM bank_holiday h
                  WHERE h.division = 'england-and-wales' AND h.holiday_date >= ${date}::date

@@ -1,5 +1,6 @@
 /** SQL for the register. Every function takes the transaction it runs in. */
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { prepared } from '../db/prepared.ts';
 import type { Tx } from '../db/context.ts';
 import type { ArrangementTable, DB, OrganisationTable, ResponsibilityOverrideTable } from '../db/schema.ts';
 import type {
@@ -406,7 +407,7 @@ export async function routingFacts(
       valid_from: string;
       provider: OrgRow;
     }>;
-  }>`
+  }>`${prepared('routing_facts')}
     WITH councils AS (
       SELECT ${org('o')} FROM organisation o WHERE o.area_code = ANY (${[...councilAreaCodes]}::text[])
     ), overrides AS (
