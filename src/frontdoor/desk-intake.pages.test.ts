@@ -3,7 +3,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../test/support/database.ts';
-import { buildTestApp, getPage, postForm, signIn, type Session } from '../../test/support/app.ts';
+import {
+  buildTestApp,
+  getPage,
+  hiddenFields,
+  orgIdsBySlug,
+  postForm,
+  signIn,
+  type Session,
+} from '../../test/support/app.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem } from '../db/context.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
@@ -16,15 +24,6 @@ const PASSWORD = 'a long enough password for tests';
 const HOUSEHOLD_WASTE = '524'; // district tier: Exeter at EX1 1AE
 const STREET_LIGHTING = '564'; // county tier: Devon at EX1 1AE
 const PEST_CONTROL = '431';
-
-/** The hidden fields of a page's main form, as a browser would send them back. */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[match[1]!] = match[2]!.replace(/&amp;/g, '&');
-  }
-  return fields;
-}
 
 /** The fields the error summary links to, in its order. */
 function summaryFields(html: string): string[] {
@@ -87,13 +86,7 @@ describe('taking a request at the desk', () => {
     database = await openTestDatabase();
     await importAllReferenceData(database.db, DATA, silentProgress);
     ({ app, services } = await buildTestApp(database));
-    for (const row of await database.db
-      .selectFrom('organisation')
-      .select(['org_id', 'jurisdiction'])
-      .where('jurisdiction', 'in', ['exeter', 'teignbridge', 'devon'])
-      .execute()) {
-      org[row.jurisdiction!] = row.org_id;
-    }
+    Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon']));
     const accounts = [
       ['agent.exeter@example.org', 'Alex Agent', [{ orgId: org.exeter!, role: 'agent' }]],
       [

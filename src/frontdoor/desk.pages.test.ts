@@ -7,6 +7,7 @@ import {
   buildTestApp,
   csrfTokenIn,
   getPage,
+  orgIdsBySlug,
   postForm,
   signIn,
   type Session,
@@ -37,13 +38,7 @@ describe('case desk pages', () => {
     database = await openTestDatabase();
     await importAllReferenceData(database.db, DATA, silentProgress);
     ({ app, services } = await buildTestApp(database));
-    for (const row of await database.db
-      .selectFrom('organisation')
-      .select(['org_id', 'jurisdiction'])
-      .where('jurisdiction', 'in', ['exeter', 'teignbridge', 'devon'])
-      .execute()) {
-      org[row.jurisdiction!] = row.org_id;
-    }
+    Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon']));
     for (const [email, orgId] of [
       ['officer.exeter@example.org', org.exeter!],
       ['officer.teignbridge@example.org', org.teignbridge!],

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../test/support/database.ts';
-import { buildTestApp, getPage, signIn, type Session } from '../../test/support/app.ts';
+import { buildTestApp, getPage, orgIdsBySlug, signIn, type Session } from '../../test/support/app.ts';
 import type { Database } from '../db/engine.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
 import { silentProgress } from '../platform/import/progress.ts';
@@ -48,13 +48,7 @@ describe('the outbox viewer', () => {
     await importAllReferenceData(database.db, DATA, silentProgress);
     const built = await buildTestApp(database);
     app = built.app;
-    for (const row of await database.db
-      .selectFrom('organisation')
-      .select(['org_id', 'jurisdiction'])
-      .where('jurisdiction', 'in', ['exeter', 'teignbridge'])
-      .execute()) {
-      org[row.jurisdiction!] = row.org_id;
-    }
+    Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge']));
     for (const [email, orgId, role] of [
       ['officer.exeter@example.org', org.exeter!, 'officer'],
       ['councillor.exeter@example.org', org.exeter!, 'councillor'],

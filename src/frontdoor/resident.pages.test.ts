@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../test/support/database.ts';
-import { buildTestApp } from '../../test/support/app.ts';
+import { buildTestApp, hiddenFields, orgIdsBySlug } from '../../test/support/app.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem } from '../db/context.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
@@ -52,20 +52,6 @@ class Visitor {
   }
 }
 
-/** The hidden fields of a page's form, as a browser would send them back. */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[match[1]!] = match[2]!
-      .replace(/&#39;/g, "'")
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
-  }
-  return fields;
-}
-
 const REPORT = {
   service: HOUSEHOLD_WASTE,
   postcode: 'ex1 1ae',
@@ -104,13 +90,7 @@ describe('resident pages of the front door', () => {
     database = await openTestDatabase();
     await importAllReferenceData(database.db, DATA, silentProgress);
     ({ app, services } = await buildTestApp(database));
-    for (const row of await database.db
-      .selectFrom('organisation')
-      .select(['org_id', 'jurisdiction'])
-      .where('jurisdiction', 'in', ['exeter', 'teignbridge', 'devon'])
-      .execute()) {
-      org[row.jurisdiction!] = row.org_id;
-    }
+    Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon']));
     // Exeter's household waste is collected by Teignbridge as lead authority, within 5 working days.
     const exeterOfficer: Actor = {
       scope: { readOrgs: [org.exeter!], writeOrgs: [org.exeter!], accountId: null },

@@ -7,6 +7,8 @@ import {
   buildTestApp,
   csrfTokenIn,
   getPage,
+  hiddenFields,
+  orgIdsBySlug,
   postForm,
   signIn,
   type Session,
@@ -20,15 +22,6 @@ const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data'
 const PASSWORD = 'a long enough password for tests';
 const WASTE = 524;
 const PEST_CONTROL = 431;
-
-/** The hidden fields of a page's form, as a browser sends them back. */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[match[1]!] = match[2]!.replace(/&amp;/g, '&');
-  }
-  return fields;
-}
 
 describe('a council’s information about its services', () => {
   let database: Database;
@@ -62,13 +55,7 @@ describe('a council’s information about its services', () => {
     await importAllReferenceData(database.db, DATA, silentProgress);
     const built = await buildTestApp(database);
     app = built.app;
-    for (const row of await database.db
-      .selectFrom('organisation')
-      .select(['org_id', 'jurisdiction'])
-      .where('jurisdiction', 'in', ['exeter', 'teignbridge'])
-      .execute()) {
-      org[row.jurisdiction!] = row.org_id;
-    }
+    Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge']));
     const accounts = [
       ['officer', org.exeter!, 'officer', null],
       ['waste', org.exeter!, 'officer', [WASTE]],

@@ -3,6 +3,8 @@
  * tests through `app.inject()` and browser tests; and signing in through the real sign-in form.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/db/schema.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { createServices, type AppServices } from '../../src/app/services.ts';
@@ -81,4 +83,31 @@ export function postForm(app: FastifyInstance, url: string, session: Session, fo
     headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams(form).toString(),
   });
+}
+
+/** The hidden fields of a page's forms, as a browser sends them back (entities decoded). */
+export function hiddenFields(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields[match[1]!] = match[2]!
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  }
+  return fields;
+}
+
+/** Organisation ids by GOV.UK slug, for the councils a test works with. */
+export async function orgIdsBySlug(
+  db: Kysely<DB>,
+  slugs: readonly string[],
+): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('organisation')
+    .select(['org_id', 'jurisdiction'])
+    .where('jurisdiction', 'in', [...slugs])
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.jurisdiction!, r.org_id]));
 }
