@@ -511,6 +511,8 @@ const ACTIVE: readonly CaseStatus[] = [
 export interface QueueQuery {
   orgIds: readonly number[];
   lgslCode?: number;
+  /** The team: the organisation that provides the service (handles the cases). */
+  providerOrgId?: number;
   state: 'open' | 'overdue' | 'closed' | 'all';
   /** A reference, a postcode, or part of a name or address. */
   text?: { reference?: string; postcode?: string; words?: string };
@@ -542,6 +544,7 @@ export async function queue(tx: Tx, q: QueueQuery): Promise<{ rows: QueueRow[]; 
     .innerJoin('organisation as p', 'p.org_id', 'c.provider_org_id')
     .where((eb) => eb.or([eb('c.org_id', 'in', q.orgIds), eb('c.provider_org_id', 'in', q.orgIds)]));
   if (q.lgslCode !== undefined) query = query.where('c.lgsl_code', '=', q.lgslCode);
+  if (q.providerOrgId !== undefined) query = query.where('c.provider_org_id', '=', q.providerOrgId);
   if (q.state === 'open' || q.state === 'overdue') query = query.where('c.status', 'in', ACTIVE);
   if (q.state === 'overdue') {
     query = query.where('c.due_at', '<', q.now).where('c.paused_at', 'is', null);
@@ -602,30 +605,39 @@ export async function queue(tx: Tx, q: QueueQuery): Promise<{ rows: QueueRow[]; 
 export interface QueueCount {
   lgslCode: number;
   serviceLabel: string;
+  /** The team: the organisation whose staff handle the service's cases. */
+  providerOrgId: number;
+  providerName: string;
   open: number;
   overdue: number;
 }
 
-/** For each service: the cases in hand and how many of them are overdue. */
+/** For each team (a service at the organisation that provides it): cases in hand, and how many are overdue. */
 export async function queueCounts(tx: Tx, orgIds: readonly number[], now: Date): Promise<QueueCount[]> {
   if (orgIds.length === 0) return [];
   const rows = await tx
     .selectFrom('service_case as c')
     .innerJoin('service as s', 's.lgsl_code', 'c.lgsl_code')
+    .innerJoin('organisation as p', 'p.org_id', 'c.provider_org_id')
     .where((eb) => eb.or([eb('c.org_id', 'in', orgIds), eb('c.provider_org_id', 'in', orgIds)]))
     .where('c.status', 'in', ACTIVE)
-    .groupBy(['c.lgsl_code', 's.label'])
+    .groupBy(['c.provider_org_id', 'p.name', 'c.lgsl_code', 's.label'])
     .select((eb) => [
+      'c.provider_org_id',
+      'p.name',
       'c.lgsl_code',
       's.label',
       eb.fn.countAll<number>().as('open'),
       sql<number>`count(*) filter (where c.due_at < ${now} and c.paused_at is null)`.as('overdue'),
     ])
+    .orderBy('p.name')
     .orderBy('s.label')
     .execute();
   return rows.map((r) => ({
     lgslCode: r.lgsl_code,
     serviceLabel: r.label,
+    providerOrgId: r.provider_org_id,
+    providerName: r.name,
     open: Number(r.open),
     overdue: Number(r.overdue),
   }));

@@ -145,6 +145,8 @@ export interface QueueFilter {
   /** One organisation of those the actor may see; all of them when not given. */
   orgId?: number;
   lgslCode?: number;
+  /** One team: the organisation that provides the service. */
+  providerOrgId?: number;
   state?: 'open' | 'overdue' | 'closed' | 'all';
   /** A reference, a postcode, or part of a name, address or description. */
   search?: string;
@@ -581,6 +583,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
         const found = await repo.queue(tx, {
           orgIds,
           ...(filter.lgslCode !== undefined ? { lgslCode: filter.lgslCode } : {}),
+          ...(filter.providerOrgId !== undefined ? { providerOrgId: filter.providerOrgId } : {}),
           state: search !== '' ? (filter.state ?? 'all') : (filter.state ?? 'open'),
           ...(search !== ''
             ? { text: reference ? { reference } : postcode ? { postcode } : { words: search.slice(0, 100) } }

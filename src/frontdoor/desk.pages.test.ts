@@ -74,6 +74,46 @@ describe('case desk pages', () => {
     assert.match(String(response.headers.location), /^\/sign-in\?returnTo=%2Fdesk/);
   });
 
+  it('gives someone working for two councils a queue per team, and lists one team’s cases', async () => {
+    await services.auth.createAccount({
+      email: 'agent.both@example.org',
+      displayName: 'Agent for both',
+      password: PASSWORD,
+      grants: [
+        { orgId: org.exeter!, role: 'agent', partnershipId: null, lgslCodes: null },
+        { orgId: org.teignbridge!, role: 'agent', partnershipId: null, lgslCodes: null },
+      ],
+    });
+    const agent = await signIn(app, 'agent.both@example.org', PASSWORD);
+    const theirs = await services.cases.intake(RESIDENT, {
+      lgslCode: 524,
+      postcode: 'EX2',
+      chooseOrgId: org.teignbridge!,
+      description: 'Bins not collected in Alphington.',
+      channel: 'phone',
+    });
+    assert.ok(theirs.outcome === 'opened');
+    const page = await get('/desk', agent);
+    assert.equal(page.statusCode, 200);
+    const teams = [
+      ...page.body.matchAll(/team=(\d+)&state=open">Household waste collection<\/a><br><span[^>]*>([^<]+)</g),
+    ];
+    assert.deepEqual(
+      teams.map((m) => [Number(m[1]), m[2]]),
+      [
+        [org.exeter, 'Exeter City Council'],
+        [org.teignbridge, 'Teignbridge District Council'],
+      ],
+    );
+    const one = await get(`/desk?service=524&team=${org.teignbridge}&state=open`, agent);
+    assert.match(one.body, /1 case for the team at Teignbridge District Council/);
+    assert.match(one.body, new RegExp(theirs.case.reference));
+    assert.ok(!one.body.includes(reference), 'Exeter’s case is not in Teignbridge’s queue');
+    // A team the person cannot see lists nothing.
+    const other = await get(`/desk?team=${org.devon}&state=all`, exeter);
+    assert.match(other.body, /0 cases/);
+  });
+
   it('shows an officer their council’s queue with counts, and finds a case by reference', async () => {
     const page = await get('/desk', exeter);
     assert.equal(page.statusCode, 200);

@@ -446,12 +446,15 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     const q = request.query;
     const state = (text(q, 'state') in STATES ? text(q, 'state') : 'open') as State;
     const lgsl = Number(text(q, 'service'));
+    const team = Number(text(q, 'team'));
     const search = text(q, 'q').trim().slice(0, 100);
     const view = await cases.queue(actor, {
       state,
       ...(Number.isInteger(lgsl) && lgsl > 0 ? { lgslCode: lgsl } : {}),
+      ...(Number.isSafeInteger(team) && team > 0 ? { providerOrgId: team } : {}),
       ...(search ? { search } : {}),
     });
+    const teamName = view.counts.find((c) => c.providerOrgId === team)?.providerName;
     return reply.page('desk.njk', {
       view,
       state,
@@ -462,6 +465,8 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       })),
       search,
       service: Number.isInteger(lgsl) && lgsl > 0 ? lgsl : undefined,
+      team: Number.isSafeInteger(team) && team > 0 ? team : undefined,
+      teamName,
       canTake: actor.frontDoorOrgs.length > 0,
     });
   });
