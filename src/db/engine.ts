@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import { keepPrepared } from './prepared.ts';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { keepPrepared } from './prepared.ts';
 import type { DB } from './schema.ts';
 
 export type EngineKind = 'pglite' | 'postgres';

@@ -205,7 +205,9 @@ export interface CaseOpening {
   year: number;
   case: Omit<NewCase, 'reference' | 'contactId'>;
   /** The first events, in order. */
-  events: ReadonlyArray<Omit<NewCaseEvent, 'caseId' | 'orgId'>>;
+  events: ReadonlyArray<
+    Pick<NewCaseEvent, 'kind' | 'status' | 'body' | 'visibility' | 'accountId' | 'actorName' | 'occurredAt'>
+  >;
   /** Messages about the case: each is given the reference (in `personalisation.reference` too). */
   messages: ReadonlyArray<{
     orgId: number;

@@ -7,12 +7,10 @@
  * the front door that took it and whether it was resolved there and then. The responsible council's
  * own information about the service (fees, policy, links) is shown, so an agent answers for it.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, forbidden } from '../platform/errors.ts';
 import { brandOf } from '../platform/views/brand.ts';
 import type { CaseStatus, Channel } from '../db/schema.ts';
-import { PostcodeFormatError, parsePostcodeQuery } from '../geography/postcode.ts';
 import type { ResponsibleAnswer } from '../register/responsible.service.ts';
 import type { Service } from '../register/register.types.ts';
 import { caseActorFor, staffCaseActor, type CaseActor } from './case-actor.ts';
@@ -20,12 +18,16 @@ import { CASE_STATUSES, refusedMove } from './case-status.ts';
 import { CHANNELS, checkIntake, type CaseDetail, type IntakeInput } from './cases.service.ts';
 import { serviceInformation, type ServiceInformation } from './service-information.ts';
 import { informationPath } from './service-information.pages.ts';
-
-type Form = Record<string, string | string[] | undefined>;
-const text = (form: Form, key: string): string => {
-  const value = form[key];
-  return (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
-};
+import {
+  DESCRIPTION_LIMIT,
+  formText,
+  formToken,
+  formValues,
+  inFieldOrder,
+  newFormToken,
+  postcodeProblem,
+  type Form,
+} from './form-input.ts';
 
 const STATES = { open: 'In hand', overdue: 'Overdue', closed: 'Finished', all: 'All' } as const;
 type State = keyof typeof STATES;
@@ -52,33 +54,12 @@ export const DESK_INTAKE_FIELDS = [
 ] as const;
 type DeskIntakeValues = Partial<Record<(typeof DESK_INTAKE_FIELDS)[number], string>>;
 
-/** A form's Idempotency-Key: one per form shown, so sending it twice opens one case. */
-const FORM_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
-const newToken = () => randomBytes(18).toString('base64url');
-/** Longest text kept from a field: beyond every limit, so a too-long answer comes back whole. */
-const KEEP = 20_000;
-export const DESCRIPTION_LIMIT = 4000;
+/** What is wrong with the postcode of the place, or nothing. */
+const placePostcodeProblem = (text: string): string | undefined =>
+  text.trim() === '' ? 'Enter the postcode of the place, like EX1 1AE' : postcodeProblem(text, false);
 
-function postcodeProblem(text: string): string | undefined {
-  if (text.trim() === '') return 'Enter the postcode of the place, like EX1 1AE';
-  try {
-    parsePostcodeQuery(text);
-    return undefined;
-  } catch (error) {
-    if (error instanceof PostcodeFormatError) return error.message;
-    throw error;
-  }
-}
-
-function inFieldOrder(errors: Record<string, string>): Record<string, string> {
-  const fields: readonly string[] = DESK_INTAKE_FIELDS;
-  return Object.fromEntries(
-    Object.entries(errors).sort(([a], [b]) => {
-      const [i, j] = [fields.indexOf(a), fields.indexOf(b)];
-      return (i < 0 ? fields.length : i) - (j < 0 ? fields.length : j);
-    }),
-  );
-}
+/** Messages in the order of the form's fields. */
+const inFormOrder = (errors: Record<string, string>) => inFieldOrder(errors, DESK_INTAKE_FIELDS);
 
 /**
  * Reads "take a request" into an IntakeInput, with a message per field; what was typed is kept as
@@ -89,17 +70,12 @@ export function parseDeskIntake(
   body: Form,
   frontDoors: readonly number[],
 ): { values: DeskIntakeValues; errors: Record<string, string>; input?: IntakeInput } {
-  const values: DeskIntakeValues = {};
-  for (const field of DESK_INTAKE_FIELDS) {
-    const raw = body[field];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (typeof value === 'string') values[field] = value.slice(0, KEEP);
-  }
+  const values: DeskIntakeValues = formValues(body, DESK_INTAKE_FIELDS);
   const errors: Record<string, string> = {};
   const serviceText = values.service?.trim() ?? '';
   if (serviceText === '') errors.service = 'Select the service the request is about';
   else if (!/^[1-9][0-9]{0,8}$/.test(serviceText)) errors.service = 'Select a service from the list';
-  const problem = postcodeProblem(values.postcode ?? '');
+  const problem = placePostcodeProblem(values.postcode ?? '');
   if (problem) errors.postcode = problem;
   const choose = values.choose?.trim() ?? '';
   const chooseOrgId = /^[1-9][0-9]{0,15}$/.test(choose) ? Number(choose) : undefined;
@@ -143,7 +119,7 @@ export function parseDeskIntake(
   }
   delete checked.channel; // said above in the desk's own words
   Object.assign(errors, checked);
-  if (Object.keys(errors).length > 0) return { values, errors: inFieldOrder(errors) };
+  if (Object.keys(errors).length > 0) return { values, errors: inFormOrder(errors) };
   return { values, errors, input };
 }
 
@@ -317,7 +293,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     const place = extra.place;
     return reply.code(extra.status ?? 200).page('desk-new.njk', {
       values,
-      errors: inFieldOrder(extra.errors ?? {}),
+      errors: inFormOrder(extra.errors ?? {}),
       alreadySent: extra.alreadySent ?? false,
       find: extra.find ?? '',
       services: await serviceItems(extra.find ?? ''),
@@ -351,12 +327,12 @@ export const deskPages: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Form }>('/desk/new', async (request, reply) => {
     const actor = await intakeActor(request);
-    const find = text(request.query, 'find').trim().slice(0, 100);
-    const service = text(request.query, 'service').trim();
+    const find = formText(request.query, 'find').trim().slice(0, 100);
+    const service = formText(request.query, 'service').trim();
     return showIntake(
       reply,
       actor,
-      { token: newToken(), ...(/^[1-9][0-9]{0,8}$/.test(service) ? { service } : {}) },
+      { token: newFormToken(), ...(/^[1-9][0-9]{0,8}$/.test(service) ? { service } : {}) },
       { find },
     );
   });
@@ -365,11 +341,11 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     const actor = await intakeActor(request);
     const body = request.body ?? {};
     const form = parseDeskIntake(body, actor.frontDoorOrgs);
-    const token = form.values.token && FORM_TOKEN.test(form.values.token) ? form.values.token : newToken();
+    const token = formToken(form.values.token);
     const values: DeskIntakeValues = { ...form.values, token };
     const placeOk = !form.errors.service && !form.errors.postcode;
 
-    if (text(body, 'action') === 'check') {
+    if (formText(body, 'action') === 'check') {
       // Only who is responsible and what they say: nothing is opened, and other answers wait.
       const errors = Object.fromEntries(
         Object.entries(form.errors).filter(([f]) => f === 'service' || f === 'postcode'),
@@ -433,7 +409,12 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       if (error instanceof ProblemError && error.status === 422) {
         // This form's token already opened a case with other answers: keep what was typed, and
         // give the form a new token so that sending it again opens a new case.
-        return showIntake(reply, actor, { ...values, token: newToken() }, { alreadySent: true, status: 409 });
+        return showIntake(
+          reply,
+          actor,
+          { ...values, token: newFormToken() },
+          { alreadySent: true, status: 409 },
+        );
       }
       const errors = placeProblem(error, values);
       if (errors) return showIntake(reply, actor, values, { errors, status: 400 });
@@ -444,10 +425,10 @@ export const deskPages: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: Form }>('/desk', async (request, reply) => {
     const actor = await deskActor(request);
     const q = request.query;
-    const state = (text(q, 'state') in STATES ? text(q, 'state') : 'open') as State;
-    const lgsl = Number(text(q, 'service'));
-    const team = Number(text(q, 'team'));
-    const search = text(q, 'q').trim().slice(0, 100);
+    const state = (formText(q, 'state') in STATES ? formText(q, 'state') : 'open') as State;
+    const lgsl = Number(formText(q, 'service'));
+    const team = Number(formText(q, 'team'));
+    const search = formText(q, 'q').trim().slice(0, 100);
     const view = await cases.queue(actor, {
       state,
       ...(Number.isInteger(lgsl) && lgsl > 0 ? { lgslCode: lgsl } : {}),
@@ -476,7 +457,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const actor = await deskActor(request);
       const detail = await cases.detail(actor, Number(request.params.org), request.params.reference);
-      return showCase(reply, actor, detail, { done: text(request.query, 'done') || undefined });
+      return showCase(reply, actor, detail, { done: formText(request.query, 'done') || undefined });
     },
   );
 
@@ -495,7 +476,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       const detail = await run(actor, orgId, request.params.reference, form);
       return reply.redirect(`/desk/cases/${orgId}/${detail.reference}?done=${done}`, 303);
     } catch (error) {
-      const values = Object.fromEntries(Object.keys(form).map((k) => [k, text(form, k)]));
+      const values = Object.fromEntries(Object.keys(form).map((k) => [k, formText(form, k)]));
       if (error instanceof ValidationProblem || (error instanceof ProblemError && error.status === 409)) {
         const errors = error instanceof ValidationProblem ? error.fields : { [field]: error.detail };
         const detail = await cases.detail(actor, orgId, request.params.reference);
@@ -510,14 +491,14 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     { preHandler: csrf },
     (request, reply) =>
       change(request, reply, 'status', 'status', (actor, orgId, reference, form) => {
-        const status = text(form, 'status');
+        const status = formText(form, 'status');
         if (!(status in CASE_STATUSES))
           throw new ValidationProblem({ status: 'Choose the status the case is now at' });
         return cases.changeStatus(actor, orgId, reference, {
           status: status as CaseStatus,
-          publicNote: text(form, 'publicNote'),
-          internalNote: text(form, 'internalNote'),
-          expectedVersion: Number(text(form, 'version')),
+          publicNote: formText(form, 'publicNote'),
+          internalNote: formText(form, 'internalNote'),
+          expectedVersion: Number(formText(form, 'version')),
         });
       }),
   );
@@ -528,8 +509,8 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     (request, reply) =>
       change(request, reply, 'note', 'body', (actor, orgId, reference, form) =>
         cases.addNote(actor, orgId, reference, {
-          body: text(form, 'body'),
-          visibility: text(form, 'visibility') === 'public' ? 'public' : 'internal',
+          body: formText(form, 'body'),
+          visibility: formText(form, 'visibility') === 'public' ? 'public' : 'internal',
         }),
       ),
   );
@@ -539,14 +520,14 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     { preHandler: csrf },
     (request, reply) =>
       change(request, reply, 'referred', 'toOrgId', (actor, orgId, reference, form) => {
-        const to = Number(text(form, 'toOrgId'));
+        const to = Number(formText(form, 'toOrgId'));
         if (!Number.isInteger(to) || to <= 0) {
           throw new ValidationProblem({ toOrgId: 'Choose who the case belongs to' });
         }
         return cases.refer(actor, orgId, reference, {
           toOrgId: to,
-          reason: text(form, 'reason'),
-          expectedVersion: Number(text(form, 'version')),
+          reason: formText(form, 'reason'),
+          expectedVersion: Number(formText(form, 'version')),
         });
       }),
   );

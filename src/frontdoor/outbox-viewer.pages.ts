@@ -20,6 +20,7 @@ import {
 } from '../platform/outbox.ts';
 import { staffCaseActor } from './case-actor.ts';
 import { normaliseReference } from './cases.service.ts';
+import { formText, type Form } from './form-input.ts';
 
 const PAGE_SIZE = 50;
 
@@ -80,14 +81,10 @@ export function maskRecipient(channel: OutboxMessage['channel'], recipient: stri
   return digits.length <= 5 ? '•••' : `${digits.slice(0, 2)}•••••${digits.slice(-3)}`;
 }
 
-type Query = Record<string, string | string[] | undefined>;
-const one = (query: Query, key: string): string => {
-  const value = query[key];
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
-};
+const one = (query: Form, key: string): string => formText(query, key).trim();
 
 /** The list's filters from the query string; a value that is not one of the choices is refused. */
-export function parseFilter(query: Query): {
+export function parseFilter(query: Form): {
   filter: MessageFilter;
   page: number;
   values: Record<string, string>;
@@ -158,7 +155,7 @@ export const outboxViewerPages: FastifyPluginAsync = async (app) => {
   const staff = (request: FastifyRequest) =>
     staffCaseActor(request.principal, (id) => register.partnershipMemberIds(id));
 
-  app.get<{ Querystring: Query }>('/outbox', async (request, reply) => {
+  app.get<{ Querystring: Form }>('/outbox', async (request, reply) => {
     const actor = await staff(request);
     let parsed: ReturnType<typeof parseFilter>;
     try {

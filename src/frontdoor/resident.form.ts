@@ -4,8 +4,8 @@
  * The same reading serves the first page and the "which council area?" page, which posts every
  * earlier answer back in hidden fields with the choice. Pure: no database, no clock, no randomness.
  */
-import { PostcodeFormatError, parsePostcodeQuery } from '../geography/postcode.ts';
 import { checkIntake, type IntakeInput } from './cases.service.ts';
+import { formValues, inFieldOrder, postcodeProblem } from './form-input.ts';
 
 export interface ReportableService {
   lgslCode: number;
@@ -86,14 +86,6 @@ export const CARRIED_FIELDS: ReadonlyArray<keyof ReportFormValues> = [
   'reporterPhone',
 ];
 
-export const DESCRIPTION_LIMIT = 4000;
-
-/** A form's Idempotency-Key as the pages make it: 16 to 64 URL-safe characters. */
-export const FORM_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
-
-/** Longest text kept from a field: far beyond every limit, so a too-long answer comes back whole. */
-const KEEP = 20_000;
-
 export interface ReportForm {
   values: ReportFormValues;
   errors: Record<string, string>;
@@ -104,30 +96,11 @@ export interface ReportForm {
 }
 
 /** Messages in the order of the form's fields. */
-export function inFormOrder(errors: Record<string, string>): Record<string, string> {
-  const known = REPORT_FIELDS.filter((f) => errors[f] !== undefined).map((f) => [f, errors[f]!] as const);
-  const others = Object.entries(errors).filter(([f]) => !(REPORT_FIELDS as readonly string[]).includes(f));
-  return Object.fromEntries([...known, ...others]);
-}
-
-function postcodeProblem(text: string, full: boolean): string | undefined {
-  try {
-    const query = parsePostcodeQuery(text);
-    if (full && query.kind !== 'full') return `Enter the full postcode, like ${query.outcode} 1AA`;
-    return undefined;
-  } catch (error) {
-    if (error instanceof PostcodeFormatError) return error.message;
-    throw error;
-  }
-}
+export const inFormOrder = (errors: Record<string, string>): Record<string, string> =>
+  inFieldOrder(errors, REPORT_FIELDS);
 
 export function parseReportForm(body: Record<string, unknown>): ReportForm {
-  const values: ReportFormValues = {};
-  for (const field of REPORT_FIELDS) {
-    const raw = body[field];
-    const text = Array.isArray(raw) ? raw[0] : raw;
-    if (typeof text === 'string') values[field] = text.slice(0, KEEP);
-  }
+  const values: ReportFormValues = formValues(body, REPORT_FIELDS);
   const step = values.step === 'choose' ? 'choose' : 'report';
   const errors: Record<string, string> = {};
 

@@ -4,7 +4,6 @@
  * one council's, get a reference, and follow it. Every page works without JavaScript; the
  * confirmation and tracking pages are in the responsible council's brand and show no personal data.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem } from '../platform/errors.ts';
 import { brandOf } from '../platform/views/brand.ts';
@@ -15,23 +14,12 @@ import { CASE_STATUSES, isFinished } from './case-status.ts';
 import { normaliseReference, type CaseEventView, type CaseTracking } from './cases.service.ts';
 import {
   CARRIED_FIELDS,
-  DESCRIPTION_LIMIT,
-  FORM_TOKEN,
   REPORTABLE_SERVICES,
   inFormOrder,
   parseReportForm,
   type ReportFormValues,
 } from './resident.form.ts';
-
-type Form = Record<string, string | string[] | undefined>;
-
-const text = (form: Form, key: string): string => {
-  const value = form[key];
-  return (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
-};
-
-/** A new Idempotency-Key for a form: one per form shown, so a second submit opens nothing new. */
-const newToken = () => randomBytes(18).toString('base64url');
+import { DESCRIPTION_LIMIT, formText, formToken, newFormToken, type Form } from './form-input.ts';
 
 /** What each kind of public event is called on the resident's timeline. */
 const EVENT_HEADINGS: Record<string, string> = {
@@ -113,16 +101,16 @@ export const residentPages: FastifyPluginAsync = async (app) => {
   }
 
   app.get<{ Querystring: Form }>('/report', async (request, reply) => {
-    const service = text(request.query, 'service');
+    const service = formText(request.query, 'service');
     return showForm(reply, {
-      token: newToken(),
+      token: newFormToken(),
       ...(REPORTABLE_SERVICES.some((s) => String(s.lgslCode) === service) ? { service } : {}),
     });
   });
 
   app.post<{ Body: Form }>('/report', { preHandler: csrf }, async (request, reply) => {
     const form = parseReportForm(request.body ?? {});
-    const token = form.values.token && FORM_TOKEN.test(form.values.token) ? form.values.token : newToken();
+    const token = formToken(form.values.token);
     const values: ReportFormValues = { ...form.values, token };
 
     if (!form.input) {
@@ -171,7 +159,7 @@ export const residentPages: FastifyPluginAsync = async (app) => {
       if (error instanceof ProblemError && error.status === 422) {
         // This form's token opened a case with other answers (the person went back and changed
         // them): keep what they typed and give the form a new token, so sending it again is new.
-        return showForm(reply, { ...values, token: newToken() }, { alreadySent: true, status: 409 });
+        return showForm(reply, { ...values, token: newFormToken() }, { alreadySent: true, status: 409 });
       }
       if (error instanceof ProblemError && (error.status === 400 || error.status === 404)) {
         if (error.extensions.status === 'unknown_service') {
@@ -223,7 +211,7 @@ export const residentPages: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Form }>('/track', async (request, reply) => {
     if (!('reference' in request.query)) return reply.page('track.njk', { values: {}, errors: {} });
-    const typed = text(request.query, 'reference').slice(0, 100);
+    const typed = formText(request.query, 'reference').slice(0, 100);
     if (typed.trim() === '') {
       return reply.code(400).page('track.njk', {
         values: { reference: typed },

@@ -10,6 +10,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { withTenant } from '../db/context.ts';
 import { forbidden, notFound } from '../platform/errors.ts';
 import { staffCaseActor } from './case-actor.ts';
+import { formText, type Form } from './form-input.ts';
 import {
   FEES_LIMIT,
   SUMMARY_LIMIT,
@@ -18,14 +19,6 @@ import {
   parseLinks,
   saveServiceInformation,
 } from './service-information.ts';
-
-type Form = Record<string, string | string[] | undefined>;
-const field = (form: Form, key: string): string => {
-  const value = form[key];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
-};
-/** Longest text kept from a field: beyond every limit, so a too-long answer comes back whole. */
-const KEEP = 20_000;
 
 /** Where a council's information about a service is changed. */
 export const informationPath = (orgId: number, lgslCode: number) => `/desk/information/${orgId}/${lgslCode}`;
@@ -108,7 +101,7 @@ export const serviceInformationPages: FastifyPluginAsync = async (app) => {
           links: linksAsText(stored.links),
           updatedAt: stored.updatedAt ?? '',
         },
-        { saved: field(request.query, 'done') === 'saved' },
+        { saved: formText(request.query, 'done') === 'saved' },
       );
     },
   );
@@ -120,10 +113,10 @@ export const serviceInformationPages: FastifyPluginAsync = async (app) => {
       const place = await target(request);
       const body = request.body ?? {};
       const values = {
-        summary: field(body, 'summary').slice(0, KEEP),
-        fees: field(body, 'fees').slice(0, KEEP),
-        links: field(body, 'links').slice(0, KEEP),
-        updatedAt: field(body, 'updatedAt').slice(0, 40),
+        summary: formText(body, 'summary'),
+        fees: formText(body, 'fees'),
+        links: formText(body, 'links'),
+        updatedAt: formText(body, 'updatedAt').slice(0, 40),
       };
       const { errors, links } = checkInformation(values);
       if (Object.keys(errors).length > 0) return show(reply, place, values, { errors, status: 400 });

@@ -63,12 +63,12 @@ export function linksFrom(stored: unknown): ServiceLink[] {
   return links;
 }
 
-/** What a council has recorded about a service, to change it: empty, with no date, when nothing. */
-export async function informationToEdit(
+/** A council's stored information about a service as it is, if there is a row for it. */
+async function stored(
   db: Kysely<DB>,
   orgId: number,
   lgslCode: number,
-): Promise<{ summary: string; fees: string; links: ServiceLink[]; updatedAt: string | null }> {
+): Promise<Omit<ServiceInformation, 'orgId' | 'lgslCode'> | undefined> {
   const row = await withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, (tx) =>
     tx
       .selectFrom('service_information')
@@ -77,14 +77,23 @@ export async function informationToEdit(
       .where('lgsl_code', '=', lgslCode)
       .executeTakeFirst(),
   );
-  return row
-    ? {
-        summary: row.summary,
-        fees: row.fees,
-        links: linksFrom(row.links),
-        updatedAt: new Date(row.updated_at).toISOString(),
-      }
-    : { summary: '', fees: '', links: [], updatedAt: null };
+  return (
+    row && {
+      summary: row.summary,
+      fees: row.fees,
+      links: linksFrom(row.links),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    }
+  );
+}
+
+/** What a council has recorded about a service, to change it: empty, with no date, when nothing. */
+export async function informationToEdit(
+  db: Kysely<DB>,
+  orgId: number,
+  lgslCode: number,
+): Promise<{ summary: string; fees: string; links: ServiceLink[]; updatedAt: string | null }> {
+  return (await stored(db, orgId, lgslCode)) ?? { summary: '', fees: '', links: [], updatedAt: null };
 }
 
 /** One council's information about one service, or null when it has recorded none. */
@@ -93,22 +102,14 @@ export async function serviceInformation(
   orgId: number,
   lgslCode: number,
 ): Promise<ServiceInformation | null> {
-  const row = await withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, (tx) =>
-    tx
-      .selectFrom('service_information')
-      .select(['org_id', 'lgsl_code', 'summary', 'fees', 'links', 'updated_at'])
-      .where('org_id', '=', orgId)
-      .where('lgsl_code', '=', lgslCode)
-      .executeTakeFirst(),
-  );
+  const row = await stored(db, orgId, lgslCode);
   if (!row) return null;
   const information: ServiceInformation = {
-    orgId: row.org_id,
-    lgslCode: row.lgsl_code,
+    orgId,
+    lgslCode,
+    ...row,
     summary: row.summary.trim(),
     fees: row.fees.trim(),
-    links: linksFrom(row.links),
-    updatedAt: new Date(row.updated_at).toISOString(),
   };
   const empty = information.summary === '' && information.fees === '' && information.links.length === 0;
   return empty ? null : information;

@@ -1,4 +1,7 @@
-/** SQL for the register. Every function takes the transaction it runs in. */
+/**
+ * SQL for the register. Every function takes the transaction it runs in, except `routingFacts`,
+ * which reads only what is public and runs on its own.
+ */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { prepared } from '../db/prepared.ts';
 import type { Tx } from '../db/context.ts';

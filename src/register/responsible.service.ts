@@ -146,7 +146,7 @@ export function createResponsibleService(deps: {
       codes,
       date,
     );
-    return decide(query, date, place, codes, facts);
+    return decide(query, date, place, facts);
   }
 
   return { find };
@@ -164,7 +164,6 @@ function decide(
   query: ResponsibleQuery,
   date: string,
   place: PlaceLookup,
-  codes: readonly string[],
   facts: RoutingFacts,
 ): ResponsibleAnswer {
   const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
