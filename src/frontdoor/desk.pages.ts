@@ -1,11 +1,12 @@
 /**
  * The case desk, for officers and contact-centre agents: the queue of the organisations they work
- * for with counts per service, search by reference, postcode or words, and a case with its whole
- * history and the forms to move it on, add a note, or refer it to another organisation; and
- * "take a request": a contact by phone, face to face or email for any service of any partner,
- * opened as a case for the council responsible at that place, with the channel, the access point,
- * the front door that took it and whether it was resolved there and then. The responsible council's
- * own information about the service (fees, policy, links) is shown, so an agent answers for it.
+ * for with counts per team (a service at the organisation that handles it), search by reference,
+ * postcode or words, and a case with its whole history and the forms to move it on, add a note, or
+ * refer it to another organisation; and "take a request": a contact by phone, face to face or email
+ * for any service of any partner, opened as a case for the council responsible at that place, with
+ * the channel, the access point, the front door that took it and whether it was resolved there and
+ * then. The responsible council's own information about the service (fees, policy, links) is
+ * shown, so an agent answers for it.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, forbidden } from '../platform/errors.ts';
