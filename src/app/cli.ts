@@ -22,7 +22,9 @@ import { terminalProgress } from '../platform/import/progress.ts';
 
 async function openConfigured(config: Config): Promise<Database> {
   const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    config.databaseUrl
+      ? { url: config.databaseUrl, ...(config.databaseAppUrl ? { appUrl: config.databaseAppUrl } : {}) }
+      : { dataDir: config.dataDir },
   );
   await migrateToLatest(database);
   return database;

@@ -23,6 +23,12 @@ export const CONFIG_SETTINGS = {
       'PostgreSQL connection string (postgres://user:pass@host:5432/db). When unset, Jointly uses the embedded engine in JOINTLY_DATA_DIR.',
     default: undefined,
   },
+  databaseAppUrl: {
+    env: 'DATABASE_APP_URL',
+    description:
+      'PostgreSQL connection string for request work, as the login role jointly_app (postgres://jointly_app:pass@host:5432/db): required by the web application on PostgreSQL. Migrations, imports, the demo loader and sign-in use DATABASE_URL.',
+    default: undefined,
+  },
   dataDir: {
     env: 'JOINTLY_DATA_DIR',
     description: 'Folder for the embedded database (PGlite). Only one process may use it at a time.',
@@ -91,6 +97,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** The request role's connection (jointly_app) on the same database as `databaseUrl`. */
+  databaseAppUrl: string | undefined;
   dataDir: string;
   referenceDataDir: string;
   loadDemo: boolean;
@@ -129,6 +137,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const databaseAppUrl = get('databaseAppUrl');
+  if (databaseAppUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(databaseAppUrl)) {
+      throw new ConfigError('DATABASE_APP_URL must start with postgres:// or postgresql://');
+    }
+    if (databaseUrl === undefined) throw new ConfigError('DATABASE_APP_URL is used only with DATABASE_URL');
+  }
   const issuer = get('oidcIssuer');
   const clientId = get('oidcClientId');
   if (issuer !== undefined && clientId === undefined) {
@@ -140,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     host,
     databaseUrl,
+    databaseAppUrl,
     dataDir: path.resolve(cwd, get('dataDir') ?? './data'),
     referenceDataDir: path.resolve(cwd, get('referenceDataDir') ?? '../shared/data'),
     loadDemo: readBoolean('JOINTLY_DEMO', get('loadDemo') ?? 'true'),

@@ -1,5 +1,5 @@
 /** Starts the web application on an open database and stops it cleanly on SIGTERM or SIGINT. */
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import type { Database } from '../db/engine.ts';
 import { createServices } from './services.ts';
 import { buildServer } from './server.ts';
@@ -13,6 +13,12 @@ export async function startServer(config: Config, database: Database): Promise<v
     console.log(
       `Using the embedded database in ${database.location}. It is for trying Jointly out, development and ` +
         'small pilots; run production on PostgreSQL (set DATABASE_URL).',
+    );
+  }
+  if (database.kind === 'postgres' && config.databaseAppUrl === undefined) {
+    throw new ConfigError(
+      'DATABASE_APP_URL is required on PostgreSQL: request work connects as the role jointly_app, ' +
+        'never as the owner in DATABASE_URL (see docs/operations.md, "The request role").',
     );
   }
   const services = await createServices(config, database);

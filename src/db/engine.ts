@@ -11,19 +11,28 @@ import lockfile from 'proper-lockfile';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { keepPrepared } from './prepared.ts';
 import type { DB } from './schema.ts';
+import { registerEmbedded, registerRequestDb } from './context.ts';
 
 export type EngineKind = 'pglite' | 'postgres';
 
 export interface Database {
   readonly kind: EngineKind;
-  /** Connection as the schema owner. Request work goes through `withTenant` in `context.ts`. */
+  /**
+   * Connection as the schema owner: migrations, imports, the demo loader, sign-in and the outbox
+   * worker. Request work goes through `withTenant` in `context.ts`, which on PostgreSQL takes a
+   * connection of the request pool (the login role `jointly_app`, DATABASE_APP_URL) instead.
+   */
   readonly db: Kysely<DB>;
   /** Where the data lives, for messages: a folder, "memory" or the server (without password). */
   readonly location: string;
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true };
+/**
+ * `url` connects as the schema owner; `appUrl`, as the request role `jointly_app` (request work
+ * on PostgreSQL needs it: see `withTenant`).
+ */
+export type DatabaseTarget = { url: string; appUrl?: string } | { dataDir: string } | { memory: true };
 
 export class DatabaseInUseError extends Error {}
 
@@ -49,7 +58,7 @@ function describeUrl(url: string): string {
   return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
 }
 
-async function openPostgres(url: string): Promise<Database> {
+function postgresPool(url: string): Kysely<DB> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -61,8 +70,22 @@ async function openPostgres(url: string): Promise<Database> {
     },
   });
   pool.on('connect', keepPrepared);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: 'postgres', db, location: describeUrl(url), close: () => db.destroy() };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Two pools: the owner's, and (given `appUrl`) the request role's. Neither connects until used. */
+async function openPostgres(url: string, appUrl: string | undefined): Promise<Database> {
+  const db = postgresPool(url);
+  const requestDb = appUrl === undefined ? undefined : postgresPool(appUrl);
+  if (requestDb) registerRequestDb(db, requestDb);
+  return {
+    kind: 'postgres',
+    db,
+    location: describeUrl(url),
+    close: async () => {
+      await Promise.all([db.destroy(), requestDb?.destroy()]);
+    },
+  };
 }
 
 async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
@@ -97,6 +120,7 @@ async function openEmbedded(dataDir: string | undefined): Promise<Database> {
       },
     });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(engine) });
+    registerEmbedded(db);
     let closed = false;
     return {
       kind: 'pglite',
@@ -116,7 +140,7 @@ async function openEmbedded(dataDir: string | undefined): Promise<Database> {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  if ('url' in target) return openPostgres(target.url);
+  if ('url' in target) return openPostgres(target.url, target.appUrl);
   if ('dataDir' in target) return openEmbedded(target.dataDir);
   return openEmbedded(undefined);
 }

@@ -29,10 +29,49 @@ class TurnQueue {
   }
 }
 
+/** Begins a tenant transaction (context.ts): the connection is confined until commit or rollback. */
+export const TENANT_BEGIN = '/* jointly:tenant */ ';
+
+/**
+ * Statements that could leave a tenant transaction's role or change its settings: RESET, SET
+ * ROLE / SESSION AUTHORIZATION / a setting, set_config, and a statement after a semicolon that ends
+ * or nests the transaction. Application queries never need them inside a tenant transaction.
+ */
+const LEAVES_CONTEXT =
+  /\bset_config\b|\breset\b|\bset\s+(?:local\s+|session\s+)?(?:(?:role|session)(?![\w"])|"?jointly\.)|\bsession_authorization\b|(?:^|;)\s*(?:commit|rollback|abort|end|begin|start|savepoint|release|prepare|discard|set)\b/i;
+
+/** True when `text` holds a statement that a tenant transaction on this engine refuses. */
+export function leavesTenantContext(text: string): boolean {
+  return LEAVES_CONTEXT.test(text);
+}
+
+export class TenantContextError extends Error {}
+
 class PGliteConnection implements DatabaseConnection {
+  /** Inside a tenant transaction: statements that would leave its role are refused. */
+  #confined = false;
+
   constructor(private readonly pg: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (compiled.sql.startsWith(TENANT_BEGIN)) {
+      const result = await this.#run<R>(compiled);
+      this.#confined = true;
+      return result;
+    }
+    if (this.#confined) {
+      if (compiled.sql === 'commit' || compiled.sql === 'rollback') {
+        this.#confined = false;
+      } else if (leavesTenantContext(compiled.sql)) {
+        throw new TenantContextError(
+          'A request may not change its role or tenant settings inside its transaction.',
+        );
+      }
+    }
+    return this.#run<R>(compiled);
+  }
+
+  async #run<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // Without parameters, use the simple protocol (as node-postgres does) so scripts of several
     // statements run too; the last statement's result is returned.
     const result =

@@ -303,6 +303,8 @@ export interface ContactTable {
 }
 
 export interface CaseNumberTable {
+  /** The council whose prefix the numbers carry. */
+  org_id: number;
   prefix: string;
   year: number;
   last_number: number;
@@ -389,6 +391,8 @@ export interface OutboxMessageTable {
 }
 
 export interface IdempotencyKeyTable {
+  /** The front door that took the request. */
+  org_id: number;
   caller: string;
   idempotency_key: string;
   request_hash: string;

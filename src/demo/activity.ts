@@ -367,12 +367,13 @@ async function insertCases(tx: Tx, planned: readonly PlannedCase[]): Promise<voi
       )
       .execute();
   }
+  const prefixOrgs = new Map([...prefixes].map(([orgId, prefix]) => [prefix, orgId]));
   for (const [key, last] of numbers) {
     const [prefix, year] = key.split('|');
     await tx
       .insertInto('case_number')
-      .values({ prefix: prefix!, year: Number(year), last_number: last })
-      .onConflict((oc) => oc.columns(['prefix', 'year']).doUpdateSet({ last_number: last }))
+      .values({ org_id: prefixOrgs.get(prefix!)!, prefix: prefix!, year: Number(year), last_number: last })
+      .onConflict((oc) => oc.columns(['org_id', 'prefix', 'year']).doUpdateSet({ last_number: last }))
       .execute();
   }
 }

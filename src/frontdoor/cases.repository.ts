@@ -216,7 +216,10 @@ export interface CaseOpening {
     recipient: string;
     personalisation: Record<string, string | number | null>;
   }>;
-  /** The Idempotency-Key's answer, kept with the case: `response.case.reference` is filled in. */
+  /**
+   * The Idempotency-Key's answer, kept with the case under the front door that took it (the
+   * contact's organisation): `response.case.reference` is filled in.
+   */
   answer?: { caller: string; key: string; requestHash: string; statusCode: number; response: unknown };
 }
 
@@ -258,8 +261,9 @@ export async function openCase(tx: Tx, o: CaseOpening): Promise<{ caseId: number
     : [];
   const { rows } = await sql<{ case_id: number | string; reference: string }>`${prepared('open_case')}
     WITH number AS (
-      INSERT INTO case_number (prefix, year, last_number) VALUES (${o.prefix}::text, ${o.year}::int, 1)
-      ON CONFLICT (prefix, year) DO UPDATE SET last_number = case_number.last_number + 1
+      INSERT INTO case_number (org_id, prefix, year, last_number)
+      VALUES (${c.orgId}::bigint, ${o.prefix}::text, ${o.year}::int, 1)
+      ON CONFLICT (org_id, prefix, year) DO UPDATE SET last_number = case_number.last_number + 1
       RETURNING ${o.prefix}::text || '-' || ${o.year}::int || '-' || lpad(last_number::text, 6, '0') AS reference
     ), contact_row AS (
       INSERT INTO contact (org_id, channel, access_point, account_id, resident_name, resident_email,
@@ -299,8 +303,8 @@ export async function openCase(tx: Tx, o: CaseOpening): Promise<{ caseId: number
       FROM case_row, jsonb_to_recordset(${JSON.stringify(messages)}::jsonb)
         AS m(org_id bigint, channel text, template text, recipient text, personalisation jsonb)
     ), answer_row AS (
-      INSERT INTO idempotency_key (caller, idempotency_key, request_hash, status_code, response)
-      SELECT a.caller, a.idempotency_key, a.request_hash, a.status_code,
+      INSERT INTO idempotency_key (org_id, caller, idempotency_key, request_hash, status_code, response)
+      SELECT ${o.contact.orgId}::bigint, a.caller, a.idempotency_key, a.request_hash, a.status_code,
              jsonb_set(a.response, '{case,reference}', to_jsonb(case_row.reference))
       FROM case_row, jsonb_to_recordset(${JSON.stringify(answers)}::jsonb)
         AS a(caller text, idempotency_key text, request_hash text, status_code integer, response jsonb)
@@ -389,6 +393,11 @@ export interface CaseChange {
 /**
  * Changes a case if it is still at `expectedVersion`, and moves it to the next version.
  * Returns false when someone else changed it first.
+ *
+ * A new provider (with its arrangement) comes only with the case it was referred from: request
+ * work may not update a case's provider or origin itself, and the database function that does it
+ * checks that the case was referred here from a case of the same reference that the caller may
+ * write (migration 0006).
  */
 export async function updateCase(
   tx: Tx,
@@ -396,23 +405,31 @@ export async function updateCase(
   change: CaseChange,
   at: Date,
 ): Promise<boolean> {
+  const takeBack =
+    change.providerOrgId !== undefined ||
+    change.arrangementId !== undefined ||
+    change.referredFromOrgId !== undefined ||
+    change.referredFromCaseId !== undefined;
+  if (takeBack) {
+    const { providerOrgId, arrangementId, referredFromOrgId, referredFromCaseId } = change;
+    if (providerOrgId === undefined || !referredFromOrgId || !referredFromCaseId) {
+      throw new TypeError('a case changes provider only with the case it was referred from');
+    }
+    await sql`SELECT jointly_take_back_referred_case(${key.orgId}::bigint, ${key.caseId}::bigint,
+      ${referredFromOrgId}::bigint, ${referredFromCaseId}::bigint, ${providerOrgId}::bigint,
+      ${arrangementId ?? null}::bigint)`.execute(tx);
+  }
   const result = await tx
     .updateTable('service_case')
     .set((eb) => ({
       version: eb('version', '+', 1),
       updated_at: at,
       ...(change.status !== undefined ? { status: change.status } : {}),
-      ...(change.providerOrgId !== undefined ? { provider_org_id: change.providerOrgId } : {}),
-      ...(change.arrangementId !== undefined ? { arrangement_id: change.arrangementId } : {}),
       ...(change.team !== undefined ? { team: change.team } : {}),
       ...(change.dueAt !== undefined ? { due_at: change.dueAt } : {}),
       ...(change.pausedAt !== undefined ? { paused_at: change.pausedAt } : {}),
       ...(change.closedAt !== undefined ? { closed_at: change.closedAt } : {}),
       ...(change.routing !== undefined ? { routing: JSON.stringify(change.routing) } : {}),
-      ...(change.referredFromOrgId !== undefined ? { referred_from_org_id: change.referredFromOrgId } : {}),
-      ...(change.referredFromCaseId !== undefined
-        ? { referred_from_case_id: change.referredFromCaseId }
-        : {}),
       ...(change.referredToOrgId !== undefined ? { referred_to_org_id: change.referredToOrgId } : {}),
       ...(change.referredToCaseId !== undefined ? { referred_to_case_id: change.referredToCaseId } : {}),
     }))

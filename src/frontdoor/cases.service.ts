@@ -351,8 +351,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
   });
 
   /** The stored answer to a repeated request, where routing now gives another answer. */
-  const answered = async (request: IdempotentRequest | undefined) =>
-    request && (await storedAnswer<IntakeResult>(db, request))?.response;
+  const answered = async (request: IdempotentRequest | undefined, frontDoorOrgId?: number) =>
+    request && (await storedAnswer<IntakeResult>(db, request, frontDoorOrgId))?.response;
 
   async function intake(
     actor: CaseActor,
@@ -530,7 +530,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
     } catch (error) {
       // A repeated key (or two requests with one key at once): the answer stored with the first.
       if (request && (isDuplicateKey(error) || error instanceof ProblemError)) {
-        const stored = await answered(request);
+        const stored = await answered(request, frontDoor);
         if (stored) return stored;
       }
       throw error;

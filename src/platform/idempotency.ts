@@ -64,18 +64,25 @@ const mismatch = () =>
     'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
   );
 
-/** The stored answer for this caller and key, if there is one; refuses a different body. */
+/**
+ * The stored answer for this caller and key, if there is one; refuses a different body. Answers
+ * are kept under the organisation whose front door took the request: given `orgId`, only that
+ * organisation's are looked at (in a tenant transaction, row-level security also limits them to
+ * the organisations it may read).
+ */
 export async function storedAnswer<T>(
   db: Kysely<DB> | Tx,
   request: IdempotentRequest,
+  orgId?: number,
 ): Promise<StoredAnswer<T> | undefined> {
   if (request.key === undefined) return undefined;
-  const row = await db
+  let query = db
     .selectFrom('idempotency_key')
     .select(['request_hash', 'status_code', 'response'])
     .where('caller', '=', request.caller)
-    .where('idempotency_key', '=', request.key)
-    .executeTakeFirst();
+    .where('idempotency_key', '=', request.key);
+  if (orgId !== undefined) query = query.where('org_id', '=', orgId);
+  const row = await query.orderBy('created_at').limit(1).executeTakeFirst();
   if (!row) return undefined;
   if (row.request_hash !== requestHash(request.body)) throw mismatch();
   return { statusCode: row.status_code, response: row.response as T, replayed: true };

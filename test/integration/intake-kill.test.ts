@@ -16,6 +16,7 @@ import { openDatabase } from '../../src/db/engine.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { importAllReferenceData } from '../../src/app/import.command.ts';
 import { silentProgress } from '../../src/platform/import/progress.ts';
+import { ensureAppLogin, testAppUrl } from '../support/database.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
@@ -30,6 +31,7 @@ interface Server {
 describe('an acknowledged report survives the process being killed', () => {
   let dataDir: string | undefined;
   let databaseUrl: string | undefined;
+  let databaseAppUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
   const env = () => ({
     ...process.env,
@@ -38,7 +40,9 @@ describe('an acknowledged report survives the process being killed', () => {
     JOINTLY_DEMO: 'false',
     LOG_LEVEL: 'error',
     NODE_ENV: 'test',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { JOINTLY_DATA_DIR: dataDir! }),
+    ...(databaseUrl
+      ? { DATABASE_URL: databaseUrl, DATABASE_APP_URL: databaseAppUrl! }
+      : { JOINTLY_DATA_DIR: dataDir! }),
   });
 
   before(async () => {
@@ -52,6 +56,7 @@ describe('an acknowledged report survives the process being killed', () => {
       const url = new URL(serverUrl);
       url.pathname = `/${name}`;
       databaseUrl = url.toString();
+      databaseAppUrl = testAppUrl(serverUrl, name);
       dropDatabase = async () => {
         const cleanup = new pg.Client({ connectionString: serverUrl });
         await cleanup.connect();
@@ -63,6 +68,7 @@ describe('an acknowledged report survives the process being killed', () => {
     }
     const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: dataDir! });
     await migrateToLatest(database);
+    if (databaseUrl) await ensureAppLogin(databaseUrl, databaseAppUrl!);
     await importAllReferenceData(database.db, DATA, silentProgress);
     await database.close();
   });

@@ -1,6 +1,9 @@
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on
  * the PostgreSQL server named by TEST_DATABASE_URL (dropped again when the test file is done).
+ * On PostgreSQL, request work connects as the login role jointly_app: TEST_DATABASE_APP_URL when
+ * set, else TEST_DATABASE_URL's server as jointly_app with the password "jointly_app", which the
+ * owner (a role that may create roles, as in .ci/run) gives it when it cannot log in yet.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -9,6 +12,48 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 
 export const testEngine = (): 'postgres' | 'pglite' =>
   process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+const TEST_APP_PASSWORD = 'jointly_app';
+
+/** The URL for request work on test database `name`. */
+export function testAppUrl(serverUrl: string, name: string): string {
+  const url = new URL(process.env.TEST_DATABASE_APP_URL ?? serverUrl);
+  if (process.env.TEST_DATABASE_APP_URL === undefined) {
+    url.username = 'jointly_app';
+    url.password = TEST_APP_PASSWORD;
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Lets jointly_app log in with the test password, unless it already can. */
+export async function ensureAppLogin(ownerUrl: string, appUrl: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const probe = new pg.Client({ connectionString: appUrl });
+    try {
+      await probe.connect();
+      await probe.end();
+      return;
+    } catch (error) {
+      await probe.end().catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      if (process.env.TEST_DATABASE_APP_URL !== undefined || !['28P01', '28000'].includes(code ?? '')) {
+        throw error;
+      }
+      if (attempt === 5) throw error;
+    }
+    const owner = new pg.Client({ connectionString: ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query(`alter role jointly_app login password '${TEST_APP_PASSWORD}'`);
+    } catch (error) {
+      // Another test file may be doing the same at this moment: try again.
+      if ((error as { code?: string }).code !== 'XX000') throw error;
+    } finally {
+      await owner.end();
+    }
+  }
+}
 
 export async function openTestDatabase(): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
@@ -24,8 +69,10 @@ export async function openTestDatabase(): Promise<Database> {
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
+  const appUrl = testAppUrl(serverUrl, name);
+  const database = await openDatabase({ url: url.toString(), appUrl });
   await migrateToLatest(database);
+  await ensureAppLogin(url.toString(), appUrl);
   return {
     ...database,
     db: database.db,
