@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { openTestDatabase } from '../../test/support/database.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem, withTenant } from '../db/context.ts';
@@ -665,6 +666,66 @@ describe('cases service', () => {
         }),
         problem(404),
       );
+    });
+
+    it('lets no update move a case to another holder or provider: only a referral does', async () => {
+      const waste = await opened({ description: 'Holder test: bins left out.' });
+      const exeter = org.exeter!;
+      const devon = org.devon!;
+      const { caseId } = await withSystem(database.db, (tx) =>
+        tx
+          .selectFrom('service_case')
+          .select('case_id as caseId')
+          .where('org_id', '=', exeter)
+          .where('reference', '=', waste.reference)
+          .executeTakeFirstOrThrow(),
+      );
+      // Even a scope that may write for both councils cannot reassign the case by an update.
+      const both = { readOrgs: [exeter, devon], writeOrgs: [exeter, devon], accountId: null };
+      for (const column of ['provider_org_id', 'org_id', 'contact_org_id', 'referred_from_org_id']) {
+        await assert.rejects(
+          withTenant(database.db, both, (tx) =>
+            sql`UPDATE service_case SET ${sql.ref(column)} = ${devon} WHERE org_id = ${exeter} AND case_id = ${caseId}`.execute(
+              tx,
+            ),
+          ),
+          /permission denied/,
+          column,
+        );
+      }
+      // The database's referral path wants a case of the same reference to come from.
+      await assert.rejects(
+        withTenant(database.db, both, (tx) =>
+          sql`SELECT jointly_take_back_referred_case(${exeter}::bigint, ${caseId}::bigint, ${exeter}::bigint,
+                ${caseId}::bigint, ${devon}::bigint, null)`.execute(tx),
+        ),
+        /cannot be referred from here|not the same case/,
+      );
+      const other = await opened({ description: 'Holder test: another report.' });
+      const { otherId } = await withSystem(database.db, (tx) =>
+        tx
+          .selectFrom('service_case')
+          .select('case_id as otherId')
+          .where('org_id', '=', exeter)
+          .where('reference', '=', other.reference)
+          .executeTakeFirstOrThrow(),
+      );
+      await assert.rejects(
+        withTenant(database.db, both, (tx) =>
+          sql`SELECT jointly_take_back_referred_case(${exeter}::bigint, ${caseId}::bigint, ${exeter}::bigint,
+                ${otherId}::bigint, ${devon}::bigint, null)`.execute(tx),
+        ),
+        /not the same case/,
+      );
+      const row = await withSystem(database.db, (tx) =>
+        tx
+          .selectFrom('service_case')
+          .select(['org_id', 'provider_org_id', 'version'])
+          .where('org_id', '=', exeter)
+          .where('case_id', '=', caseId)
+          .executeTakeFirstOrThrow(),
+      );
+      assert.deepEqual(row, { org_id: exeter, provider_org_id: exeter, version: 1 });
     });
   });
 
