@@ -82,8 +82,10 @@ describe('front door API', () => {
     assert.match(empty.json().detail, /Enter what you want to report/);
     const badEmail = await post({ ...bins, email: 'nope' });
     assert.equal(badEmail.statusCode, 400);
-    assert.equal((await post({ ...bins, postcode: 'EX1 9ZZ' })).json().status, 'unknown_place');
-    assert.equal((await post({ ...bins, service: 9999 })).json().status, 'unknown_service');
+    const unknownPlace = (await post({ ...bins, postcode: 'EX1 9ZZ' })).json();
+    assert.deepEqual([unknownPlace.status, unknownPlace.code], [404, 'unknown_place']);
+    const unknownService = (await post({ ...bins, service: 9999 })).json();
+    assert.deepEqual([unknownService.status, unknownService.code], [404, 'unknown_service']);
     const form = await app.inject({
       method: 'POST',
       url: '/api/v1/cases',

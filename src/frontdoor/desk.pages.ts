@@ -219,7 +219,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
   /** A problem with the service or place, as the page says it, from a failed lookup. */
   function placeProblem(error: unknown, values: DeskIntakeValues): Record<string, string> | undefined {
     if (!(error instanceof ProblemError) || (error.status !== 400 && error.status !== 404)) return undefined;
-    if (error.extensions.status === 'unknown_service') {
+    if (error.extensions.code === 'unknown_service') {
       return { service: 'Select a service from the list' };
     }
     if (error.status === 404) {

@@ -388,7 +388,7 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
           account_id: '',
         };
       } catch (error) {
-        if (error instanceof ProblemError && error.extensions.status === 'unknown_service')
+        if (error instanceof ProblemError && error.extensions.code === 'unknown_service')
           throw unknownService();
         if (error instanceof ProblemError) throw fromProblem(error);
         throw error;

@@ -162,7 +162,7 @@ export const residentPages: FastifyPluginAsync = async (app) => {
         return showForm(reply, { ...values, token: newFormToken() }, { alreadySent: true, status: 409 });
       }
       if (error instanceof ProblemError && (error.status === 400 || error.status === 404)) {
-        if (error.extensions.status === 'unknown_service') {
+        if (error.extensions.code === 'unknown_service') {
           return showForm(reply, values, {
             errors: { service: 'Select what you want to report from the list' },
             status: 400,

@@ -98,12 +98,14 @@ async function loadPlaces(database: Database): Promise<void> {
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
 /** A problem document; `word` is the `status` the API contract names for the outcome, if any. */
-function assertProblem(response: LightMyRequestResponse, status: number, detail: RegExp, word?: string) {
+function assertProblem(response: LightMyRequestResponse, status: number, detail: RegExp, code?: string) {
   assert.equal(response.statusCode, status, response.body);
   assert.equal(response.headers['content-type'], PROBLEM);
   const body = response.json();
   assert.equal(body.type, 'about:blank');
-  assert.equal(body.status, word ?? status);
+  // RFC 9457: `status` is the HTTP status number; the contract's word for the outcome is `code`.
+  assert.equal(body.status, status);
+  assert.equal(body.code, code);
   assert.equal(typeof body.title, 'string');
   assert.match(body.detail, detail);
   return body;

@@ -22,7 +22,10 @@ const TAGS = ['geography'];
 
 /** The answer for a place we could place; an unknown place is thrown as a 404 problem. */
 function answered(lookup: PlaceLookup) {
-  if (lookup.status === 'unknown_place') throw notFound(lookup.reason, { ...lookup });
+  if (lookup.status === 'unknown_place') {
+    const { status, ...rest } = lookup;
+    throw notFound(lookup.reason, { ...rest, code: status });
+  }
   return { ...lookup, status: lookup.status };
 }
 

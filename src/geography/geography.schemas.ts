@@ -125,11 +125,18 @@ export const ProblemSchema = Type.Object(problemMembers, {
 });
 
 export const UnknownPlaceProblemSchema = Type.Object(
-  { ...problemMembers, ...lookupMembers },
+  {
+    ...problemMembers,
+    code: Type.Literal('unknown_place', {
+      description: 'What the problem is: a place in no council area we hold',
+    }),
+    ...lookupMembers,
+  },
   {
     description:
       'An RFC 9457 problem document (application/problem+json) for a place in no council area we hold: ' +
-      '`detail` and `reason` say why, `localAreas` and `areas` are empty',
+      '`status` is 404, `code` is "unknown_place", `detail` and `reason` say why, `localAreas` and `areas` ' +
+      'are empty',
     additionalProperties: true,
   },
 );

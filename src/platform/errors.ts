@@ -7,7 +7,11 @@ export class ProblemError extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail: string,
-    /** Extra members of the problem document, such as `status` values the API contract names. */
+    /**
+     * Extra members of the problem document, such as `code` (a word for the outcome the API contract
+     * names: `unknown_place`). A `status` here never reaches the document: its `status` is the HTTP
+     * status code (RFC 9457).
+     */
     readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
@@ -26,24 +30,25 @@ export const conflict = (detail: string, extensions?: Record<string, unknown>) =
 export interface ProblemDocument {
   type: string;
   title: string;
-  /** The HTTP status code, unless the API contract names a word for the outcome (`unknown_place`). */
-  status: number | string;
+  /** The HTTP status code, always (RFC 9457). */
+  status: number;
+  /** A word for the outcome where the API contract names one (`unknown_place`, `unknown_service`). */
+  code?: string;
   detail: string;
   [extension: string]: unknown;
 }
 
 /**
- * The problem document for an error. Where the API contract names the outcome with a word (the
- * responsible and areas lookups say `"status": "unknown_place"`), that word stays as `status`; the
- * HTTP status code is still the response's own.
+ * The problem document for an error: `status` is the HTTP status code; a word for the outcome that
+ * the API contract names (the responsible and areas lookups' `unknown_place`) is the extension
+ * member `code`.
  */
 export function toProblem(error: ProblemError, instance?: string): ProblemDocument {
-  const named = error.extensions.status;
   return {
     type: 'about:blank',
     title: error.title,
     ...error.extensions,
-    status: typeof named === 'string' ? named : error.status,
+    status: error.status,
     detail: error.detail,
     ...(instance ? { instance } : {}),
   };

@@ -273,7 +273,7 @@ export const registerPages: FastifyPluginAsync = async (app) => {
       return reply.page('responsible.njk', { ...context, answer });
     } catch (error) {
       if (error instanceof ProblemError && (error.status === 400 || error.status === 404)) {
-        const field = error.extensions.status === 'unknown_service' ? 'service' : 'postcode';
+        const field = error.extensions.code === 'unknown_service' ? 'service' : 'postcode';
         return reply
           .code(error.status)
           .page('responsible.njk', { ...context, errors: { [field]: error.detail } });

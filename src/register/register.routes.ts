@@ -10,6 +10,7 @@ import {
   OrganisationSummarySchema,
   PartnershipSummarySchema,
   ResponsibleAnswerSchema,
+  ResponsibleProblemSchema,
   ResponsibleQuerySchema,
   ServiceSchema,
 } from './register.schemas.ts';
@@ -29,9 +30,10 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Works out which council is responsible for an LGSL service at a postcode or point on a date, who ' +
           'delivers it under the arrangement in force, and which rule decided. A place that could belong to more ' +
           'than one council is answered with status "ambiguous" and every candidate, never a guess. An unknown ' +
-          'place or service is a 404 problem document whose `status` is "unknown_place" or "unknown_service".',
+          'place or service is a 404 problem document whose `code` is "unknown_place" or "unknown_service" ' +
+          '(its `status` is the HTTP status, 404).',
         querystring: ResponsibleQuerySchema,
-        response: { 200: ResponsibleAnswerSchema },
+        response: { 200: ResponsibleAnswerSchema, 404: ResponsibleProblemSchema },
       },
     },
     async (request) => {

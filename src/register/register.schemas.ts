@@ -124,6 +124,27 @@ const CouncilRefSchema = Type.Object({
   jurisdiction: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** An unknown place or service: a 404 problem document that still carries the answer's members. */
+export const ResponsibleProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer({ description: 'The HTTP status code: 404' }),
+    code: Type.Union([Type.Literal('unknown_place'), Type.Literal('unknown_service')], {
+      description: 'What could not be found: the place or the service',
+    }),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    reason: Type.String(),
+  },
+  {
+    description:
+      'An RFC 9457 problem document (application/problem+json) for a place or service we do not know, with ' +
+      "the answer's other members (`service`, `place`, `responsible`, `provider`, `candidates`, `reasons`)",
+    additionalProperties: true,
+  },
+);
+
 export const ResponsibleAnswerSchema = Type.Object({
   status: Type.Union([
     Type.Literal('resolved'),

@@ -170,7 +170,7 @@ function decide(
   const service = facts.service;
   if (!service) {
     const reason = `There is no LGSL service ${query.service}.`;
-    throw notFound(reason, { ...base, status: 'unknown_service', service: null, reason, reasons: [] });
+    throw notFound(reason, { ...base, code: 'unknown_service', service: null, reason, reasons: [] });
   }
   const serviceRef = {
     lgslCode: service.lgslCode,
@@ -181,7 +181,7 @@ function decide(
   if (place.status === 'unknown_place') {
     throw notFound(place.reason, {
       ...base,
-      status: 'unknown_place',
+      code: 'unknown_place',
       service: serviceRef,
       place: place.place,
       reason: place.reason,

@@ -172,12 +172,13 @@ describe('GET /api/v1/responsible', () => {
     assert.equal(body.responsible.gss, DEVON);
   });
 
-  it('answers an unknown postcode with a 404 problem whose status is unknown_place', async () => {
+  it('answers an unknown postcode with a 404 problem whose code is unknown_place', async () => {
     const response = await get('service=524&postcode=EX1%209ZZ');
     assert.equal(response.statusCode, 404);
     assert.equal(response.headers['content-type'], PROBLEM);
     const body = response.json();
-    assert.equal(body.status, 'unknown_place');
+    assert.equal(body.status, 404);
+    assert.equal(body.code, 'unknown_place');
     assert.equal(body.responsible, null);
     assert.equal(body.provider, null);
     assert.deepEqual(body.candidates, []);
@@ -185,17 +186,18 @@ describe('GET /api/v1/responsible', () => {
     assert.equal(body.detail, body.reason);
   });
 
-  it('answers a point in the sea with a 404 problem whose status is unknown_place', async () => {
+  it('answers a point in the sea with a 404 problem whose code is unknown_place', async () => {
     const body = (await get('service=524&lat=50.2&lon=-4.0')).json();
-    assert.equal(body.status, 'unknown_place');
+    assert.deepEqual([body.status, body.code], [404, 'unknown_place']);
   });
 
-  it('answers an LGSL code that does not exist with a 404 problem whose status is unknown_service', async () => {
+  it('answers an LGSL code that does not exist with a 404 problem whose code is unknown_service', async () => {
     const response = await get('service=9999&postcode=EX1%201AE');
     assert.equal(response.statusCode, 404);
     assert.equal(response.headers['content-type'], PROBLEM);
     const body = response.json();
-    assert.equal(body.status, 'unknown_service');
+    assert.equal(body.status, 404);
+    assert.equal(body.code, 'unknown_service');
     assert.equal(body.responsible, null);
     assert.match(body.reason, /There is no LGSL service 9999/);
   });
