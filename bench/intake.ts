@@ -15,7 +15,7 @@
  *
  * Reports requests per second, the ratio to the baseline's rate and p99 latency. PostgreSQL runs
  * when BENCH_DATABASE_URL names a database the bench may fill (it is migrated and loaded with the
- * reference data); PGlite runs on a data folder on disk, so commits are durable on both.
+ * reference data), with BENCH_DATABASE_APP_URL for request work as jointly_app; PGlite runs on a data folder on disk, so commits are durable on both.
  * Run with `npm run bench:intake`.
  */
 import { execFileSync } from 'node:child_process';
@@ -204,7 +204,9 @@ try {
   const server = process.env.BENCH_DATABASE_URL;
   if (server) {
     console.log('PostgreSQL: loading the reference data…');
-    const database = await openDatabase({ url: server });
+    const appUrl = process.env.BENCH_DATABASE_APP_URL;
+    if (!appUrl) throw new Error('BENCH_DATABASE_APP_URL (the same database as jointly_app) is needed too');
+    const database = await openDatabase({ url: server, appUrl });
     await prepare(database);
     const { intake, lookup } = await measureApp(database);
     await database.close();
