@@ -22,6 +22,7 @@ describe('configuration', () => {
         PORT: '8080',
         HOST: '0.0.0.0',
         DATABASE_URL: 'postgres://u:p@db:5432/jointly',
+        DATABASE_APP_URL: 'postgres://jointly_app:q@db:5432/jointly',
         JOINTLY_DEMO: 'false',
         SESSION_SECRET: 'x'.repeat(32),
         COOKIE_SECURE: 'true',
@@ -32,6 +33,7 @@ describe('configuration', () => {
     );
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, 'postgres://u:p@db:5432/jointly');
+    assert.equal(config.databaseAppUrl, 'postgres://jointly_app:q@db:5432/jointly');
     assert.equal(config.loadDemo, false);
     assert.equal(config.cookieSecure, true);
     assert.deepEqual(config.oidc, {
@@ -47,6 +49,8 @@ describe('configuration', () => {
     ['PORT', '70000', /PORT must be a whole number/],
     ['SESSION_SECRET', 'short', /at least 32 characters/],
     ['DATABASE_URL', 'mysql://x', /must start with postgres/],
+    ['DATABASE_APP_URL', 'mysql://x', /DATABASE_APP_URL must start with postgres/],
+    ['DATABASE_APP_URL', 'postgres://jointly_app:q@db/jointly', /used only with DATABASE_URL/],
     ['JOINTLY_DEMO', 'maybe', /JOINTLY_DEMO must be true or false/],
     ['OIDC_ISSUER', 'https://login.example.org', /OIDC_CLIENT_ID is required/],
     ['NOTIFY_API_KEY', 'test-key', /NOTIFY_TEMPLATES is required/],

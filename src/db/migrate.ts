@@ -27,9 +27,16 @@ export class MigrationError extends Error {}
 
 /** Applies every migration not yet applied; returns the names applied now. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
+  return migrateTo(database, undefined);
+}
+
+/** Applies the migrations up to and including `name` (all of them when undefined). */
+export async function migrateTo(database: Database, name: string | undefined): Promise<string[]> {
   await assertOwnerBypassesRowSecurity(database);
+  if (name !== undefined && !(name in MIGRATIONS)) throw new MigrationError(`There is no migration ${name}`);
   const migrator = new Migrator({ db: database.db, provider: new StaticMigrationProvider() });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  const result: MigrationResultSet =
+    name === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(name);
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`Migration ${failed} failed: ${(result.error as Error).message}`, {

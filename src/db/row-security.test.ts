@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openTestDatabase, testEngine } from '../../test/support/database.ts';
-import type { Database } from './engine.ts';
-import { withSystem, withTenant, type TenantScope, type Tx } from './context.ts';
+import { openDatabase, type Database } from './engine.ts';
+import { RequestRoleError, withSystem, withTenant, type TenantScope, type Tx } from './context.ts';
 import { leavesTenantContext } from './pglite-dialect.ts';
 
 /**
@@ -376,6 +376,36 @@ describe('a request transaction cannot leave its role', () => {
           /permission denied/,
           attempt,
         );
+      }
+    },
+  );
+
+  it(
+    'on PostgreSQL, refuses request work through a connection that is not a confined jointly_app',
+    {
+      skip: testEngine() !== 'postgres',
+    },
+    async () => {
+      const ownerUrl = new URL(process.env.TEST_DATABASE_URL!);
+      // The owner's own credentials given as the request connection: refused before any work.
+      const owner = await openDatabase({ url: ownerUrl.toString(), appUrl: ownerUrl.toString() });
+      try {
+        await assert.rejects(
+          withTenant(owner.db, { readOrgs: [], writeOrgs: [], accountId: null }, async () => 'ran'),
+          (error: unknown) => error instanceof RequestRoleError && /not "jointly_app"/.test(error.message),
+        );
+      } finally {
+        await owner.close();
+      }
+      // No request connection at all: request work is refused, never run as the owner.
+      const ownerOnly = await openDatabase({ url: ownerUrl.toString() });
+      try {
+        await assert.rejects(
+          withTenant(ownerOnly.db, { readOrgs: [], writeOrgs: [], accountId: null }, async () => 'ran'),
+          (error: unknown) => error instanceof RequestRoleError && /DATABASE_APP_URL/.test(error.message),
+        );
+      } finally {
+        await ownerOnly.close();
       }
     },
   );

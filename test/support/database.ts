@@ -55,11 +55,13 @@ export async function ensureAppLogin(ownerUrl: string, appUrl: string): Promise<
   }
 }
 
-export async function openTestDatabase(): Promise<Database> {
+/** `migrate: false` leaves the new database empty, for a test of the migrations themselves. */
+export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<Database> {
+  const migrate = options.migrate ?? true;
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const database = await openDatabase({ memory: true });
-    await migrateToLatest(database);
+    if (migrate) await migrateToLatest(database);
     return database;
   }
   const name = `jointly_test_${randomBytes(6).toString('hex')}`;
@@ -71,8 +73,10 @@ export async function openTestDatabase(): Promise<Database> {
   url.pathname = `/${name}`;
   const appUrl = testAppUrl(serverUrl, name);
   const database = await openDatabase({ url: url.toString(), appUrl });
-  await migrateToLatest(database);
-  await ensureAppLogin(url.toString(), appUrl);
+  if (migrate) {
+    await migrateToLatest(database);
+    await ensureAppLogin(url.toString(), appUrl);
+  }
   return {
     ...database,
     db: database.db,
