@@ -12,6 +12,7 @@ import type { AppServices } from './services.ts';
 import { errorHandling } from '../platform/error-handling.ts';
 import { views } from '../platform/views/views.plugin.ts';
 import { authentication } from '../platform/auth/auth.plugin.ts';
+import { accessPages } from '../platform/auth/access.pages.ts';
 import { geographyRoutes } from '../geography/areas.routes.ts';
 import { registerApiRoutes } from '../register/register.routes.ts';
 import { registerPages } from '../register/register.pages.ts';
@@ -81,6 +82,7 @@ export async function buildServer(
   await app.register(geographyRoutes, { prefix: '/api/v1' });
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
   await app.register(casesApiRoutes, { prefix: '/api/v1' });
+  await app.register(accessPages);
   await app.register(registerPages);
   await app.register(deskPages);
   await app.register(outboxViewerPages);
