@@ -68,6 +68,17 @@ export async function buildServer(
           'The partnership register: who delivers which service, where, for whom and under what arrangement.',
       },
       servers: [{ url: services.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          apiToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API token made with "jointly token add" or on /account: it acts as its account. ' +
+              'Changes sent with the session cookie instead need the X-CSRF-Token header of the page.',
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
