@@ -201,13 +201,17 @@ export function createSessionStore(db: Kysely<DB>, loadPrincipal: LoadPrincipal)
   return {
     async startSession(accountId, lifetimeMs, origin) {
       const secret = randomBytes(32).toString('base64url');
+      // Every time of a session is this process's clock, the one its expiry is checked against.
+      const now = new Date();
       await withSystem(db, (tx) =>
         tx
           .insertInto('account_session')
           .values({
             account_id: accountId,
             secret_hash: sha256(secret),
-            expires_at: new Date(Date.now() + lifetimeMs),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: new Date(now.getTime() + lifetimeMs),
             ip_address: clip(origin.ipAddress, 100),
             user_agent: clip(origin.userAgent, 500),
           })
