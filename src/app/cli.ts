@@ -1,6 +1,6 @@
 /**
  * The `jointly` command line: serve, migrate, import reference data, load the demo, add accounts,
- * make Open311 client keys.
+ * make API tokens, list and end sessions, make Open311 client keys.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -17,6 +17,7 @@ import {
 import { demoAccountCreator, loadDemo } from '../demo/demo.loader.ts';
 import { createServices } from './services.ts';
 import { addAccountCommand } from '../platform/auth/account.command.ts';
+import { addAccessCommands } from '../platform/auth/access.command.ts';
 import { addOpen311Command } from '../frontdoor/open311.command.ts';
 import { terminalProgress } from '../platform/import/progress.ts';
 
@@ -108,6 +109,7 @@ program
   );
 
 addAccountCommand(program, withDatabase);
+addAccessCommands(program, withDatabase);
 addOpen311Command(program, withDatabase);
 
 function formatSummary(s: ImportSummary): string {

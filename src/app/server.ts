@@ -12,6 +12,7 @@ import type { AppServices } from './services.ts';
 import { errorHandling } from '../platform/error-handling.ts';
 import { views } from '../platform/views/views.plugin.ts';
 import { authentication } from '../platform/auth/auth.plugin.ts';
+import { accessPages } from '../platform/auth/access.pages.ts';
 import { geographyRoutes } from '../geography/areas.routes.ts';
 import { registerApiRoutes } from '../register/register.routes.ts';
 import { registerPages } from '../register/register.pages.ts';
@@ -67,6 +68,17 @@ export async function buildServer(
           'The partnership register: who delivers which service, where, for whom and under what arrangement.',
       },
       servers: [{ url: services.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          apiToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API token made with "jointly token add" or on /account: it acts as its account. ' +
+              'Changes sent with the session cookie instead need the X-CSRF-Token header of the page.',
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
@@ -81,6 +93,7 @@ export async function buildServer(
   await app.register(geographyRoutes, { prefix: '/api/v1' });
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
   await app.register(casesApiRoutes, { prefix: '/api/v1' });
+  await app.register(accessPages);
   await app.register(registerPages);
   await app.register(deskPages);
   await app.register(outboxViewerPages);

@@ -7,6 +7,7 @@ import * as frontdoor from './migrations/0003_frontdoor.ts';
 import * as frontDoorReads from './migrations/0004_front_door_reads.ts';
 import * as caseEventOwnerInsert from './migrations/0005_case_event_owner_insert.ts';
 import * as tenantKeysAndRequestRole from './migrations/0006_tenant_keys_and_request_role.ts';
+import * as sessionsAndTokens from './migrations/0007_sessions_and_tokens.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_front_door_reads': frontDoorReads,
   '0005_case_event_owner_insert': caseEventOwnerInsert,
   '0006_tenant_keys_and_request_role': tenantKeysAndRequestRole,
+  '0007_sessions_and_tokens': sessionsAndTokens,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

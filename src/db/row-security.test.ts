@@ -23,6 +23,8 @@ const WITHOUT_ORG = {
   partnership_area: 'reference',
   partnership_service: 'reference',
   account: 'system',
+  account_session: 'system',
+  api_token: 'system',
   app_secret: 'system',
   import_run: 'system',
   kysely_migration: 'system',

@@ -225,6 +225,37 @@ export interface AuditLogTable {
   after: unknown;
 }
 
+export type SessionEndReason = 'signed_out' | 'ended_by_administrator';
+
+/** A sign-in (migration 0007): the cookie carries the secret whose SHA-256 is kept here. */
+export interface AccountSessionTable {
+  session_id: Generated<number>;
+  account_id: number;
+  secret_hash: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Date;
+  ended_at: Date | null;
+  ended_by: number | null;
+  end_reason: SessionEndReason | null;
+  ip_address: string | null;
+  user_agent: string | null;
+}
+
+/** A bearer token for the JSON API (migration 0007), acting as its account. */
+export interface ApiTokenTable {
+  token_id: Generated<number>;
+  account_id: number;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  created_at: Generated<Date>;
+  created_by: number | null;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  revoked_by: number | null;
+}
+
 export interface AppSecretTable {
   name: string;
   value: string;
@@ -419,6 +450,8 @@ export interface DB {
   role_grant: RoleGrantTable;
   audit_log: AuditLogTable;
   app_secret: AppSecretTable;
+  account_session: AccountSessionTable;
+  api_token: ApiTokenTable;
   bank_holiday: BankHolidayTable;
   service_level: ServiceLevelTable;
   service_information: ServiceInformationTable;

@@ -10,6 +10,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, forbidden } from '../platform/errors.ts';
+import { requireCsrfToken } from '../platform/auth/csrf.ts';
 import { brandOf } from '../platform/views/brand.ts';
 import type { CaseStatus, Channel } from '../db/schema.ts';
 import type { ResponsibleAnswer } from '../register/responsible.service.ts';
@@ -134,7 +135,7 @@ interface PlaceView {
 export const deskPages: FastifyPluginAsync = async (app) => {
   const { cases, register, responsible } = app.services;
   const db = app.services.database.db;
-  const csrf = app.csrfProtection ?? ((_req: FastifyRequest, _rep: FastifyReply, done: () => void) => done());
+  const csrf = requireCsrfToken;
 
   const deskActor = (request: FastifyRequest): Promise<CaseActor> =>
     staffCaseActor(request.principal, (id) => register.partnershipMemberIds(id));

@@ -4,8 +4,9 @@
  * one council's, get a reference, and follow it. Every page works without JavaScript; the
  * confirmation and tracking pages are in the responsible council's brand and show no personal data.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { ProblemError, ValidationProblem } from '../platform/errors.ts';
+import { requireCsrfToken } from '../platform/auth/csrf.ts';
 import { brandOf } from '../platform/views/brand.ts';
 import type { ResponsibleAnswer } from '../register/responsible.service.ts';
 import type { CaseStatus } from '../db/schema.ts';
@@ -48,7 +49,7 @@ function statusClass(status: CaseStatus): string {
 
 export const residentPages: FastifyPluginAsync = async (app) => {
   const { cases, register } = app.services;
-  const csrf = app.csrfProtection ?? ((_req: FastifyRequest, _rep: FastifyReply, done: () => void) => done());
+  const csrf = requireCsrfToken;
 
   /** The services residents commonly report, labelled from the service catalogue. */
   async function serviceItems() {

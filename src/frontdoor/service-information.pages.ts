@@ -9,6 +9,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { withTenant } from '../db/context.ts';
 import { forbidden, notFound } from '../platform/errors.ts';
+import { requireCsrfToken } from '../platform/auth/csrf.ts';
 import { staffCaseActor } from './case-actor.ts';
 import { formText, type Form } from './form-input.ts';
 import {
@@ -40,7 +41,7 @@ export function checkInformation(values: { summary: string; fees: string; links:
 export const serviceInformationPages: FastifyPluginAsync = async (app) => {
   const { register } = app.services;
   const db = app.services.database.db;
-  const csrf = app.csrfProtection ?? ((_req: FastifyRequest, _rep: FastifyReply, done: () => void) => done());
+  const csrf = requireCsrfToken;
 
   /** The council and service named in the path, and whether this person may change what it says. */
   async function target(request: FastifyRequest<{ Params: { org: string; lgsl: string } }>) {

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, badRequest } from '../platform/errors.ts';
+import { requireCsrfToken } from '../platform/auth/csrf.ts';
 import { formatDate, isIsoDate, todayInLondon } from '../platform/dates.ts';
 import { brandOf } from '../platform/views/brand.ts';
 import { actorFor } from './actor.ts';
@@ -202,7 +203,7 @@ export const registerPages: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: { key: string }; Body: Record<string, string | string[]> }>(
     '/organisations/:key/arrangements',
-    { preHandler: app.csrfProtection ?? ((_req, _rep, done) => done()) },
+    { preHandler: requireCsrfToken },
     async (request, reply) => {
       const org = await register.organisation(request.params.key);
       const actor = await actorFor(request, { requireSignIn: true });

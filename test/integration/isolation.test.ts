@@ -87,7 +87,12 @@ describe('isolation between councils', () => {
     app.inject({
       method,
       url,
-      headers: { cookie: exeter.cookie, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        cookie: exeter.cookie,
+        // The session's CSRF token, as the app's own pages send it: what is refused is the access.
+        'x-csrf-token': exeter.csrf,
+        ...(payload ? { 'content-type': 'application/json' } : {}),
+      },
       ...(payload ? { payload: JSON.stringify(payload) } : {}),
     });
 

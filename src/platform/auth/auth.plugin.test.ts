@@ -13,7 +13,13 @@ import { openTestDatabase } from '../../../test/support/database.ts';
 import { loadFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { errorHandling } from '../error-handling.ts';
 import { views } from '../views/views.plugin.ts';
-import { authentication, safeReturnTo, SESSION_COOKIE, SIGN_IN_FAILED } from './auth.plugin.ts';
+import {
+  authentication,
+  requireCsrfToken,
+  safeReturnTo,
+  SESSION_COOKIE,
+  SIGN_IN_FAILED,
+} from './auth.plugin.ts';
 import { createAuthService, type AuthService } from './auth.service.ts';
 
 const PASSWORD = 'a long enough test password';
@@ -21,6 +27,9 @@ const PASSWORD = 'a long enough test password';
 let database: Database;
 let fixture: Fixture;
 const apps: FastifyInstance[] = [];
+
+/** The clock the sign-in limits of the apps built here read; tests move it on. */
+let clockMs = Date.now();
 
 async function buildApp(settings: Partial<Pick<Config, 'cookieSecure' | 'oidc'>> = {}): Promise<{
   app: FastifyInstance;
@@ -39,12 +48,15 @@ async function buildApp(settings: Partial<Pick<Config, 'cookieSecure' | 'oidc'>>
   await app.register(errorHandling);
   await app.register(views);
   app.decorate('services', { auth, config } as never);
-  await app.register(authentication);
+  await app.register(authentication, { clock: () => clockMs });
   app.get('/private', { preHandler: app.requireSignIn }, async (request) => ({
     accountId: request.principal?.accountId,
   }));
   app.get('/api/v1/private', { preHandler: app.requireSignIn }, async () => ({ ok: true }));
-  app.post('/things', { preHandler: app.csrfProtection }, async () => ({ saved: true }));
+  app.post('/things', { preHandler: requireCsrfToken }, async () => ({ saved: true }));
+  // Routes that forgot to ask for the CSRF token: the plugin asks for it anyway when signed in.
+  app.post('/unguarded', async (_request, reply) => reply.header('x-handled', '1').send({ saved: true }));
+  app.post('/api/v1/unguarded', async () => ({ saved: true }));
   apps.push(app);
   return { app, auth };
 }
@@ -320,15 +332,153 @@ describe('signing in with a password', () => {
     );
   });
 
-  test('the 11th attempt for one email in 15 minutes is refused, from any address', async () => {
-    const visitor = new Visitor(app);
+  test('ten wrong guesses from one address do not lock the owner out from another', async () => {
+    const guesser = new Visitor(app, '198.51.100.1');
     for (let attempt = 1; attempt <= 10; attempt++) {
-      visitor.ip = `198.51.100.${attempt}`;
-      const response = await visitor.signIn('Limited@example.org', 'wrong password');
+      const response = await guesser.signIn('Limited@example.org', `wrong password ${attempt}`);
       assert.equal(response.statusCode, 401, `attempt ${attempt}`);
+      clockMs += 61_000; // the guesser waits out the growing delay between guesses
     }
-    visitor.ip = '198.51.100.99';
-    assert.equal((await visitor.signIn('limited@example.org', PASSWORD)).statusCode, 429);
+    // The guessing address is refused, even with the right password.
+    const refused = await guesser.signIn('limited@example.org', PASSWORD);
+    assert.equal(refused.statusCode, 429);
+    assert.ok(Number(refused.headers['retry-after']) > 0);
+    // The owner, from an address without failures, signs in at once.
+    const owner = new Visitor(app, '198.51.100.99');
+    const response = await owner.signIn('limited@example.org', PASSWORD);
+    assert.equal(response.statusCode, 303);
+    assert.equal((await owner.send('GET', '/private')).statusCode, 200);
+    clockMs += 15 * 60_000;
+  });
+
+  test('guesses in quick succession on one account are slowed with a growing wait', async () => {
+    const guesser = new Visitor(app, '198.51.100.2');
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      assert.equal(
+        (await guesser.signIn('limited@example.org', 'wrong')).statusCode,
+        401,
+        `attempt ${attempt}`,
+      );
+    }
+    const slowed = await guesser.signIn('limited@example.org', 'wrong');
+    assert.equal(slowed.statusCode, 429);
+    assert.equal(slowed.headers['retry-after'], '1');
+    assert.match(slowed.body, /Wait 1 second, then try again/);
+    clockMs += 1_000;
+    assert.equal((await guesser.signIn('limited@example.org', 'wrong')).statusCode, 401);
+    const longer = await guesser.signIn('limited@example.org', 'wrong');
+    assert.equal(longer.statusCode, 429);
+    assert.equal(longer.headers['retry-after'], '2');
+    // Someone else, from an address that has not failed, is not held up.
+    assert.equal(
+      (await new Visitor(app, '198.51.100.3').signIn('limited@example.org', PASSWORD)).statusCode,
+      303,
+    );
+    clockMs += 15 * 60_000;
+  });
+
+  test('fifty sign-ins from one address (a contact centre) are never refused', async () => {
+    const auth = await createAuthService({ db: database.db, config: loadConfig({}) });
+    const agents: string[] = [];
+    for (let n = 1; n <= 50; n++) {
+      const email = `agent${n}@contact-centre.example.org`;
+      await auth.createAccount({ email, displayName: `Agent ${n}`, password: PASSWORD, grants: [] });
+      agents.push(email);
+    }
+    for (const [index, email] of agents.entries()) {
+      // A few agents mistype their password first: their failures do not stop the others.
+      if (index % 20 === 0) {
+        assert.equal((await new Visitor(app, '203.0.113.50').signIn(email, 'mistyped')).statusCode, 401);
+      }
+      const response = await new Visitor(app, '203.0.113.50').signIn(email, PASSWORD);
+      assert.equal(response.statusCode, 303, `agent ${index + 1}`);
+    }
+  });
+
+  test('a cookie copied before signing out does not work after it', async () => {
+    const visitor = new Visitor(app);
+    await visitor.signIn('officer@example.org', PASSWORD);
+    const copied = visitor.cookie!;
+    assert.equal((await visitor.send('GET', '/private')).statusCode, 200);
+    const token = await visitor.csrfToken();
+    assert.equal((await visitor.send('POST', '/sign-out', { _csrf: token })).statusCode, 303);
+    const replayed = await app.inject({ method: 'GET', url: '/private', headers: { cookie: copied } });
+    assert.equal(replayed.statusCode, 303);
+    assert.match(String(replayed.headers.location), /^\/sign-in/);
+    const api = await app.inject({ method: 'GET', url: '/api/v1/private', headers: { cookie: copied } });
+    assert.equal(api.statusCode, 401);
+    const ended = await withSystem(database.db, (tx) =>
+      tx
+        .selectFrom('account_session')
+        .select(['end_reason'])
+        .where('account_id', '=', officerId)
+        .where('end_reason', '=', 'signed_out')
+        .execute(),
+    );
+    assert.ok(ended.length >= 1);
+  });
+
+  test('the cookie carries the session secret, not the account, and the table keeps only its hash', async () => {
+    const visitor = new Visitor(app, '192.0.2.77');
+    const response = await visitor.signIn('officer@example.org', PASSWORD);
+    assert.equal(response.statusCode, 303);
+    const rows = await withSystem(database.db, (tx) =>
+      tx
+        .selectFrom('account_session')
+        .select(['secret_hash', 'ip_address', 'expires_at', 'created_at'])
+        .where('ip_address', '=', '192.0.2.77')
+        .execute(),
+    );
+    assert.equal(rows.length, 1);
+    assert.match(rows[0]!.secret_hash, /^[0-9a-f]{64}$/);
+    assert.equal(rows[0]!.expires_at.getTime() - rows[0]!.created_at.getTime(), 8 * 3600_000);
+    assert.doesNotMatch(decodeURIComponent(visitor.cookie!), new RegExp(rows[0]!.secret_hash));
+  });
+
+  test('ending a session from the command line signs it out on its next request', async () => {
+    const auth = await createAuthService({ db: database.db, config: loadConfig({}) });
+    const visitor = new Visitor(app, '192.0.2.88');
+    await visitor.signIn('officer@example.org', PASSWORD);
+    assert.equal((await visitor.send('GET', '/private')).statusCode, 200);
+    const session = (await auth.liveSessions()).find((s) => s.ipAddress === '192.0.2.88');
+    assert.ok(session);
+    assert.equal(await auth.endSession(session.sessionId, null), 'ended');
+    assert.equal(await auth.endSession(session.sessionId, null), 'not_found');
+    assert.equal((await visitor.send('GET', '/private')).statusCode, 303);
+  });
+
+  test('a change with a signed-in cookie and no CSRF token is refused on every route', async () => {
+    const visitor = new Visitor(app);
+    await visitor.signIn('officer@example.org', PASSWORD);
+    const page = await visitor.send('POST', '/unguarded', { anything: 'x' });
+    assert.equal(page.statusCode, 403);
+    assert.equal(page.headers['x-handled'], undefined);
+    const api = await visitor.send('POST', '/api/v1/unguarded', { anything: 'x' });
+    assert.equal(api.statusCode, 403);
+    assert.match(String(api.headers['content-type']), /application\/problem\+json/);
+    assert.match(api.json().detail, /CSRF token/);
+    const token = await visitor.csrfToken();
+    assert.equal((await visitor.send('POST', '/unguarded', { _csrf: token })).statusCode, 200);
+    // The public (no session) is not asked for a token on a route that does not ask for one.
+    assert.equal((await new Visitor(app).send('POST', '/unguarded', {})).statusCode, 200);
+  });
+});
+
+describe('CSRF fails closed', () => {
+  test('requireCsrfToken refuses when the protection is not registered', async () => {
+    const app = Fastify({ logger: false });
+    await app.register(formbody);
+    await app.register(errorHandling);
+    app.post('/form', { preHandler: requireCsrfToken }, async () => ({ saved: true }));
+    apps.push(app);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '_csrf=anything',
+    });
+    assert.equal(response.statusCode, 403);
+    assert.doesNotMatch(response.body, /saved/);
   });
 });
 

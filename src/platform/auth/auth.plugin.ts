@@ -1,47 +1,71 @@
 /**
  * Signing in and out, and who is signed in.
  *
- * - The session is an encrypted cookie (`jointly_session`: HttpOnly, SameSite=Lax, Secure behind
- *   HTTPS, eight hours) holding the account id and the CSRF secret; nothing is kept on the server.
- * - Every request with a session gets `request.principal`, loaded afresh from the account and its
- *   grants, so disabling an account or revoking a grant takes effect on the next request.
- * - Every form posts a `_csrf` token (`reply.generateCsrf()`, put in every page by the views plugin)
- *   and its route uses `app.csrfProtection` as a preHandler.
- * - Sign-in by password is limited to 10 attempts in 15 minutes from one address and for one email.
+ * - The session is kept on the server (`account_session`); the encrypted cookie (`jointly_session`:
+ *   HttpOnly, SameSite=Lax, Secure behind HTTPS, eight hours) carries only the session's random
+ *   secret and the CSRF secret. Signing out ends the session on the server, so a copy of the cookie
+ *   stops working too; an administrator can end a session the same way (`/sessions`, `jointly session`).
+ * - Every request with a live session gets `request.principal`, loaded afresh from the account and its
+ *   grants, so disabling an account, revoking a grant or ending the session takes effect on the next
+ *   request.
+ * - API clients send `Authorization: Bearer jtk_…` to `/api/v1` (tokens made with `jointly token add`
+ *   or on `/account/tokens`); the token acts as its account. A bad, revoked or malformed token is
+ *   refused with 401, never treated as the public or as the cookie's session.
+ * - CSRF fails closed. Every POST, PUT, PATCH or DELETE made with a signed-in session cookie must carry
+ *   the session's CSRF token (`_csrf` in a form, or the `X-CSRF-Token` header), whatever the route:
+ *   otherwise 403, before the route runs. Forms that anyone may send (sign-in, a resident's report)
+ *   use `requireCsrfToken` as a preHandler too, which refuses when the protection is missing.
+ * - Sign-in by password is limited by failures only, per address and per account (sign-in-limits.ts).
  * - `app.requireSignIn` as a preHandler sends someone who is not signed in to the sign-in page and
  *   back again afterwards.
  */
 import csrfProtection from '@fastify/csrf-protection';
-import rateLimit from '@fastify/rate-limit';
 import secureSession from '@fastify/secure-session';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client';
 import { wantsProblemDocument } from '../error-handling.ts';
 import { ProblemError } from '../errors.ts';
-import type { OidcChecks } from './auth.service.ts';
+import { bearerToken } from './access-rules.ts';
+import { CSRF_REFUSED_API, CSRF_REFUSED_PAGE, passesCsrf, requireCsrfToken } from './csrf.ts';
+import { normaliseEmail, type OidcChecks } from './auth.service.ts';
 import type { Principal } from './principal.ts';
+import { SignInFailures, type SignInDecision } from './sign-in-limits.ts';
 
 declare module '@fastify/secure-session' {
   interface SessionData {
-    /** The signed-in account. */
-    accountId: number;
+    /** The secret of the server-side session (its SHA-256 is the row in account_session). */
+    sid: string;
     /** A sign-in with the identity provider that has not come back yet. */
     oidc: PendingOidc;
   }
 }
+
+/** How the principal of a request was established. */
+export type Authentication = { kind: 'session'; sessionId: number } | { kind: 'token'; tokenId: number };
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** A preHandler for pages that need someone signed in: sends anyone else to sign in first. */
     requireSignIn(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
   }
+  interface FastifyRequest {
+    /** How `principal` was established; undefined for the public. */
+    authentication?: Authentication;
+  }
 }
 
 export const SESSION_COOKIE = 'jointly_session';
 export const SESSION_HOURS = 8;
-export const SIGN_IN_ATTEMPTS = 10;
-export const SIGN_IN_WINDOW_MINUTES = 15;
+export { SIGN_IN_WINDOW_MINUTES } from './sign-in-limits.ts';
+
+export { requireCsrfToken } from './csrf.ts';
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const TOKEN_REFUSED =
+  'The API token was not accepted: it is unknown, revoked, mistyped or belongs to a disabled account. ' +
+  'Send "Authorization: Bearer" and a token made with "jointly token add".';
 /** How long someone may take at their identity provider before the sign-in must start again. */
 const OIDC_PENDING_MS = 10 * 60_000;
 
@@ -84,7 +108,12 @@ function isPendingOidc(value: unknown): value is PendingOidc {
   );
 }
 
-const authenticationPlugin: FastifyPluginAsync = async (app) => {
+export interface AuthenticationOptions {
+  /** The clock the sign-in limits read (milliseconds); tests pass their own. */
+  clock?: () => number;
+}
+
+const authenticationPlugin: FastifyPluginAsync<AuthenticationOptions> = async (app, options) => {
   const { auth, config } = app.services;
 
   await app.register(secureSession, {
@@ -100,26 +129,55 @@ const authenticationPlugin: FastifyPluginAsync = async (app) => {
     },
   });
   await app.register(csrfProtection, { sessionPlugin: '@fastify/secure-session' });
-  if (!app.hasDecorator('createRateLimit')) await app.register(rateLimit, { global: false });
 
-  const window = SIGN_IN_WINDOW_MINUTES * 60_000;
-  const limitByAddress = app.createRateLimit({ max: SIGN_IN_ATTEMPTS, timeWindow: window });
-  const limitByEmail = app.createRateLimit({
-    max: SIGN_IN_ATTEMPTS,
-    timeWindow: window,
-    keyGenerator: (request) => `email:${formField(request.body, 'email').trim().toLowerCase()}`,
-  });
+  const failures = new SignInFailures(options.clock ?? Date.now);
 
   if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', undefined);
+  if (!app.hasRequestDecorator('authentication')) app.decorateRequest('authentication', undefined);
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/assets/')) return;
-    const accountId: unknown = request.session.get('accountId');
-    if (typeof accountId !== 'number') return;
-    const principal = await auth.principal(accountId);
-    if (principal) request.principal = principal;
-    // The account has been disabled (or removed): the session no longer signs anyone in.
+    const authorization = request.headers.authorization;
+    if (pathOf(request.url).startsWith('/api/') && authorization !== undefined && authorization !== '') {
+      // An API client: the token alone says who it is; the cookie, if any, is not looked at.
+      const token = bearerToken(authorization);
+      const found = token ? await auth.tokenPrincipal(token) : null;
+      if (!found) {
+        reply.header('www-authenticate', 'Bearer error="invalid_token"');
+        throw new ProblemError(401, 'Unauthorized', TOKEN_REFUSED);
+      }
+      request.principal = found.principal;
+      request.authentication = { kind: 'token', tokenId: found.tokenId };
+      return;
+    }
+    const secret: unknown = request.session.get('sid');
+    if (typeof secret !== 'string') {
+      // A cookie from before sessions were kept on the server signs nobody in.
+      if ((request.session.get as (key: string) => unknown)('accountId') !== undefined)
+        request.session.regenerate();
+      return;
+    }
+    const live = await auth.sessionPrincipal(secret);
+    if (live) {
+      request.principal = live.principal;
+      request.authentication = { kind: 'session', sessionId: live.sessionId };
+    }
+    // Signed out, ended by an administrator, expired, or the account disabled: signs nobody in.
     else request.session.regenerate();
+  });
+
+  // A change made with a signed-in session cookie needs that session's CSRF token, on every route.
+  app.addHook('preValidation', async (request, reply) => {
+    if (!UNSAFE_METHODS.has(request.method) || request.authentication?.kind !== 'session') return;
+    const api = wantsProblemDocument(request.url);
+    if (!(await passesCsrf(app, request, reply))) {
+      request.log.warn({ accountId: request.principal?.accountId }, 'change without a CSRF token refused');
+      throw new ProblemError(403, 'Forbidden', api ? CSRF_REFUSED_API : CSRF_REFUSED_PAGE);
+    }
+    // The token is not part of what an API route's schema describes.
+    if (api && typeof request.body === 'object' && request.body !== null && '_csrf' in request.body) {
+      delete (request.body as Record<string, unknown>)._csrf;
+    }
   });
 
   app.decorate('requireSignIn', async function requireSignIn(request: FastifyRequest, reply: FastifyReply) {
@@ -145,43 +203,56 @@ const authenticationPlugin: FastifyPluginAsync = async (app) => {
     });
   };
 
-  const startSession = (
+  const startSession = async (
     request: FastifyRequest,
     reply: FastifyReply,
     principal: Principal,
     returnTo: string,
   ) => {
+    const secret = await auth.startSession(principal.accountId, SESSION_HOURS * 60 * 60_000, {
+      ipAddress: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
     // Nothing from before signing in (CSRF secret, pending sign-in) carries over.
     request.session.regenerate();
-    request.session.set('accountId', principal.accountId);
+    request.session.set('sid', secret);
     request.log.info({ accountId: principal.accountId }, 'signed in');
     return reply.redirect(safeReturnTo(returnTo), 303);
+  };
+
+  const tooManyAttempts = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    returnTo: string,
+    refused: Extract<SignInDecision, { allowed: false }>,
+  ) => {
+    request.log.warn({ reason: refused.reason, ip: request.ip }, 'sign-in slowed after failed attempts');
+    reply.code(429).header('retry-after', String(refused.retryAfterSeconds));
+    const seconds = refused.retryAfterSeconds;
+    const minutes = Math.ceil(seconds / 60);
+    return signInPage(reply, {
+      returnTo,
+      title: 'Too many attempts to sign in',
+      tooManyAttempts: true,
+      wait:
+        seconds < 60
+          ? `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`
+          : `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`,
+    });
   };
 
   app.get<{ Querystring: { returnTo?: string } }>('/sign-in', async (request, reply) =>
     signInPage(reply, { returnTo: safeReturnTo(request.query.returnTo) }),
   );
 
-  app.post('/sign-in', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/sign-in', { preHandler: requireCsrfToken }, async (request, reply) => {
     const email = formField(request.body, 'email').trim();
     const password = formField(request.body, 'password');
     const returnTo = safeReturnTo(formField(request.body, 'returnTo'));
+    const account = normaliseEmail(email).slice(0, 254);
 
-    const limits = await Promise.all([
-      limitByAddress(request),
-      email === '' ? undefined : limitByEmail(request),
-    ]);
-    const exceeded = limits.find((limit) => limit !== undefined && !limit.isAllowed && limit.isExceeded);
-    if (exceeded !== undefined && !exceeded.isAllowed) {
-      request.log.warn({ key: exceeded.key }, 'too many sign-in attempts');
-      reply.code(429).header('retry-after', String(exceeded.ttlInSeconds));
-      return signInPage(reply, {
-        returnTo,
-        title: 'Too many attempts to sign in',
-        tooManyAttempts: true,
-        waitMinutes: Math.max(1, Math.ceil(exceeded.ttlInSeconds / 60)),
-      });
-    }
+    const decision = failures.decide(request.ip, account);
+    if (!decision.allowed) return tooManyAttempts(request, reply, returnTo, decision);
 
     const errors: Record<string, string> = {};
     if (email === '') errors.email = 'Enter your email address';
@@ -191,13 +262,17 @@ const authenticationPlugin: FastifyPluginAsync = async (app) => {
     }
     const principal = await auth.signInWithPassword(email, password);
     if (!principal) {
+      failures.recordFailure(request.ip, account);
       request.log.info('sign-in refused');
       return signInPage(reply.code(401), { returnTo, errors: { email: SIGN_IN_FAILED }, values: { email } });
     }
+    failures.recordSuccess(account);
     return startSession(request, reply, principal, returnTo);
   });
 
-  app.post('/sign-out', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/sign-out', { preHandler: requireCsrfToken }, async (request, reply) => {
+    const secret: unknown = request.session.get('sid');
+    if (typeof secret === 'string') await auth.signOut(secret);
     request.session.delete();
     return reply.redirect('/', 303);
   });

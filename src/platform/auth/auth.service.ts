@@ -19,6 +19,7 @@ import { withSystem, type Tx } from '../../db/context.ts';
 import type { DB, Role } from '../../db/schema.ts';
 import { recordAudit } from '../audit.ts';
 import type { Principal, RoleGrant } from './principal.ts';
+import { createSessionStore, type SessionStore } from './sessions.ts';
 
 export const ROLES: readonly Role[] = ['partnership_admin', 'officer', 'councillor', 'agent'];
 
@@ -96,7 +97,8 @@ export interface AccountSummary {
   grants: GrantSummary[];
 }
 
-export interface AuthService {
+/** Accounts and sign-in; sessions and API tokens (sessions.ts). */
+export interface AuthService extends SessionStore {
   /** The principal for a correct email address and password; null otherwise (never says which was wrong). */
   signInWithPassword(email: string, password: string): Promise<Principal | null>;
   /** The principal for an account with its unrevoked grants; null when it does not exist or is disabled. */
@@ -422,6 +424,7 @@ export async function createAuthService({
     ).map((r) => r.org_id);
 
   return {
+    ...createSessionStore(db, loadPrincipal),
     sessionKey: () => Buffer.from(key),
     oidc: createOidcSignIn(config),
     principal,
