@@ -262,12 +262,13 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
 }
 
 /**
- * Where a view of a case is recorded: under the council that holds it, and under the first
- * organisation through which the reader reached it when that is another one.
+ * Where a view of a case is recorded: under the council that holds it, and, when the reader does
+ * not work for that council, also under the first organisation through which they reached it (the
+ * provider's team, or the front door that took it).
  */
 export function viewAuditOrgs(holderOrgId: number, readThrough: readonly number[]): number[] {
-  const via = readThrough.find((o) => o !== holderOrgId);
-  return via === undefined ? [holderOrgId] : [holderOrgId, via];
+  if (readThrough.length === 0 || readThrough.includes(holderOrgId)) return [holderOrgId];
+  return [holderOrgId, readThrough[0]!];
 }
 
 /**
