@@ -8,6 +8,7 @@ import * as frontDoorReads from './migrations/0004_front_door_reads.ts';
 import * as caseEventOwnerInsert from './migrations/0005_case_event_owner_insert.ts';
 import * as tenantKeysAndRequestRole from './migrations/0006_tenant_keys_and_request_role.ts';
 import * as sessionsAndTokens from './migrations/0007_sessions_and_tokens.ts';
+import * as caseViewAudit from './migrations/0008_case_view_audit.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_case_event_owner_insert': caseEventOwnerInsert,
   '0006_tenant_keys_and_request_role': tenantKeysAndRequestRole,
   '0007_sessions_and_tokens': sessionsAndTokens,
+  '0008_case_view_audit': caseViewAudit,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

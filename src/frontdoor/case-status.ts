@@ -55,3 +55,14 @@ export function refusedMove(from: CaseStatus, to: CaseStatus): string | null {
   if (to === 'open') return 'A case in hand cannot go back to open; choose where it is now.';
   return null;
 }
+
+/**
+ * The statuses a person may choose for a case, for the status form: the current one first (so the
+ * form shows where the case is), then those it may move to, the next ones in the workflow first.
+ */
+export function statusChoices(current: CaseStatus): CaseStatus[] {
+  const all = Object.keys(CASE_STATUSES) as CaseStatus[];
+  const at = all.indexOf(current);
+  const onward = [...all.slice(at + 1), ...all.slice(0, at)];
+  return [current, ...onward.filter((s) => refusedMove(current, s) === null)];
+}

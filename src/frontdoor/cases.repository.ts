@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { prepared } from '../db/prepared.ts';
 import type { Tx } from '../db/context.ts';
 import type { CaseEventKind, CaseStatus, Channel } from '../db/schema.ts';
+import type { ScopeEntry } from './case-actor.ts';
 
 export interface CaseRow {
   orgId: number;
@@ -24,6 +25,8 @@ export interface CaseRow {
   reporterEmail: string | null;
   reporterPhone: string | null;
   channel: Channel;
+  /** The organisation whose front door took the contact (kept when the case is referred). */
+  contactOrgId: number | null;
   routing: unknown;
   openedAt: Date;
   dueAt: Date | null;
@@ -75,6 +78,7 @@ function caseQuery(tx: Tx) {
       'c.reporter_email',
       'c.reporter_phone',
       'c.channel',
+      'c.contact_org_id',
       'c.routing',
       'c.opened_at',
       'c.due_at',
@@ -109,6 +113,7 @@ function toCase(r: CaseSelect): CaseRow {
     reporterEmail: r.reporter_email,
     reporterPhone: r.reporter_phone,
     channel: r.channel,
+    contactOrgId: r.contact_org_id,
     routing: r.routing,
     openedAt: asDate(r.opened_at)!,
     dueAt: asDate(r.due_at),
@@ -221,11 +226,13 @@ export interface CaseOpening {
    * contact's organisation): `response.case.reference` is filled in.
    */
   answer?: { caller: string; key: string; requestHash: string; statusCode: number; response: unknown };
+  /** The audit row of the case's creation, under the council that holds it (no personal data). */
+  audit: { accountId: number | null; after: Record<string, unknown> };
 }
 
 /**
  * Opens a case in one statement: the contact, the next number for the reference, the case, its
- * first events, its outbox messages and the idempotency answer. Taking the number locks its
+ * first events, its outbox messages, its audit row and the idempotency answer. Taking the number locks its
  * prefix's row until commit, so it comes last in the transaction, and one round trip keeps the
  * lock short. A repeated Idempotency-Key fails the whole statement (see `isDuplicateKey`).
  */
@@ -308,6 +315,11 @@ export async function openCase(tx: Tx, o: CaseOpening): Promise<{ caseId: number
              jsonb_set(a.response, '{case,reference}', to_jsonb(case_row.reference))
       FROM case_row, jsonb_to_recordset(${JSON.stringify(answers)}::jsonb)
         AS a(caller text, idempotency_key text, request_hash text, status_code integer, response jsonb)
+    ), audit_row AS (
+      INSERT INTO audit_log (org_id, account_id, action, entity_type, entity_key, after)
+      SELECT case_row.org_id, ${o.audit.accountId}::bigint, 'create', 'case', case_row.reference,
+             ${JSON.stringify(o.audit.after)}::jsonb
+      FROM case_row
     )
     SELECT case_id, reference FROM case_row`.execute(tx);
   const row = rows[0]!;
@@ -527,8 +539,28 @@ const ACTIVE: readonly CaseStatus[] = [
   'reopened',
 ];
 
+/**
+ * Cases held or handled by the organisations of a scope, each for the services it is limited to
+ * there (every service when null): the filter of every list, count and search of cases.
+ */
+export function inScope(scope: readonly ScopeEntry[]) {
+  const every = scope.filter((s) => s.lgslCodes === null).map((s) => s.orgId);
+  const terms = [];
+  if (every.length > 0) {
+    terms.push(sql`c.org_id = ANY (${every}::bigint[]) OR c.provider_org_id = ANY (${every}::bigint[])`);
+  }
+  for (const s of scope) {
+    if (s.lgslCodes === null || s.lgslCodes.length === 0) continue;
+    terms.push(
+      sql`((c.org_id = ${s.orgId}::bigint OR c.provider_org_id = ${s.orgId}::bigint) AND c.lgsl_code = ANY (${[...s.lgslCodes]}::int[]))`,
+    );
+  }
+  return terms.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(terms, sql` OR `)})`;
+}
+
 export interface QueueQuery {
-  orgIds: readonly number[];
+  /** Whose cases, for which services. */
+  scope: readonly ScopeEntry[];
   lgslCode?: number;
   /** The team: the organisation that provides the service (handles the cases). */
   providerOrgId?: number;
@@ -555,13 +587,13 @@ export interface QueueRow {
 
 /** Cases of (or handled by) these organisations, the most urgent first. */
 export async function queue(tx: Tx, q: QueueQuery): Promise<{ rows: QueueRow[]; total: number }> {
-  if (q.orgIds.length === 0) return { rows: [], total: 0 };
+  if (q.scope.length === 0) return { rows: [], total: 0 };
   let query = tx
     .selectFrom('service_case as c')
     .innerJoin('service as s', 's.lgsl_code', 'c.lgsl_code')
     .innerJoin('organisation as o', 'o.org_id', 'c.org_id')
     .innerJoin('organisation as p', 'p.org_id', 'c.provider_org_id')
-    .where((eb) => eb.or([eb('c.org_id', 'in', q.orgIds), eb('c.provider_org_id', 'in', q.orgIds)]));
+    .where(inScope(q.scope));
   if (q.lgslCode !== undefined) query = query.where('c.lgsl_code', '=', q.lgslCode);
   if (q.providerOrgId !== undefined) query = query.where('c.provider_org_id', '=', q.providerOrgId);
   if (q.state === 'open' || q.state === 'overdue') query = query.where('c.status', 'in', ACTIVE);
@@ -632,13 +664,13 @@ export interface QueueCount {
 }
 
 /** For each team (a service at the organisation that provides it): cases in hand, and how many are overdue. */
-export async function queueCounts(tx: Tx, orgIds: readonly number[], now: Date): Promise<QueueCount[]> {
-  if (orgIds.length === 0) return [];
+export async function queueCounts(tx: Tx, scope: readonly ScopeEntry[], now: Date): Promise<QueueCount[]> {
+  if (scope.length === 0) return [];
   const rows = await tx
     .selectFrom('service_case as c')
     .innerJoin('service as s', 's.lgsl_code', 'c.lgsl_code')
     .innerJoin('organisation as p', 'p.org_id', 'c.provider_org_id')
-    .where((eb) => eb.or([eb('c.org_id', 'in', orgIds), eb('c.provider_org_id', 'in', orgIds)]))
+    .where(inScope(scope))
     .where('c.status', 'in', ACTIVE)
     .groupBy(['c.provider_org_id', 'p.name', 'c.lgsl_code', 's.label'])
     .select((eb) => [
@@ -660,4 +692,36 @@ export async function queueCounts(tx: Tx, orgIds: readonly number[], now: Date):
     open: Number(r.open),
     overdue: Number(r.overdue),
   }));
+}
+
+/**
+ * The current partners of an organisation on a date, in one query: the other members and
+ * associates of every partnership it belongs to, with the partnership's name (the first by name
+ * where they share more than one).
+ */
+export async function partnersOf(
+  tx: Tx,
+  orgId: number,
+  date: string,
+): Promise<Array<{ orgId: number; name: string; partnership: string }>> {
+  const rows = await tx
+    .selectFrom('partnership_member as me')
+    .innerJoin('partnership as p', 'p.partnership_id', 'me.partnership_id')
+    .innerJoin('partnership_member as pm', 'pm.partnership_id', 'me.partnership_id')
+    .innerJoin('organisation as o', 'o.org_id', 'pm.org_id')
+    .select(['o.org_id', 'o.name', 'p.name as partnership'])
+    .where('me.org_id', '=', orgId)
+    .where('pm.org_id', '<>', orgId)
+    .where('pm.role', 'in', ['member', 'associate'])
+    .where(sql<boolean>`me.joined_on <= ${date}::date AND (me.left_on IS NULL OR me.left_on > ${date}::date)`)
+    .where(sql<boolean>`pm.joined_on <= ${date}::date AND (pm.left_on IS NULL OR pm.left_on > ${date}::date)`)
+    .orderBy('p.name')
+    .orderBy('o.name')
+    .execute();
+  const seen = new Set<number>();
+  return rows.flatMap((r) => {
+    if (seen.has(r.org_id)) return [];
+    seen.add(r.org_id);
+    return [{ orgId: r.org_id, name: r.name, partnership: r.partnership }];
+  });
 }

@@ -12,7 +12,8 @@ import { createGeographyService } from '../geography/geography.service.ts';
 import { createResponsibleService } from '../register/responsible.service.ts';
 import { createCasesService, type CasesService } from './cases.service.ts';
 import { dueDateFromServiceLevels } from './service-levels.ts';
-import { RESIDENT, type CaseActor } from './case-actor.ts';
+import { RESIDENT, caseActorFor, type CaseActor } from './case-actor.ts';
+import type { RoleGrant } from '../platform/auth/principal.ts';
 
 const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const HOUSEHOLD_WASTE = 524;
@@ -94,9 +95,28 @@ describe('cases service', () => {
     const rows = await database.db
       .selectFrom('organisation')
       .select(['org_id', 'jurisdiction'])
-      .where('jurisdiction', 'in', ['devon', 'exeter', 'teignbridge', 'warwickshire'])
+      .where('jurisdiction', 'in', ['devon', 'exeter', 'teignbridge', 'warwickshire', 'rugby'])
       .execute();
     for (const row of rows) org[row.jurisdiction!] = row.org_id;
+    // Devon, Exeter and Teignbridge work together; Rugby is in none of their partnerships.
+    await withSystem(database.db, async (tx) => {
+      const p = await tx
+        .insertInto('partnership')
+        .values({ slug: 'test-devon', name: 'Test Devon partnership' })
+        .returning('partnership_id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('partnership_member')
+        .values(
+          (['devon', 'exeter', 'teignbridge'] as const).map((k) => ({
+            org_id: org[k]!,
+            partnership_id: p.partnership_id,
+            role: 'member' as const,
+            joined_on: '2008-04-01',
+          })),
+        )
+        .execute();
+    });
   });
   after(() => database.close());
 
@@ -726,6 +746,278 @@ describe('cases service', () => {
           .executeTakeFirstOrThrow(),
       );
       assert.deepEqual(row, { org_id: exeter, provider_org_id: exeter, version: 1 });
+    });
+  });
+
+  /** A signed-in person's case actor, from their grants as the sign-in gives them. */
+  const actorWith = (
+    accountId: number,
+    ...grants: Array<Partial<RoleGrant> & Pick<RoleGrant, 'orgId' | 'role'>>
+  ) =>
+    caseActorFor(
+      {
+        accountId,
+        email: `person${accountId}@example.org`,
+        displayName: `Person ${accountId}`,
+        grants: grants.map((g) => ({ partnershipId: null, lgslCodes: null, ...g })),
+      },
+      async () => [],
+    );
+  const FLY_TIPPING = 587;
+  const auditRows = (reference: string) =>
+    database.db
+      .selectFrom('audit_log')
+      .select(['org_id', 'account_id', 'action', 'after'])
+      .where('entity_key', '=', reference)
+      .orderBy('audit_id')
+      .execute();
+
+  describe('referral targets', () => {
+    it('refuses a referral to a council that is neither a partner nor named by the register, and changes nothing', async () => {
+      const waste = await opened({ description: 'Referral to a stranger.' });
+      const exeter = officerOf(org.exeter!);
+      const before = await cases.detail(exeter, org.exeter!, waste.reference);
+      const messages = await count('outbox_message');
+      await assert.rejects(
+        cases.refer(exeter, org.exeter!, waste.reference, {
+          toOrgId: org.rugby!,
+          reason: 'Sending it to Rugby.',
+          expectedVersion: 1,
+        }),
+        (e: unknown) =>
+          e instanceof ValidationProblem &&
+          e.status === 400 &&
+          /Rugby Borough Council is not a partner of Exeter City Council/.test(e.fields.toOrgId ?? ''),
+      );
+      const after = await cases.detail(exeter, org.exeter!, waste.reference);
+      assert.equal(after.status, 'open');
+      assert.equal(after.version, before.version);
+      assert.equal(after.events.length, before.events.length);
+      assert.equal(await count('outbox_message'), messages);
+      const atRugby = await database.db
+        .selectFrom('service_case')
+        .select('case_id')
+        .where('org_id', '=', org.rugby!)
+        .where('reference', '=', waste.reference)
+        .execute();
+      assert.deepEqual(atRugby, []);
+      // The list the desk offers comes from the same rule: the partners, never Rugby.
+      const targets = await cases.referralTargets(exeter, org.exeter!, waste.reference);
+      assert.deepEqual(
+        targets.map((t) => t.name),
+        ['Devon County Council', 'Teignbridge District Council'],
+      );
+      assert.ok(targets.every((t) => /^Partner in Test Devon partnership$/.test(t.why)));
+    });
+
+    it('lets a case go to whoever the register names for its service at its place', async () => {
+      const lights = await opened({ lgslCode: 564, postcode: 'CV21 1BH', description: 'Light out.' });
+      assert.equal(lights.responsible.name, 'Warwickshire County Council');
+      const warwickshire = officerOf(org.warwickshire!);
+      assert.deepEqual(await cases.referralTargets(warwickshire, org.warwickshire!, lights.reference), []);
+      await assert.rejects(
+        cases.refer(warwickshire, org.warwickshire!, lights.reference, {
+          toOrgId: org.rugby!,
+          reason: 'Rugby does the lights here.',
+          expectedVersion: 1,
+        }),
+        (e: unknown) => e instanceof ValidationProblem,
+      );
+      // Once the register records that Rugby answers for street lights in its area, it may go there.
+      await withSystem(database.db, (tx) =>
+        tx
+          .insertInto('responsibility_override')
+          .values({
+            org_id: org.rugby!,
+            lgsl_code: 564,
+            area_code: 'E07000220',
+            valid_from: '2020-01-01',
+            reason: 'Street lights handed to the borough (test)',
+          })
+          .execute(),
+      );
+      try {
+        const targets = await cases.referralTargets(warwickshire, org.warwickshire!, lights.reference);
+        assert.deepEqual(
+          targets.map((t) => t.name),
+          ['Rugby Borough Council'],
+        );
+        assert.match(targets[0]!.why, /^Responsible for .* at this place$/);
+        const referred = await cases.refer(warwickshire, org.warwickshire!, lights.reference, {
+          toOrgId: org.rugby!,
+          reason: 'Rugby does the lights here.',
+          expectedVersion: 1,
+        });
+        assert.equal(referred.referredTo?.name, 'Rugby Borough Council');
+      } finally {
+        await withSystem(database.db, (tx) =>
+          tx.deleteFrom('responsibility_override').where('org_id', '=', org.rugby!).execute(),
+        );
+      }
+    });
+
+    it('tells the resident what was written for them once, keeps the reason for staff, and keeps the reported time and due date', async () => {
+      const waste = await opened({ description: 'Verge blocked by a sofa.' });
+      assert.ok(waste.dueAt, 'Exeter has a target for household waste');
+      const exeter = officerOf(org.exeter!);
+      const reason = 'Inspector says the verge is highway land: county matter.';
+      const message = 'Devon’s highways team will contact you within a week.';
+      await cases.refer(exeter, org.exeter!, waste.reference, {
+        toOrgId: org.devon!,
+        reason,
+        residentMessage: message,
+        expectedVersion: 1,
+      });
+      const tracked = await cases.track(waste.reference);
+      const seen = JSON.stringify(tracked);
+      assert.equal(seen.split(message).length - 1, 1, 'the message to the resident is shown once');
+      assert.ok(!seen.includes(reason), 'the reason for staff is not shown to the resident');
+      assert.equal(tracked.openedAt, waste.openedAt, 'the reported time stays the first report’s');
+      assert.equal(tracked.dueAt, waste.dueAt, 'the due date is kept where Devon has no target of its own');
+      assert.deepEqual(
+        tracked.holders.map((h) => h.name),
+        ['Exeter City Council', 'Devon County Council'],
+      );
+      const mail = await database.db
+        .selectFrom('outbox_message')
+        .select('personalisation')
+        .where('case_reference', '=', waste.reference)
+        .where('template', '=', 'case_referred')
+        .executeTakeFirstOrThrow();
+      const sent = JSON.stringify(mail.personalisation);
+      assert.ok(sent.includes(message) && !sent.includes(reason));
+      // Staff on both sides have the reason in the history, as staff only.
+      const atExeter = await cases.detail(exeter, org.exeter!, waste.reference);
+      const atDevon = await cases.detail(officerOf(org.devon!), org.devon!, waste.reference);
+      for (const detail of [atExeter, atDevon]) {
+        const withReason = detail.events.filter((e) => e.body.includes(reason));
+        assert.ok(withReason.length >= 1 && withReason.every((e) => e.visibility === 'internal'));
+      }
+      assert.equal(atDevon.frontDoor?.name, 'Exeter City Council', 'the front door that took it is kept');
+    });
+  });
+
+  describe('officers scoped to services', () => {
+    it('keeps an officer granted only waste services away from a fly-tipping case of their own council', async () => {
+      const flyTipping = await opened({
+        lgslCode: FLY_TIPPING,
+        reporterName: 'Fiona Flytip',
+        description: 'Mattresses dumped in the lane.',
+      });
+      const bins = await opened({ reporterName: 'Fiona Flytip', description: 'Bins missed again.' });
+      const waste = await actorWith(9001, {
+        orgId: org.exeter!,
+        role: 'officer',
+        lgslCodes: [HOUSEHOLD_WASTE],
+      });
+      const ref = flyTipping.reference;
+      await assert.rejects(cases.detail(waste, org.exeter!, ref), problem(404));
+      await assert.rejects(
+        cases.addNote(waste, org.exeter!, ref, { body: 'Seen it.', visibility: 'internal' }),
+        problem(404),
+      );
+      await assert.rejects(
+        cases.refer(waste, org.exeter!, ref, { toOrgId: org.devon!, reason: 'x', expectedVersion: 1 }),
+        problem(404),
+      );
+      await assert.rejects(cases.referralTargets(waste, org.exeter!, ref), problem(404));
+      await assert.rejects(
+        cases.changeStatus(waste, org.exeter!, ref, { status: 'investigating', expectedVersion: 1 }),
+        problem(404),
+      );
+      await assert.rejects(
+        cases.pause(waste, org.exeter!, ref, { reason: 'Waiting', expectedVersion: 1 }),
+        problem(404),
+      );
+      await assert.rejects(cases.resume(waste, org.exeter!, ref, 1), problem(404));
+      const found = await cases.queue(waste, { search: 'Fiona Flytip' });
+      assert.deepEqual(
+        found.items.map((i) => i.reference),
+        [bins.reference],
+      );
+      const all = await cases.queue(waste, { state: 'all', limit: 200 });
+      assert.ok(all.items.every((i) => i.lgslCode === HOUSEHOLD_WASTE));
+      assert.deepEqual([...new Set(all.counts.map((c) => c.lgslCode))], [HOUSEHOLD_WASTE]);
+      // Their own service's case is theirs to work on.
+      assert.equal((await cases.detail(waste, org.exeter!, bins.reference)).reference, bins.reference);
+      // An officer of the council without a service list still has both.
+      const everyService = await actorWith(9002, { orgId: org.exeter!, role: 'officer' });
+      assert.equal((await cases.detail(everyService, org.exeter!, ref)).reference, ref);
+    });
+  });
+
+  describe('audit', () => {
+    it('records the opening, notes, pause and resume of a case in the same transaction', async () => {
+      const officer = await actorWith(9003, { orgId: org.exeter!, role: 'officer' });
+      const result = await cases.intake(officer, report({ description: 'Audit me.' }));
+      assert.ok(result.outcome === 'opened');
+      const ref = result.case.reference;
+      await cases.addNote(officer, org.exeter!, ref, { body: 'Called the crew.', visibility: 'internal' });
+      await cases.pause(officer, org.exeter!, ref, { reason: 'Which bin?', expectedVersion: 1 });
+      await cases.resume(officer, org.exeter!, ref, 2);
+      const rows = (await auditRows(ref)).filter((r) => r.action !== 'view');
+      assert.deepEqual(
+        rows.map((r) => [r.org_id, r.account_id, r.action]),
+        [
+          [org.exeter, 9003, 'create'],
+          [org.exeter, 9003, 'update'],
+          [org.exeter, 9003, 'update'],
+          [org.exeter, 9003, 'update'],
+        ],
+      );
+      assert.deepEqual((rows[0]!.after as Record<string, unknown>).lgslCode, HOUSEHOLD_WASTE);
+      assert.deepEqual(rows[1]!.after, { event: 'note', visibility: 'internal' });
+      // A failed note leaves no audit row.
+      await assert.rejects(cases.addNote(officer, org.exeter!, ref, { body: ' ', visibility: 'internal' }));
+      assert.equal((await auditRows(ref)).filter((r) => r.action !== 'view').length, 4);
+    });
+
+    it('records a search by a resident’s name: who searched and for what', async () => {
+      const officer = await actorWith(9004, { orgId: org.exeter!, role: 'officer' });
+      await opened({ reporterName: 'Serena Searchable' });
+      await cases.queue(officer, { search: 'Serena Searchable' });
+      const rows = await database.db
+        .selectFrom('audit_log')
+        .select(['org_id', 'account_id', 'after'])
+        .where('action', '=', 'search')
+        .where('account_id', '=', 9004)
+        .execute();
+      assert.deepEqual(rows, [
+        { org_id: org.exeter, account_id: 9004, after: { search: 'Serena Searchable', found: 1 } },
+      ]);
+      // A list without a search records nothing.
+      await cases.queue(officer);
+      assert.equal(
+        (
+          await database.db
+            .selectFrom('audit_log')
+            .select('audit_id')
+            .where('account_id', '=', 9004)
+            .execute()
+        ).length,
+        1,
+      );
+    });
+
+    it('records a view through the front door that took a case under the council that holds it too', async () => {
+      const agent = await actorWith(9005, { orgId: org.exeter!, role: 'agent' });
+      const result = await cases.intake(agent, {
+        ...report({ lgslCode: HIGHWAYS, description: 'Pothole on Queen Street.' }),
+        channel: 'phone',
+        frontDoorOrgId: org.exeter!,
+      });
+      assert.ok(result.outcome === 'opened');
+      assert.equal(result.case.responsible.name, 'Devon County Council');
+      const detail = await cases.detail(agent, org.devon!, result.case.reference);
+      assert.equal(detail.frontDoor?.name, 'Exeter City Council');
+      const views = (await auditRows(result.case.reference)).filter((r) => r.action === 'view');
+      assert.deepEqual(
+        views.map((r) => [r.org_id, r.account_id]).sort(),
+        [
+          [org.devon, 9005],
+          [org.exeter, 9005],
+        ].sort(),
+      );
     });
   });
 

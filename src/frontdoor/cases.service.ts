@@ -27,9 +27,18 @@ import {
 } from '../register/responsible.service.ts';
 import * as repo from './cases.repository.ts';
 import { CASE_STATUSES, isFinished, refusedMove } from './case-status.ts';
-import type { CaseActor } from './case-actor.ts';
+import {
+  caseScope,
+  mayHandleCase,
+  mayNoteCase,
+  mayReadCase,
+  mayReferCase,
+  readingOrgs,
+  type CaseActor,
+} from './case-actor.ts';
 import { isOverdue } from './working-days.ts';
 import { dueDateAfterPause } from './service-levels.ts';
+import { referralTargets, refusedReferral, type ReferralTarget } from './referral-targets.ts';
 
 export const CHANNELS: Readonly<Record<Channel, string>> = {
   web: 'Online form',
@@ -117,6 +126,8 @@ export interface CaseDetail extends CaseSummary {
   overdue: boolean;
   referredFrom: OrganisationBrand | null;
   referredTo: OrganisationBrand | null;
+  /** The organisation whose front door took the contact, when it is known. */
+  frontDoor: OrganisationBrand | null;
   events: CaseEventView[];
 }
 
@@ -137,7 +148,10 @@ export interface StatusChange {
 
 export interface Referral {
   toOrgId: number;
+  /** Why the case is theirs: for staff, kept in the case's history, never sent to the resident. */
   reason: string;
+  /** What the resident is told beside who has the case now (optional). */
+  residentMessage?: string;
   expectedVersion: number;
 }
 
@@ -177,6 +191,8 @@ export interface CasesService {
     note: { body: string; visibility: 'public' | 'internal' },
   ): Promise<CaseDetail>;
   refer(actor: CaseActor, orgId: number, reference: string, referral: Referral): Promise<CaseDetail>;
+  /** The organisations the actor may refer a case to (`referralTargets`), by name. */
+  referralTargets(actor: CaseActor, orgId: number, reference: string): Promise<ReferralTarget[]>;
   /** Stops the service-level clock while the case waits on the resident. */
   pause(
     actor: CaseActor,
@@ -245,6 +261,36 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
   return problems;
 }
 
+/**
+ * Where a view of a case is recorded: under the council that holds it, and, when the reader does
+ * not work for that council, also under the first organisation through which they reached it (the
+ * provider's team, or the front door that took it).
+ */
+export function viewAuditOrgs(holderOrgId: number, readThrough: readonly number[]): number[] {
+  if (readThrough.length === 0 || readThrough.includes(holderOrgId)) return [holderOrgId];
+  return [holderOrgId, readThrough[0]!];
+}
+
+/**
+ * The times a resident is shown for a case that may have been referred: when they reported it
+ * (the first holder's opening, never the time of a referral), and when it is due (the current
+ * holder's date, or the last one given where the current holder has none).
+ */
+export function trackingTimes(
+  holders: ReadonlyArray<Pick<repo.CaseRow, 'openedAt' | 'dueAt'>>,
+  current: Pick<repo.CaseRow, 'openedAt' | 'dueAt'>,
+): { openedAt: string; dueAt: string | null } {
+  const first = holders.reduce(
+    (a, b) => (b.openedAt.getTime() < a.getTime() ? b.openedAt : a),
+    current.openedAt,
+  );
+  const given = holders
+    .filter((h) => h.dueAt !== null)
+    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
+  const due = current.dueAt ?? given.at(-1)?.dueAt ?? null;
+  return { openedAt: first.toISOString(), dueAt: iso(due) };
+}
+
 /** Raised inside intake's transaction for a council that has no reference prefix yet. */
 class NoCasePrefix extends Error {}
 
@@ -299,7 +345,9 @@ export function createCasesService(deps: CasesDeps): CasesService {
     const summary = await summaryOf(tx, row);
     const linked = await brands(
       tx,
-      [row.referredFromOrgId, row.referredToOrgId].filter((id): id is number => id !== null),
+      [row.referredFromOrgId, row.referredToOrgId, row.contactOrgId].filter(
+        (id): id is number => id !== null,
+      ),
     );
     const at = now();
     return {
@@ -316,6 +364,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
       overdue: !isFinished(row.status) && row.status !== 'referred' && isOverdue(row.dueAt, at, row.pausedAt),
       referredFrom: row.referredFromOrgId ? (linked.get(row.referredFromOrgId) ?? null) : null,
       referredTo: row.referredToOrgId ? (linked.get(row.referredToOrgId) ?? null) : null,
+      frontDoor: row.contactOrgId ? (linked.get(row.contactOrgId) ?? null) : null,
       events: await eventViews(tx, await repo.caseEvents(tx, row.orgId, row.caseId)),
     };
   }
@@ -501,6 +550,17 @@ export function createCasesService(deps: CasesDeps): CasesService {
                   ...residentMessages(owner.orgId, contacted, 'case_received', about),
                   staffMessage(provider.orgId, 'case_assigned', '', `New ${label} case for ${owner.name}.`),
                 ],
+          audit: {
+            accountId: actor.accountId,
+            after: {
+              status,
+              lgslCode: input.lgslCode,
+              providerOrgId: provider.orgId,
+              channel: input.channel,
+              frontDoorOrgId: frontDoor,
+              by: actor.name,
+            },
+          },
           ...(request?.key !== undefined
             ? {
                 answer: {
@@ -556,9 +616,65 @@ export function createCasesService(deps: CasesDeps): CasesService {
       const row = await repo.caseByReference(tx, orgId, normalised, {
         forUpdate: options.forUpdate ?? false,
       });
-      if (!row) throw notFound(`There is no case ${normalised} that you can see.`);
+      // The database keeps the transaction to the actor's organisations; the grants' services are
+      // checked here, and a case of a service they do not cover is as absent as another council's.
+      if (!row || !mayReadCase(actor, row))
+        throw notFound(`There is no case ${normalised} that you can see.`);
       return work(tx, row);
     });
+  }
+
+  /** Who the register says answers for a case's service at its place today, or null if it cannot say. */
+  async function registerAnswer(row: repo.CaseRow, date: string) {
+    const place =
+      row.postcode !== null
+        ? { postcode: row.postcode }
+        : row.lat !== null && row.lon !== null
+          ? { lat: row.lat, lon: row.lon }
+          : null;
+    if (place === null) return null;
+    try {
+      const answer = await responsible.find({ service: row.lgslCode, ...place, date });
+      const named = (o: { orgId: number; name: string }) => ({ orgId: o.orgId, name: o.name });
+      return {
+        responsible:
+          answer.status === 'resolved' && answer.responsible
+            ? [named(answer.responsible)]
+            : answer.candidates.map(named),
+        provider: answer.provider ? named(answer.provider) : null,
+        serviceLabel: row.serviceLabel,
+      };
+    } catch (error) {
+      // A place the register cannot route today leaves the partners (and the referrer).
+      if (error instanceof ProblemError && error.status < 500) return null;
+      throw error;
+    }
+  }
+
+  /** A case the actor may refer, and the organisations it may go to. */
+  async function referralChoices(actor: CaseActor, orgId: number, reference: string) {
+    const date = todayInLondon(now());
+    const read = await withCase(actor, orgId, reference, async (tx, row) => {
+      if (!mayReferCase(actor, row)) throw forbidden('You cannot refer this case.');
+      const partners = await repo.partnersOf(tx, row.orgId, date);
+      const orgs = await brands(tx, [row.orgId, ...(row.referredFromOrgId ? [row.referredFromOrgId] : [])]);
+      return { row, partners, orgs };
+    });
+    const { row, partners, orgs } = read;
+    // Routing reads the register outside the case's transaction (the embedded engine has one connection).
+    const register = await registerAnswer(row, date);
+    const referrer = row.referredFromOrgId ? orgs.get(row.referredFromOrgId) : undefined;
+    const holder = orgs.get(row.orgId)!;
+    return {
+      row,
+      holder: { orgId: holder.orgId, name: holder.name },
+      targets: referralTargets({
+        holderOrgId: row.orgId,
+        partners,
+        register,
+        referredFrom: referrer ? { orgId: referrer.orgId, name: referrer.name } : null,
+      }),
+    };
   }
 
   const stale = () =>
@@ -567,8 +683,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
     );
 
   async function queue(actor: CaseActor, filter: QueueFilter = {}): Promise<QueueView> {
-    const orgIds =
-      filter.orgId === undefined ? actor.readOrgs : actor.readOrgs.filter((o) => o === filter.orgId);
+    const scope = caseScope(actor, filter.orgId === undefined ? undefined : [filter.orgId]);
     const search = filter.search?.trim() ?? '';
     const reference = search === '' ? null : normaliseReference(search);
     const postcodeText = search.toUpperCase().replace(/\s+/g, '');
@@ -576,23 +691,45 @@ export function createCasesService(deps: CasesDeps): CasesService {
       ? `${postcodeText.slice(0, -3)} ${postcodeText.slice(-3)}`
       : null;
     const at = now();
+    const text =
+      search === ''
+        ? undefined
+        : reference
+          ? { reference }
+          : postcode
+            ? { postcode }
+            : { words: search.slice(0, 100) };
+    // A search by a name, address or postcode looks through residents' details: it is recorded
+    // under each organisation searched (who searched, for what, how many were found).
+    const audited =
+      actor.accountId !== null && text !== undefined && text.reference === undefined
+        ? scope.map((s) => s.orgId).filter((o) => actor.writeOrgs.includes(o))
+        : [];
     return withTenant(
       db,
-      { readOrgs: actor.readOrgs, writeOrgs: [], accountId: actor.accountId },
+      { readOrgs: actor.readOrgs, writeOrgs: audited, accountId: actor.accountId },
       async (tx) => {
         const found = await repo.queue(tx, {
-          orgIds,
+          scope,
           ...(filter.lgslCode !== undefined ? { lgslCode: filter.lgslCode } : {}),
           ...(filter.providerOrgId !== undefined ? { providerOrgId: filter.providerOrgId } : {}),
           state: search !== '' ? (filter.state ?? 'all') : (filter.state ?? 'open'),
-          ...(search !== ''
-            ? { text: reference ? { reference } : postcode ? { postcode } : { words: search.slice(0, 100) } }
-            : {}),
+          ...(text ? { text } : {}),
           now: at,
           limit: Math.min(Math.max(filter.limit ?? 50, 1), 200),
         });
+        for (const orgId of audited) {
+          await recordAudit(tx, {
+            orgId,
+            accountId: actor.accountId,
+            action: 'search',
+            entityType: 'case',
+            entityKey: 'desk',
+            after: { search: text!.words ?? text!.postcode, found: found.total },
+          });
+        }
         return {
-          counts: await repo.queueCounts(tx, orgIds, at),
+          counts: await repo.queueCounts(tx, scope, at),
           total: found.total,
           items: found.rows.map((r) => ({
             ...r,
@@ -611,19 +748,19 @@ export function createCasesService(deps: CasesDeps): CasesService {
     detail: (actor, orgId, reference) =>
       withCase(actor, orgId, reference, async (tx, row) => {
         const detail = await detailOf(tx, row);
-        // The view is logged with the case's organisation; a front door that only reads the case it
-        // raised (an agent following another council's case) logs it with its own organisation.
-        const auditOrg = [row.orgId, row.providerOrgId, ...actor.writeOrgs].find((o) =>
-          actor.writeOrgs.includes(o),
-        );
-        if (actor.accountId !== null && auditOrg !== undefined) {
-          await recordAudit(tx, {
-            orgId: auditOrg,
-            accountId: actor.accountId,
-            action: 'view',
-            entityType: 'case',
-            entityKey: row.reference,
-          });
+        if (actor.accountId !== null) {
+          // The view is recorded under the council that holds the case, and also under the
+          // organisation through which it was read where that is another (the provider's team,
+          // or the front door that took it and follows it).
+          for (const auditOrg of viewAuditOrgs(row.orgId, readingOrgs(actor, row))) {
+            await recordAudit(tx, {
+              orgId: auditOrg,
+              accountId: actor.accountId,
+              action: 'view',
+              entityType: 'case',
+              entityKey: row.reference,
+            });
+          }
         }
         return detail;
       }),
@@ -668,13 +805,14 @@ export function createCasesService(deps: CasesDeps): CasesService {
       const current =
         found.find((f) => f.row.status !== 'referred') ??
         found.reduce((a, b) => (a.row.updatedAt.getTime() >= b.row.updatedAt.getTime() ? a : b));
-      const own = found.flatMap((f) =>
-        f.events.filter((e) => e.visibility === 'public' && e.copiedFromOrgId === null),
-      );
-      own.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.eventId - b.eventId);
+      const inOrder = (a: repo.CaseEventRow, b: repo.CaseEventRow) =>
+        a.occurredAt.getTime() - b.occurredAt.getTime() || a.eventId - b.eventId;
+      const written = found.flatMap((f) => f.events.filter((e) => e.copiedFromOrgId === null)).sort(inOrder);
+      const own = written.filter((e) => e.visibility === 'public');
       const byOrg = new Map(found.map((f) => [f.row.orgId, f.summary.responsible]));
       const holders: OrganisationBrand[] = [];
-      for (const e of own) {
+      // Who held it, from each holder's opening or receipt (a referral's reason stays with staff).
+      for (const e of written) {
         if (e.kind !== 'opened' && e.kind !== 'referred_in') continue;
         const brand = byOrg.get(e.orgId);
         if (brand && holders.at(-1)?.orgId !== brand.orgId) holders.push(brand);
@@ -682,7 +820,15 @@ export function createCasesService(deps: CasesDeps): CasesService {
       const events = await withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, (tx) =>
         eventViews(tx, own),
       );
-      return { ...current.summary, holders, events };
+      return {
+        ...current.summary,
+        ...trackingTimes(
+          found.map((f) => f.row),
+          current.row,
+        ),
+        holders,
+        events,
+      };
     },
 
     changeStatus: (actor, orgId, reference, change) =>
@@ -691,7 +837,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
         orgId,
         reference,
         async (tx, row) => {
-          if (!actor.mayHandle(row.orgId, row.providerOrgId, row.lgslCode)) {
+          if (!mayHandleCase(actor, row)) {
             throw forbidden('You cannot change the status of this case.');
           }
           if (!(change.status in CASE_STATUSES)) {
@@ -769,8 +915,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
 
     addNote: (actor, orgId, reference, note) =>
       withCase(actor, orgId, reference, async (tx, row) => {
-        if (!actor.mayNote(row.orgId, row.providerOrgId))
-          throw forbidden('You cannot add notes to this case.');
+        if (!mayNoteCase(actor, row)) throw forbidden('You cannot add notes to this case.');
         const body = note.body?.trim() ?? '';
         if (body === '') throw new ValidationProblem({ body: 'Enter the note' });
         if (body.length > 4000)
@@ -788,6 +933,14 @@ export function createCasesService(deps: CasesDeps): CasesService {
             occurredAt: at,
           },
         ]);
+        await recordAudit(tx, {
+          orgId: row.orgId,
+          accountId: actor.accountId,
+          action: 'update',
+          entityType: 'case',
+          entityKey: row.reference,
+          after: { event: note.visibility === 'public' ? 'message' : 'note', visibility: note.visibility },
+        });
         if (note.visibility === 'public') {
           await enqueue(tx, residentMessages(row.orgId, row, 'case_message', { message: body }));
         }
@@ -800,7 +953,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
         orgId,
         reference,
         async (tx, row) => {
-          if (!actor.mayHandle(row.orgId, row.providerOrgId, row.lgslCode)) {
+          if (!mayHandleCase(actor, row)) {
             throw forbidden('You cannot pause this case.');
           }
           const reason = pause.reason?.trim() ?? '';
@@ -831,6 +984,15 @@ export function createCasesService(deps: CasesDeps): CasesService {
               occurredAt: at,
             },
           ]);
+          await recordAudit(tx, {
+            orgId: row.orgId,
+            accountId: actor.accountId,
+            action: 'update',
+            entityType: 'case',
+            entityKey: row.reference,
+            before: { pausedAt: null, version: row.version },
+            after: { pausedAt: at.toISOString(), version: row.version + 1 },
+          });
           await enqueue(tx, residentMessages(row.orgId, row, 'case_message', { message: reason }));
           return detailOf(tx, (await repo.caseByReference(tx, row.orgId, row.reference))!);
         },
@@ -843,7 +1005,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
         orgId,
         reference,
         async (tx, row) => {
-          if (!actor.mayHandle(row.orgId, row.providerOrgId, row.lgslCode)) {
+          if (!mayHandleCase(actor, row)) {
             throw forbidden('You cannot resume this case.');
           }
           if (row.version !== expectedVersion) throw stale();
@@ -876,25 +1038,46 @@ export function createCasesService(deps: CasesDeps): CasesService {
               occurredAt: at,
             },
           ]);
+          await recordAudit(tx, {
+            orgId: row.orgId,
+            accountId: actor.accountId,
+            action: 'update',
+            entityType: 'case',
+            entityKey: row.reference,
+            before: { pausedAt: row.pausedAt.toISOString(), dueAt: iso(row.dueAt), version: row.version },
+            after: { pausedAt: null, dueAt: iso(dueAt), version: row.version + 1 },
+          });
           return detailOf(tx, (await repo.caseByReference(tx, row.orgId, row.reference))!);
         },
         { forUpdate: true },
       ),
 
+    referralTargets: async (actor, orgId, reference) =>
+      (await referralChoices(actor, orgId, reference)).targets,
+
     async refer(actor, orgId, reference, referral) {
       const reason = referral.reason?.trim() ?? '';
-      if (reason === '') throw new ValidationProblem({ reason: 'Say why the case belongs to them' });
-      if (reason.length > 2000)
-        throw new ValidationProblem({ reason: 'Reason must be 2,000 characters or fewer' });
+      const residentMessage = blankToNull(referral.residentMessage);
+      const problems: Record<string, string> = {};
       if (referral.toOrgId === orgId) {
-        throw new ValidationProblem({ toOrgId: 'Choose another organisation: the case is already theirs' });
+        problems.toOrgId = 'Choose another organisation: the case is already theirs';
       }
+      if (reason === '') problems.reason = 'Say why the case belongs to them';
+      else if (reason.length > 2000) problems.reason = 'Reason must be 2,000 characters or fewer';
+      if ((residentMessage?.length ?? 0) > 2000) {
+        problems.residentMessage = 'The message to the resident must be 2,000 characters or fewer';
+      }
+      if (Object.keys(problems).length > 0) throw new ValidationProblem(problems);
+      const { holder, targets } = await referralChoices(actor, orgId, reference);
       const target = await db
         .selectFrom('organisation')
         .select(['org_id', 'name', 'gss_code', 'jurisdiction'])
         .where('org_id', '=', referral.toOrgId)
         .executeTakeFirst();
-      if (!target) throw new ValidationProblem({ toOrgId: 'Choose an organisation from the list' });
+      const refused = refusedReferral(targets, holder, referral.toOrgId, target?.name ?? null);
+      if (refused || !target) {
+        throw new ValidationProblem({ toOrgId: refused ?? 'Choose an organisation from the list' });
+      }
       const targetRef: CouncilRef = {
         orgId: target.org_id,
         name: target.name,
@@ -906,7 +1089,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
         orgId,
         reference,
         async (tx, row) => {
-          if (!actor.mayRefer(row.orgId, row.providerOrgId)) throw forbidden('You cannot refer this case.');
+          if (!mayReferCase(actor, row)) throw forbidden('You cannot refer this case.');
           if (row.version !== referral.expectedVersion) throw stale();
           if (row.status === 'referred' || isFinished(row.status)) {
             throw conflict(
@@ -922,7 +1105,9 @@ export function createCasesService(deps: CasesDeps): CasesService {
             reasons: [{ rule: 'referral', text: `Referred by ${from.name}: ${reason}` }, decision.reason],
             date,
           };
-          const dueAt = await deps.dueDate(tx, target.org_id, row.lgslCode, at);
+          // The receiving council's own target where it has one; the resident keeps the due date
+          // they were given where it has none.
+          const dueAt = (await deps.dueDate(tx, target.org_id, row.lgslCode, at)) ?? row.dueAt;
           const existing = await repo.caseByReference(tx, target.org_id, row.reference, { forUpdate: true });
           let targetCaseId: number;
           if (existing) {
@@ -964,7 +1149,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
               reporterEmail: row.reporterEmail,
               reporterPhone: row.reporterPhone,
               channel: row.channel,
-              contactOrgId: null,
+              // The front door that took the contact still follows the case, wherever it goes.
+              contactOrgId: row.contactOrgId,
               contactId: null,
               routing,
               openedAt: at,
@@ -995,7 +1181,9 @@ export function createCasesService(deps: CasesDeps): CasesService {
               .filter((e) => e.copiedFromOrgId !== null)
               .map((e) => `${e.occurredAt.getTime()}|${e.body}`),
           );
-          const told = `Passed to ${target.name}: ${reason}`;
+          // The resident is told who has the case now, and the message written for them if any;
+          // the reason stays with staff, in both organisations' history.
+          const told = `Passed to ${target.name}, who deal with it. Your reference stays the same.${residentMessage ? ` ${residentMessage}` : ''}`;
           await repo.insertEvents(tx, [
             {
               orgId: row.orgId,
@@ -1008,6 +1196,16 @@ export function createCasesService(deps: CasesDeps): CasesService {
               actorName: actor.name,
               relatedOrgId: target.org_id,
               relatedCaseId: targetCaseId,
+              occurredAt: at,
+            },
+            {
+              orgId: row.orgId,
+              caseId: row.caseId,
+              kind: 'note',
+              body: `Referred to ${target.name}: ${reason}`,
+              visibility: 'internal',
+              accountId: actor.accountId,
+              actorName: actor.name,
               occurredAt: at,
             },
             ...history
@@ -1030,7 +1228,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
               kind: 'referred_in',
               status: existing ? 'reopened' : 'open',
               body: `Referred by ${from.name}: ${reason}`,
-              visibility: 'public',
+              visibility: 'internal',
               accountId: actor.accountId,
               actorName: actor.name,
               relatedOrgId: row.orgId,
@@ -1047,8 +1245,20 @@ export function createCasesService(deps: CasesDeps): CasesService {
             before: { status: row.status, version: row.version },
             after: { status: 'referred', referredTo: target.org_id },
           });
+          await recordAudit(tx, {
+            orgId: target.org_id,
+            accountId: actor.accountId,
+            action: existing ? 'update' : 'create',
+            entityType: 'case',
+            entityKey: row.reference,
+            ...(existing ? { before: { status: existing.status, version: existing.version } } : {}),
+            after: { status: existing ? 'reopened' : 'open', referredFrom: row.orgId },
+          });
           await enqueue(tx, [
-            ...residentMessages(row.orgId, row, 'case_referred', { council: target.name, reason }),
+            ...residentMessages(row.orgId, row, 'case_referred', {
+              council: target.name,
+              message: residentMessage,
+            }),
             staffMessage(
               decision.provider.orgId,
               'case_referred_in',

@@ -16,6 +16,7 @@ import type { Database } from '../db/engine.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
 import { silentProgress } from '../platform/import/progress.ts';
 import { RESIDENT } from './case-actor.ts';
+import { withSystem } from '../db/context.ts';
 import type { AppServices } from '../app/services.ts';
 
 const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
@@ -38,7 +39,26 @@ describe('case desk pages', () => {
     database = await openTestDatabase();
     await importAllReferenceData(database.db, DATA, silentProgress);
     ({ app, services } = await buildTestApp(database));
-    Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon']));
+    Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon', 'rugby']));
+    // Devon, Exeter and Teignbridge work together; Rugby is in none of their partnerships.
+    await withSystem(database.db, async (tx) => {
+      const p = await tx
+        .insertInto('partnership')
+        .values({ slug: 'test-devon', name: 'Test Devon partnership' })
+        .returning('partnership_id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('partnership_member')
+        .values(
+          (['devon', 'exeter', 'teignbridge'] as const).map((k) => ({
+            org_id: org[k]!,
+            partnership_id: p.partnership_id,
+            role: 'member' as const,
+            joined_on: '2008-04-01',
+          })),
+        )
+        .execute();
+    });
     for (const [email, orgId] of [
       ['officer.exeter@example.org', org.exeter!],
       ['officer.teignbridge@example.org', org.teignbridge!],
@@ -166,6 +186,40 @@ describe('case desk pages', () => {
     assert.equal(response.statusCode, 403);
   });
 
+  it('starts the status list at the current status, and shows the front door that took the case', async () => {
+    const page = await get(`/desk/cases/${org.exeter}/${reference}`, exeter);
+    const select = /<select[^>]*id="status"[^>]*>([\s\S]*?)<\/select>/.exec(page.body)![1]!;
+    const options = [...select.matchAll(/<option value="([a-z_]+)"( selected)?/g)];
+    assert.equal(options[0]![1], 'investigating', 'the first choice is where the case is now');
+    assert.equal(options[0]![2], ' selected');
+    assert.ok(!options.some((o) => o[1] === 'open'), 'a case in hand cannot go back to open');
+    assert.match(page.body, /Front door that took it\s*<\/dt>\s*<dd[^>]*>\s*Exeter City Council/);
+  });
+
+  it('refuses a referral to a council that is not a partner nor named by the register, and changes nothing', async () => {
+    const page = await get(`/desk/cases/${org.exeter}/${reference}`, exeter);
+    assert.ok(!page.body.includes(`value="${org.rugby}"`), 'Rugby is not offered');
+    assert.match(page.body, new RegExp(`<option value="${org.devon}">Devon County Council – Partner in`));
+    const version = /name="version" value="(\d+)"/.exec(page.body)![1]!;
+    const refused = await post(`/desk/cases/${org.exeter}/${reference}/referral`, exeter, {
+      _csrf: csrfTokenIn(page.body),
+      version,
+      toOrgId: String(org.rugby),
+      reason: 'Sending it to Rugby.',
+      residentMessage: '',
+    });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /There is a problem/);
+    assert.match(refused.body, /Rugby Borough Council is not a partner of Exeter City Council/);
+    assert.match(refused.body, /Sending it to Rugby\./, 'what was typed is kept');
+    const rows = await database.db
+      .selectFrom('service_case')
+      .select(['org_id', 'status', 'version'])
+      .where('reference', '=', reference)
+      .execute();
+    assert.deepEqual(rows, [{ org_id: org.exeter, status: 'investigating', version: Number(version) }]);
+  });
+
   it('refers the case to the county, who then hold it under the same reference', async () => {
     const page = await get(`/desk/cases/${org.exeter}/${reference}`, exeter);
     const version = /name="version" value="(\d+)"/.exec(page.body)![1]!;
@@ -177,15 +231,43 @@ describe('case desk pages', () => {
     });
     assert.equal(empty.statusCode, 400);
     assert.match(empty.body, /Choose who the case belongs to/);
+    const before = await services.cases.track(reference);
     const referred = await post(`/desk/cases/${org.exeter}/${reference}/referral`, exeter, {
       _csrf: csrfTokenIn(page.body),
       version,
       toOrgId: String(org.devon),
-      reason: 'The verge is the county’s.',
+      reason: 'The verge is the county’s: inspector’s note 14.',
+      residentMessage: 'The county’s highways team will be in touch.',
     });
     assert.equal(referred.statusCode, 303);
     const tracked = await services.cases.track(reference);
     assert.equal(tracked.responsible.name, 'Devon County Council');
+    assert.equal(tracked.openedAt, before.openedAt, 'the reported time does not change');
+    // The resident's page: the message for them once, the reason for staff never.
+    const track = await get(`/track/${reference}`);
+    assert.equal(track.statusCode, 200);
+    assert.equal(track.body.split('The county’s highways team will be in touch.').length - 1, 1);
+    assert.ok(!track.body.includes('inspector’s note 14'));
+    const api = await app.inject({ method: 'GET', url: `/api/v1/cases/${reference}` });
+    assert.equal(api.statusCode, 200);
+    assert.ok(!api.body.includes('inspector’s note 14'));
+    assert.equal(api.body.split('will be in touch.').length - 1, 1);
+    // Staff at the county see the reason, as staff only, and the front door that took it.
+    const devonOfficer = await services.auth.createAccount({
+      email: 'officer.devon@example.org',
+      displayName: 'Devon officer',
+      password: PASSWORD,
+      grants: [{ orgId: org.devon!, role: 'officer', partnershipId: null, lgslCodes: null }],
+    });
+    assert.ok(devonOfficer);
+    const devon = await signIn(app, 'officer.devon@example.org', PASSWORD);
+    const atDevon = await get(`/desk/cases/${org.devon}/${reference}`, devon);
+    assert.equal(atDevon.statusCode, 200);
+    assert.match(
+      atDevon.body,
+      /Staff only<\/p>\s*<p class="govuk-body">Referred by Exeter City Council: The verge is the county’s: inspector’s note 14\./,
+    );
+    assert.match(atDevon.body, /Front door that took it\s*<\/dt>\s*<dd[^>]*>\s*Exeter City Council/);
   });
 
   it('shows another council’s officer nothing of the case', async () => {
@@ -193,5 +275,77 @@ describe('case desk pages', () => {
     const queue = await get(`/desk?q=${reference}&state=all`, teignbridge);
     assert.match(queue.body, />0 cases</);
     assert.doesNotMatch(queue.body, new RegExp(`href="/desk/cases/[0-9]+/${reference}"`));
+  });
+  it('keeps an officer granted only waste services away from a fly-tipping case: page, notes, referral, queue, search and outbox', async () => {
+    await services.auth.createAccount({
+      email: 'waste.exeter@example.org',
+      displayName: 'Waste officer',
+      password: PASSWORD,
+      grants: [{ orgId: org.exeter!, role: 'officer', partnershipId: null, lgslCodes: [524] }],
+    });
+    const waste = await signIn(app, 'waste.exeter@example.org', PASSWORD);
+    const opened = await services.cases.intake(RESIDENT, {
+      lgslCode: 587,
+      postcode: 'EX1 1AE',
+      description: 'Mattresses dumped in the lane.',
+      reporterName: 'Fiona Flytip',
+      reporterEmail: 'fiona@example.org',
+      channel: 'web',
+    });
+    assert.ok(opened.outcome === 'opened');
+    const ref = opened.case.reference;
+    const url = `/desk/cases/${org.exeter}/${ref}`;
+    // The council's officer without a service list sees it.
+    assert.equal((await get(url, exeter)).statusCode, 200);
+    const page = await get(url, waste);
+    assert.equal(page.statusCode, 404);
+    assert.ok(!page.body.includes('fiona@example.org'));
+    const desk = await get('/desk', waste);
+    const form = { _csrf: waste.csrf, version: '1' };
+    for (const [action, fields] of [
+      ['notes', { body: 'Seen it.', visibility: 'internal' }],
+      ['referral', { toOrgId: String(org.devon), reason: 'County’s.', residentMessage: '' }],
+      ['status', { status: 'investigating' }],
+    ] as const) {
+      const response = await post(`${url}/${action}`, waste, { ...form, ...fields });
+      assert.equal(response.statusCode, 404, action);
+    }
+    const events = await database.db
+      .selectFrom('case_event')
+      .select('event_id')
+      .where('org_id', '=', org.exeter!)
+      .where('body', 'in', ['Seen it.'])
+      .execute();
+    assert.deepEqual(events, []);
+    assert.equal(desk.statusCode, 200);
+    assert.ok(!desk.body.includes(ref), 'not in the queue');
+    assert.ok(!desk.body.includes('Flytipping'), 'no fly-tipping team in the counts');
+    assert.ok((await get('/desk', exeter)).body.includes('Flytipping'));
+    const search = await get(`/desk?q=${encodeURIComponent('Fiona Flytip')}&state=all`, waste);
+    assert.match(search.body, />0 cases</);
+    const outbox = await get('/outbox', waste);
+    assert.equal(outbox.statusCode, 200);
+    assert.ok(!outbox.body.includes(ref), 'no message about the case in the outbox');
+    assert.ok((await get('/outbox', exeter)).body.includes(ref));
+    const message = await database.db
+      .selectFrom('outbox_message')
+      .select(['org_id', 'message_id'])
+      .where('case_reference', '=', ref)
+      .where('channel', '=', 'email')
+      .executeTakeFirstOrThrow();
+    const messagePage = await get(`/outbox/${message.org_id}/${message.message_id}`, waste);
+    assert.equal(messagePage.statusCode, 404);
+    assert.ok(!messagePage.body.includes('fiona@example.org'));
+    // The name search was recorded: who searched, for what.
+    const searches = await database.db
+      .selectFrom('audit_log as a')
+      .innerJoin('account as u', 'u.account_id', 'a.account_id')
+      .select(['a.org_id', 'u.email', 'a.after'])
+      .where('a.action', '=', 'search')
+      .where('u.email', '=', 'waste.exeter@example.org')
+      .execute();
+    assert.deepEqual(searches, [
+      { org_id: org.exeter, email: 'waste.exeter@example.org', after: { search: 'Fiona Flytip', found: 0 } },
+    ]);
   });
 });

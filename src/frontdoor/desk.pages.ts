@@ -15,8 +15,15 @@ import { brandOf } from '../platform/views/brand.ts';
 import type { CaseStatus, Channel } from '../db/schema.ts';
 import type { ResponsibleAnswer } from '../register/responsible.service.ts';
 import type { Service } from '../register/register.types.ts';
-import { caseActorFor, staffCaseActor, type CaseActor } from './case-actor.ts';
-import { CASE_STATUSES, refusedMove } from './case-status.ts';
+import {
+  caseActorFor,
+  mayHandleCase,
+  mayNoteCase,
+  mayReferCase,
+  staffCaseActor,
+  type CaseActor,
+} from './case-actor.ts';
+import { CASE_STATUSES, statusChoices } from './case-status.ts';
 import { CHANNELS, checkIntake, type CaseDetail, type IntakeInput } from './cases.service.ts';
 import { serviceInformation, type ServiceInformation } from './service-information.ts';
 import { informationPath } from './service-information.pages.ts';
@@ -140,20 +147,6 @@ export const deskPages: FastifyPluginAsync = async (app) => {
   const deskActor = (request: FastifyRequest): Promise<CaseActor> =>
     staffCaseActor(request.principal, (id) => register.partnershipMemberIds(id));
 
-  /** Organisations a case may be referred to: the members of every partnership its council is in. */
-  async function referralTargets(orgId: number): Promise<Array<{ value: string; text: string }>> {
-    const targets = new Map<number, string>();
-    for (const summary of await register.listPartnerships()) {
-      const members = await register.partnershipMemberIds(summary.partnershipId);
-      if (!members.includes(orgId)) continue;
-      const partnership = await register.partnership(summary.slug);
-      for (const m of partnership.members) if (m.orgId !== orgId) targets.set(m.orgId, m.name);
-    }
-    return [...targets]
-      .sort(([, a], [, b]) => a.localeCompare(b))
-      .map(([value, name]) => ({ value: String(value), text: name }));
-  }
-
   async function showCase(
     reply: FastifyReply,
     actor: CaseActor,
@@ -165,22 +158,28 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       status?: number;
     } = {},
   ) {
-    const statusChoices = (Object.keys(CASE_STATUSES) as CaseStatus[])
-      .filter((s) => refusedMove(detail.status, s) === null)
-      .map((s) => ({ value: s, text: CASE_STATUSES[s] }));
-    const active = detail.status !== 'referred' && statusChoices.length > 0;
+    // The current status first (and chosen), then those the case may move to.
+    const choices = statusChoices(detail.status).map((s) => ({
+      value: s,
+      text: s === detail.status ? `${CASE_STATUSES[s]} (now)` : CASE_STATUSES[s],
+    }));
+    const active = detail.status !== 'referred' && choices.length > 1;
+    const key = {
+      orgId: detail.orgId,
+      providerOrgId: detail.provider.orgId,
+      lgslCode: detail.service.lgslCode,
+    };
+    const canRefer = mayReferCase(actor, key) && detail.status !== 'referred' && !detail.closedAt;
+    const targets = canRefer ? await cases.referralTargets(actor, detail.orgId, detail.reference) : [];
     return reply.code(extra.status ?? 200).page('desk-case.njk', {
       detail,
       channel: CHANNELS[detail.channel],
       brand: brandOf(detail.responsible),
-      statusChoices,
-      canHandle: actor.mayHandle(detail.orgId, detail.provider.orgId, detail.service.lgslCode) && active,
-      canNote: actor.mayNote(detail.orgId, detail.provider.orgId),
-      canRefer:
-        actor.mayRefer(detail.orgId, detail.provider.orgId) &&
-        detail.status !== 'referred' &&
-        !detail.closedAt,
-      targets: await referralTargets(detail.orgId),
+      statusChoices: choices,
+      canHandle: mayHandleCase(actor, key) && active,
+      canNote: mayNoteCase(actor, key),
+      canRefer,
+      targets: targets.map((t) => ({ value: String(t.orgId), text: `${t.name} – ${t.why}` })),
       information: await serviceInformation(db, detail.orgId, detail.service.lgslCode),
       informationHref: actor.mayHandle(detail.orgId, detail.orgId, detail.service.lgslCode)
         ? informationPath(detail.orgId, detail.service.lgslCode)
@@ -529,6 +528,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
         return cases.refer(actor, orgId, reference, {
           toOrgId: to,
           reason: formText(form, 'reason'),
+          residentMessage: formText(form, 'residentMessage'),
           expectedVersion: Number(formText(form, 'version')),
         });
       }),

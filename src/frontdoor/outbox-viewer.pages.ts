@@ -3,7 +3,8 @@
  * (case received, updated, referred, closed, a new case for a team), whether it has gone, and what
  * it says. Without GOV.UK Notify (no NOTIFY_API_KEY) this is where messages stay, so the demo and
  * tests need no network. Staff see their own organisations' messages only (row-level security
- * holds it); a resident's address or number is shown in part in the list, and in full only on a
+ * holds it), and where their grants name services, only the messages about cases of those
+ * services (`caseScope`, as for the cases themselves); a resident's address or number is shown in part in the list, and in full only on a
  * message's own page, where the view is audited.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -18,7 +19,7 @@ import {
   type OutboxState,
   type StoredMessage,
 } from '../platform/outbox.ts';
-import { staffCaseActor } from './case-actor.ts';
+import { caseScope, staffCaseActor } from './case-actor.ts';
 import { normaliseReference } from './cases.service.ts';
 import { formText, type Form } from './form-input.ts';
 
@@ -61,7 +62,8 @@ export function messageText(template: string, details: Record<string, unknown>):
     case 'case_closed':
       return `Your case ${reference} is finished: ${text(details.status)}.${note}`;
     case 'case_referred':
-      return `Your case ${reference} has been passed to ${text(details.council)}, who deal with it. Your reference stays the same.${text(details.reason) ? ` Why: ${text(details.reason)}` : ''}`;
+      // `message` is what staff wrote for the resident; messages kept from before carry `reason`.
+      return `Your case ${reference} has been passed to ${text(details.council)}, who deal with it. Your reference stays the same.${text(details.message) ? ` ${text(details.message)}` : text(details.reason) ? ` Why: ${text(details.reason)}` : ''}`;
     case 'case_message':
       return `About your case ${reference}: ${text(details.message)}`;
     default:
@@ -179,7 +181,11 @@ export const outboxViewerPages: FastifyPluginAsync = async (app) => {
     const { filter, page, values } = parsed;
     const scope = { readOrgs: actor.readOrgs, writeOrgs: [], accountId: actor.accountId };
     const { total, messages } = await withTenant(database.db, scope, (tx) =>
-      listMessages(tx, filter, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }),
+      listMessages(
+        tx,
+        { ...filter, within: caseScope(actor) },
+        { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+      ),
     );
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (n: number) => {
@@ -225,7 +231,7 @@ export const outboxViewerPages: FastifyPluginAsync = async (app) => {
     // The recipient is personal data: seeing it in full is recorded against the message's organisation.
     const scope = { readOrgs: actor.readOrgs, writeOrgs: actor.readOrgs, accountId: actor.accountId };
     const message = await withTenant(database.db, scope, async (tx) => {
-      const found = await messageById(tx, orgId, messageId);
+      const found = await messageById(tx, orgId, messageId, caseScope(actor));
       if (found && actor.accountId !== null) {
         await recordAudit(tx, {
           orgId,

@@ -1,10 +1,14 @@
-/** Audit rows, written in the same transaction as the change they describe. */
+/**
+ * Audit rows, written in the same transaction as the change they describe (who, when, what,
+ * before/after), and for reads of personal data: a case or message seen in full ('view'), a search
+ * of cases by a resident's name, address or postcode ('search', with what was searched for).
+ */
 import type { Tx } from '../db/context.ts';
 
 export interface AuditEntry {
   orgId: number;
   accountId: number | null;
-  action: 'create' | 'update' | 'supersede' | 'end' | 'import' | 'grant' | 'view';
+  action: 'create' | 'update' | 'supersede' | 'end' | 'import' | 'grant' | 'view' | 'search';
   entityType: string;
   entityKey: string;
   before?: unknown;

@@ -3,6 +3,7 @@
  * in the same transaction as the change they tell of, and sent afterwards by the outbox worker
  * with retries and back-off.
  */
+import { sql } from 'kysely';
 import type { Tx } from '../db/context.ts';
 
 export interface OutboxMessage {
@@ -58,6 +59,27 @@ export interface MessageFilter {
   state?: OutboxState;
   channel?: OutboxMessage['channel'];
   caseReference?: string;
+  /**
+   * Whose messages, for which services: each organisation's messages, and where its services are
+   * listed only the messages about its cases of those services. Every message when not given (row-level
+   * security still keeps them to the transaction's organisations).
+   */
+  within?: ReadonlyArray<{ orgId: number; lgslCodes: readonly number[] | null }>;
+}
+
+/** Messages of the organisations in `within`, limited to the cases of their services where listed. */
+function withinScope(within: NonNullable<MessageFilter['within']>) {
+  const every = within.filter((s) => s.lgslCodes === null).map((s) => s.orgId);
+  const terms = [];
+  if (every.length > 0) terms.push(sql`m.org_id = ANY (${every}::bigint[])`);
+  for (const s of within) {
+    if (s.lgslCodes === null || s.lgslCodes.length === 0) continue;
+    // One reference is one case wherever it has been referred, always of the same service.
+    terms.push(sql`(m.org_id = ${s.orgId}::bigint AND EXISTS (
+      SELECT 1 FROM service_case c
+      WHERE c.reference = m.case_reference AND c.lgsl_code = ANY (${[...s.lgslCodes]}::int[])))`);
+  }
+  return terms.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(terms, sql` OR `)})`;
 }
 
 const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -67,6 +89,7 @@ function messageQuery(tx: Tx, filter: MessageFilter) {
   if (filter.state) query = query.where('m.state', '=', filter.state);
   if (filter.channel) query = query.where('m.channel', '=', filter.channel);
   if (filter.caseReference) query = query.where('m.case_reference', '=', filter.caseReference);
+  if (filter.within) query = query.where(withinScope(filter.within));
   return query;
 }
 
@@ -153,8 +176,9 @@ export async function messageById(
   tx: Tx,
   orgId: number,
   messageId: number,
+  within?: MessageFilter['within'],
 ): Promise<StoredMessage | undefined> {
-  const row = await messageQuery(tx, {})
+  const row = await messageQuery(tx, within ? { within } : {})
     .select(MESSAGE_COLUMNS)
     .where('m.org_id', '=', orgId)
     .where('m.message_id', '=', messageId)

@@ -64,7 +64,15 @@ async function residentTracks(reference: string): Promise<string> {
 
 /** Refers the case open on the page to another organisation, and checks the page it lands on. */
 async function refer(page: Page, errors: string[], to: string, reason: string): Promise<void> {
-  await page.selectOption('#toOrgId', { label: to });
+  // Each choice names the organisation and why the case may go there ("… – Partner in …").
+  const value = await page.$eval(
+    '#toOrgId',
+    (select, name) =>
+      [...(select as HTMLSelectElement).options].find((o) => o.text.startsWith(`${name} – `))?.value,
+    to,
+  );
+  assert.ok(value, `${to} is offered`);
+  await page.selectOption('#toOrgId', value);
   await page.fill('#reason', reason);
   await page.click('button:has-text("Refer case")');
   await page.waitForSelector('.govuk-notification-banner--success');
