@@ -9,7 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppServices } from './services.ts';
-import { errorHandling } from '../platform/error-handling.ts';
+import { answerClientError, errorHandling } from '../platform/error-handling.ts';
 import { views } from '../platform/views/views.plugin.ts';
 import { authentication } from '../platform/auth/auth.plugin.ts';
 import { geographyRoutes } from '../geography/areas.routes.ts';
@@ -39,6 +39,8 @@ export async function buildServer(
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // A request Node cannot read (a URL or headers too long) gets a page or problem document.
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

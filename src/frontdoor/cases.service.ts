@@ -65,6 +65,10 @@ export interface IntakeInput {
   resolvedAtFirstContact?: boolean;
   /** What was done for the person, shown to them: required when resolved at first contact. */
   resolution?: string;
+  /** An Open311 client's answers to attributes, by code, kept on the case as sent. */
+  attributes?: Record<string, string>;
+  /** The address of a photo or other media an Open311 client sent. */
+  mediaUrl?: string;
 }
 
 export type IntakeResult =
@@ -113,6 +117,10 @@ export interface CaseDetail extends CaseSummary {
   reporter: { name: string | null; email: string | null; phone: string | null };
   channel: Channel;
   routing: unknown;
+  /** What an Open311 client answered, by attribute code (those the service asks and any others). */
+  attributes: Record<string, string>;
+  /** The address of a photo or other media the client sent with the request. */
+  mediaUrl: string | null;
   pausedAt: string | null;
   overdue: boolean;
   referredFrom: OrganisationBrand | null;
@@ -242,7 +250,35 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
       problems.resolution = 'What was done must be 2,000 characters or fewer';
     }
   }
+  const attributes = Object.entries(input.attributes ?? {});
+  if (attributes.length > ATTRIBUTE_LIMITS.count) {
+    problems.attributes = `Send at most ${ATTRIBUTE_LIMITS.count} attributes`;
+  } else {
+    const tooLong = attributes.find(
+      ([code, value]) => code.length > ATTRIBUTE_LIMITS.code || value.length > ATTRIBUTE_LIMITS.value,
+    );
+    if (tooLong) {
+      problems.attributes = `attribute[${tooLong[0].slice(0, ATTRIBUTE_LIMITS.code)}]: codes must be ${ATTRIBUTE_LIMITS.code} characters or fewer and values ${ATTRIBUTE_LIMITS.value.toLocaleString('en-GB')} or fewer`;
+    }
+  }
+  if (input.mediaUrl !== undefined && !isWebAddress(input.mediaUrl, 2000)) {
+    problems.mediaUrl = 'Media address must be a web address (http or https) of 2,000 characters or fewer';
+  }
   return problems;
+}
+
+/** How many attributes a case keeps, and how long their codes and values may be. */
+export const ATTRIBUTE_LIMITS = { count: 50, code: 100, value: 1000 } as const;
+
+/** An http or https address of at most `max` characters. */
+export function isWebAddress(text: string, max: number): boolean {
+  if (text.length > max) return false;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 /** Raised inside intake's transaction for a council that has no reference prefix yet. */
@@ -312,6 +348,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
       reporter: { name: row.reporterName, email: row.reporterEmail, phone: row.reporterPhone },
       channel: row.channel,
       routing: row.routing,
+      attributes: row.attributes,
+      mediaUrl: row.mediaUrl,
       pausedAt: iso(row.pausedAt),
       overdue: !isFinished(row.status) && row.status !== 'referred' && isOverdue(row.dueAt, at, row.pausedAt),
       referredFrom: row.referredFromOrgId ? (linked.get(row.referredFromOrgId) ?? null) : null,
@@ -468,6 +506,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
             openedAt,
             dueAt,
             ...(resolution !== null ? { closedAt: openedAt } : {}),
+            ...(input.attributes ? { attributes: input.attributes } : {}),
+            ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}),
           },
           events: [
             {
@@ -971,6 +1011,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
               dueAt,
               referredFromOrgId: row.orgId,
               referredFromCaseId: row.caseId,
+              attributes: row.attributes,
+              mediaUrl: row.mediaUrl,
             });
           }
           const updated = await repo.updateCase(
