@@ -2,7 +2,7 @@
  * The web application: one Fastify instance built from the services the composition root made.
  * Each module contributes its routes as a plugin; nothing here knows a table.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -30,6 +30,8 @@ declare module 'fastify' {
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Told of every route as it is added (tests enumerate the application's routes with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildServer(
@@ -44,6 +46,7 @@ export async function buildServer(
     ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorate('services', services);
   await app.register(helmet, {
     enableCSPNonces: true,

@@ -242,7 +242,7 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
   if (input.accessPoint !== undefined && input.accessPoint.length > 200) {
     problems.accessPoint = 'Access point must be 200 characters or fewer';
   }
-  if (!(input.channel in CHANNELS)) problems.channel = 'Choose how the person got in touch';
+  if (!Object.hasOwn(CHANNELS, input.channel)) problems.channel = 'Choose how the person got in touch';
   if (input.resolvedAtFirstContact) {
     const resolution = input.resolution?.trim() ?? '';
     if (resolution === '') problems.resolution = 'Say what was done to resolve it';
@@ -734,7 +734,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           if (!actor.mayHandle(row.orgId, row.providerOrgId, row.lgslCode)) {
             throw forbidden('You cannot change the status of this case.');
           }
-          if (!(change.status in CASE_STATUSES)) {
+          if (!Object.hasOwn(CASE_STATUSES, change.status)) {
             throw new ValidationProblem({ status: 'Choose a status from the list' });
           }
           const publicNote = blankToNull(change.publicNote);
