@@ -2,14 +2,14 @@
  * The web application: one Fastify instance built from the services the composition root made.
  * Each module contributes its routes as a plugin; nothing here knows a table.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppServices } from './services.ts';
-import { errorHandling } from '../platform/error-handling.ts';
+import { answerClientError, errorHandling } from '../platform/error-handling.ts';
 import { views } from '../platform/views/views.plugin.ts';
 import { authentication } from '../platform/auth/auth.plugin.ts';
 import { accessPages } from '../platform/auth/access.pages.ts';
@@ -31,6 +31,8 @@ declare module 'fastify' {
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Told of every route as it is added (tests enumerate the application's routes with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildServer(
@@ -40,9 +42,12 @@ export async function buildServer(
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // A request Node cannot read (a URL or headers too long) gets a page or problem document.
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorate('services', services);
   await app.register(helmet, {
     enableCSPNonces: true,

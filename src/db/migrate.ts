@@ -9,6 +9,7 @@ import * as caseEventOwnerInsert from './migrations/0005_case_event_owner_insert
 import * as tenantKeysAndRequestRole from './migrations/0006_tenant_keys_and_request_role.ts';
 import * as sessionsAndTokens from './migrations/0007_sessions_and_tokens.ts';
 import * as caseViewAudit from './migrations/0008_case_view_audit.ts';
+import * as caseClientAttributes from './migrations/0009_case_client_attributes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_tenant_keys_and_request_role': tenantKeysAndRequestRole,
   '0007_sessions_and_tokens': sessionsAndTokens,
   '0008_case_view_audit': caseViewAudit,
+  '0009_case_client_attributes': caseClientAttributes,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

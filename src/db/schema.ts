@@ -372,6 +372,9 @@ export interface ServiceCaseTable {
   referred_to_org_id: number | null;
   referred_to_case_id: number | null;
   updated_at: Timestamp;
+  /** An Open311 client's answers to attributes, as text by code (migration 0009). */
+  attributes: ColumnType<Record<string, string>, string | undefined, string>;
+  media_url: string | null;
 }
 
 export interface CaseEventTable {

@@ -35,6 +35,9 @@ export interface CaseRow {
   referredFromOrgId: number | null;
   referredToOrgId: number | null;
   updatedAt: Date;
+  /** What an Open311 client answered, by attribute code, and its media address. */
+  attributes: Record<string, string>;
+  mediaUrl: string | null;
 }
 
 export interface CaseEventRow {
@@ -87,6 +90,8 @@ function caseQuery(tx: Tx) {
       'c.referred_from_org_id',
       'c.referred_to_org_id',
       'c.updated_at',
+      'c.attributes',
+      'c.media_url',
     ]);
 }
 
@@ -122,6 +127,8 @@ function toCase(r: CaseSelect): CaseRow {
     referredFromOrgId: r.referred_from_org_id,
     referredToOrgId: r.referred_to_org_id,
     updatedAt: asDate(r.updated_at)!,
+    attributes: r.attributes ?? {},
+    mediaUrl: r.media_url,
   };
 }
 
@@ -284,14 +291,16 @@ export async function openCase(tx: Tx, o: CaseOpening): Promise<{ caseId: number
       INSERT INTO service_case (org_id, reference, lgsl_code, provider_org_id, arrangement_id, status,
                                 description, postcode, lat, lon, address, reporter_name, reporter_email,
                                 reporter_phone, channel, contact_org_id, contact_id, routing, opened_at,
-                                updated_at, due_at, closed_at, referred_from_org_id, referred_from_case_id)
+                                updated_at, due_at, closed_at, referred_from_org_id, referred_from_case_id,
+                                attributes, media_url)
       SELECT ${c.orgId}::bigint, number.reference, ${c.lgslCode}::int, ${c.providerOrgId}::bigint,
              ${c.arrangementId}::bigint, ${c.status}::text, ${c.description}::text, ${c.postcode}::text,
              ${c.lat}::float8, ${c.lon}::float8, ${c.address}::text, ${c.reporterName}::text,
              ${c.reporterEmail}::text, ${c.reporterPhone}::text, ${c.channel}::text, ${c.contactOrgId}::bigint,
              contact_row.contact_id, ${JSON.stringify(c.routing)}::jsonb, ${c.openedAt}::timestamptz,
              ${c.openedAt}::timestamptz, ${c.dueAt}::timestamptz, ${c.closedAt ?? null}::timestamptz,
-             ${c.referredFromOrgId ?? null}::bigint, ${c.referredFromCaseId ?? null}::bigint
+             ${c.referredFromOrgId ?? null}::bigint, ${c.referredFromCaseId ?? null}::bigint,
+             ${JSON.stringify(c.attributes ?? {})}::jsonb, ${c.mediaUrl ?? null}::text
       FROM number, contact_row
       RETURNING org_id, case_id, reference
     ), event_rows AS (
@@ -351,6 +360,9 @@ export interface NewCase {
   closedAt?: Date | null;
   referredFromOrgId?: number | null;
   referredFromCaseId?: number | null;
+  /** What an Open311 client answered, by attribute code, and its media address. */
+  attributes?: Record<string, string>;
+  mediaUrl?: string | null;
 }
 
 export async function insertCase(tx: Tx, c: NewCase): Promise<number> {
@@ -381,6 +393,8 @@ export async function insertCase(tx: Tx, c: NewCase): Promise<number> {
       ...(c.closedAt ? { closed_at: c.closedAt } : {}),
       referred_from_org_id: c.referredFromOrgId ?? null,
       referred_from_case_id: c.referredFromCaseId ?? null,
+      attributes: JSON.stringify(c.attributes ?? {}),
+      media_url: c.mediaUrl ?? null,
     })
     .returning('case_id')
     .executeTakeFirstOrThrow();

@@ -1,4 +1,5 @@
 /** TypeBox schemas for the front door's JSON API. */
+import { MAX_ID } from '../platform/bounds.ts';
 import { Type } from 'typebox';
 
 const Text = (max: number, description: string) => Type.String({ maxLength: max, description });
@@ -20,6 +21,7 @@ export const IntakeBodySchema = Type.Object(
     choose: Type.Optional(
       Type.Integer({
         minimum: 1,
+        maximum: MAX_ID,
         description:
           'Where the place could be more than one council’s: the organisation id (from `candidates`) chosen',
       }),

@@ -74,6 +74,10 @@ export interface IntakeInput {
   resolvedAtFirstContact?: boolean;
   /** What was done for the person, shown to them: required when resolved at first contact. */
   resolution?: string;
+  /** An Open311 client's answers to attributes, by code, kept on the case as sent. */
+  attributes?: Record<string, string>;
+  /** The address of a photo or other media an Open311 client sent. */
+  mediaUrl?: string;
 }
 
 export type IntakeResult =
@@ -122,6 +126,10 @@ export interface CaseDetail extends CaseSummary {
   reporter: { name: string | null; email: string | null; phone: string | null };
   channel: Channel;
   routing: unknown;
+  /** What an Open311 client answered, by attribute code (those the service asks and any others). */
+  attributes: Record<string, string>;
+  /** The address of a photo or other media the client sent with the request. */
+  mediaUrl: string | null;
   pausedAt: string | null;
   overdue: boolean;
   referredFrom: OrganisationBrand | null;
@@ -250,13 +258,27 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
   if (input.accessPoint !== undefined && input.accessPoint.length > 200) {
     problems.accessPoint = 'Access point must be 200 characters or fewer';
   }
-  if (!(input.channel in CHANNELS)) problems.channel = 'Choose how the person got in touch';
+  if (!Object.hasOwn(CHANNELS, input.channel)) problems.channel = 'Choose how the person got in touch';
   if (input.resolvedAtFirstContact) {
     const resolution = input.resolution?.trim() ?? '';
     if (resolution === '') problems.resolution = 'Say what was done to resolve it';
     else if (resolution.length > 2000) {
       problems.resolution = 'What was done must be 2,000 characters or fewer';
     }
+  }
+  const attributes = Object.entries(input.attributes ?? {});
+  if (attributes.length > ATTRIBUTE_LIMITS.count) {
+    problems.attributes = `Send at most ${ATTRIBUTE_LIMITS.count} attributes`;
+  } else {
+    const tooLong = attributes.find(
+      ([code, value]) => code.length > ATTRIBUTE_LIMITS.code || value.length > ATTRIBUTE_LIMITS.value,
+    );
+    if (tooLong) {
+      problems.attributes = `attribute[${tooLong[0].slice(0, ATTRIBUTE_LIMITS.code)}]: codes must be ${ATTRIBUTE_LIMITS.code} characters or fewer and values ${ATTRIBUTE_LIMITS.value.toLocaleString('en-GB')} or fewer`;
+    }
+  }
+  if (input.mediaUrl !== undefined && !isWebAddress(input.mediaUrl, 2000)) {
+    problems.mediaUrl = 'Media address must be a web address (http or https) of 2,000 characters or fewer';
   }
   return problems;
 }
@@ -289,6 +311,18 @@ export function trackingTimes(
     .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
   const due = current.dueAt ?? given.at(-1)?.dueAt ?? null;
   return { openedAt: first.toISOString(), dueAt: iso(due) };
+/** How many attributes a case keeps, and how long their codes and values may be. */
+export const ATTRIBUTE_LIMITS = { count: 50, code: 100, value: 1000 } as const;
+
+/** An http or https address of at most `max` characters. */
+export function isWebAddress(text: string, max: number): boolean {
+  if (text.length > max) return false;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 /** Raised inside intake's transaction for a council that has no reference prefix yet. */
@@ -360,6 +394,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
       reporter: { name: row.reporterName, email: row.reporterEmail, phone: row.reporterPhone },
       channel: row.channel,
       routing: row.routing,
+      attributes: row.attributes,
+      mediaUrl: row.mediaUrl,
       pausedAt: iso(row.pausedAt),
       overdue: !isFinished(row.status) && row.status !== 'referred' && isOverdue(row.dueAt, at, row.pausedAt),
       referredFrom: row.referredFromOrgId ? (linked.get(row.referredFromOrgId) ?? null) : null,
@@ -517,6 +553,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
             openedAt,
             dueAt,
             ...(resolution !== null ? { closedAt: openedAt } : {}),
+            ...(input.attributes ? { attributes: input.attributes } : {}),
+            ...(input.mediaUrl ? { mediaUrl: input.mediaUrl } : {}),
           },
           events: [
             {
@@ -840,7 +878,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
           if (!mayHandleCase(actor, row)) {
             throw forbidden('You cannot change the status of this case.');
           }
-          if (!(change.status in CASE_STATUSES)) {
+          if (!Object.hasOwn(CASE_STATUSES, change.status)) {
             throw new ValidationProblem({ status: 'Choose a status from the list' });
           }
           const publicNote = blankToNull(change.publicNote);
@@ -1157,6 +1195,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
               dueAt,
               referredFromOrgId: row.orgId,
               referredFromCaseId: row.caseId,
+              attributes: row.attributes,
+              mediaUrl: row.mediaUrl,
             });
           }
           const updated = await repo.updateCase(

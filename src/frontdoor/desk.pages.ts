@@ -8,8 +8,9 @@
  * then. The responsible council's own information about the service (fees, policy, links) is
  * shown, so an agent answers for it.
  */
+import { parseId, parseIntCode } from '../platform/bounds.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemError, ValidationProblem, forbidden } from '../platform/errors.ts';
+import { ProblemError, ValidationProblem, badRequest, forbidden, notFound } from '../platform/errors.ts';
 import { requireCsrfToken } from '../platform/auth/csrf.ts';
 import { brandOf } from '../platform/views/brand.ts';
 import type { CaseStatus, Channel } from '../db/schema.ts';
@@ -87,7 +88,7 @@ export function parseDeskIntake(
   const problem = placePostcodeProblem(values.postcode ?? '');
   if (problem) errors.postcode = problem;
   const choose = values.choose?.trim() ?? '';
-  const chooseOrgId = /^[1-9][0-9]{0,15}$/.test(choose) ? Number(choose) : undefined;
+  const chooseOrgId = parseId(choose);
 
   const channel = values.channel?.trim() ?? '';
   if (!(DESK_CHANNELS as readonly string[]).includes(channel)) {
@@ -130,6 +131,14 @@ export function parseDeskIntake(
   Object.assign(errors, checked);
   if (Object.keys(errors).length > 0) return { values, errors: inFormOrder(errors) };
   return { values, errors, input };
+}
+
+/** The organisation id in a case's address: one that could exist, or the case is not there. */
+function caseOrgId(text: string): number {
+  const orgId = parseId(text);
+  if (orgId === undefined)
+    throw notFound(`There is no case at this address: ${text.slice(0, 40)} is not an organisation.`);
+  return orgId;
 }
 
 /** Who is responsible for a service at a place (or the councils it could be), and what they say. */
@@ -235,16 +244,16 @@ export const deskPages: FastifyPluginAsync = async (app) => {
   async function lookUp(
     values: DeskIntakeValues,
   ): Promise<{ place?: PlaceView; errors: Record<string, string> }> {
-    const code = Number(values.service?.trim());
-    const found = Number.isInteger(code) && code > 0 ? await register.services({ codes: [code] }) : [];
+    const code = parseIntCode(values.service) ?? 0;
+    const found = code > 0 ? await register.services({ codes: [code] }) : [];
     if (!found[0] || !takeable(found[0])) return { errors: { service: 'Select a service from the list' } };
-    const choose = Number(values.choose?.trim());
+    const choose = parseId(values.choose);
     let answer: ResponsibleAnswer;
     try {
       answer = await responsible.find({
         service: code,
         postcode: values.postcode?.trim() ?? '',
-        ...(Number.isInteger(choose) && choose > 0 ? { choose } : {}),
+        ...(choose !== undefined ? { choose } : {}),
       });
     } catch (error) {
       const errors = placeProblem(error, values);
@@ -426,9 +435,16 @@ export const deskPages: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: Form }>('/desk', async (request, reply) => {
     const actor = await deskActor(request);
     const q = request.query;
-    const state = (formText(q, 'state') in STATES ? formText(q, 'state') : 'open') as State;
-    const lgsl = Number(formText(q, 'service'));
-    const team = Number(formText(q, 'team'));
+    const state = (Object.hasOwn(STATES, formText(q, 'state')) ? formText(q, 'state') : 'open') as State;
+    const lgsl = parseIntCode(formText(q, 'service')) ?? 0;
+    const team = parseId(formText(q, 'team')) ?? 0;
+    // A filter given but not a code or an organisation names no queue: say so, not show another.
+    if (formText(q, 'service').trim() !== '' && lgsl === 0) {
+      throw badRequest('The service in the address must be an LGSL service code, like 524.');
+    }
+    if (formText(q, 'team').trim() !== '' && team === 0) {
+      throw badRequest('The team in the address must be the number of an organisation.');
+    }
     const search = formText(q, 'q').trim().slice(0, 100);
     const view = await cases.queue(actor, {
       state,
@@ -457,7 +473,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     '/desk/cases/:org/:reference',
     async (request, reply) => {
       const actor = await deskActor(request);
-      const detail = await cases.detail(actor, Number(request.params.org), request.params.reference);
+      const detail = await cases.detail(actor, caseOrgId(request.params.org), request.params.reference);
       return showCase(reply, actor, detail, { done: formText(request.query, 'done') || undefined });
     },
   );
@@ -471,7 +487,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     run: (actor: CaseActor, orgId: number, reference: string, form: Form) => Promise<CaseDetail>,
   ) {
     const actor = await deskActor(request);
-    const orgId = Number(request.params.org);
+    const orgId = caseOrgId(request.params.org);
     const form = request.body ?? {};
     try {
       const detail = await run(actor, orgId, request.params.reference, form);
@@ -493,13 +509,13 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     (request, reply) =>
       change(request, reply, 'status', 'status', (actor, orgId, reference, form) => {
         const status = formText(form, 'status');
-        if (!(status in CASE_STATUSES))
+        if (!Object.hasOwn(CASE_STATUSES, status))
           throw new ValidationProblem({ status: 'Choose the status the case is now at' });
         return cases.changeStatus(actor, orgId, reference, {
           status: status as CaseStatus,
           publicNote: formText(form, 'publicNote'),
           internalNote: formText(form, 'internalNote'),
-          expectedVersion: Number(formText(form, 'version')),
+          expectedVersion: parseIntCode(formText(form, 'version')) ?? 0,
         });
       }),
   );
@@ -521,15 +537,15 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     { preHandler: csrf },
     (request, reply) =>
       change(request, reply, 'referred', 'toOrgId', (actor, orgId, reference, form) => {
-        const to = Number(formText(form, 'toOrgId'));
-        if (!Number.isInteger(to) || to <= 0) {
+        const to = parseId(formText(form, 'toOrgId')) ?? 0;
+        if (to === 0) {
           throw new ValidationProblem({ toOrgId: 'Choose who the case belongs to' });
         }
         return cases.refer(actor, orgId, reference, {
           toOrgId: to,
           reason: formText(form, 'reason'),
           residentMessage: formText(form, 'residentMessage'),
-          expectedVersion: Number(formText(form, 'version')),
+          expectedVersion: parseIntCode(formText(form, 'version')) ?? 0,
         });
       }),
   );

@@ -81,35 +81,60 @@ export const SERVICE_ATTRIBUTES: Readonly<Record<number, readonly ServiceAttribu
   ],
 };
 
-/** What a client's answers to a service's questions add to the description, or what is wrong. */
+/** A client's answers to attributes, by code: one value, or several (a repeated argument or a list). */
+export type AttributeAnswers = Record<string, string | readonly string[]>;
+
+/**
+ * Reads a client's answers to a service's attributes. Only what the specification makes wrong is
+ * refused: a required attribute missing, a value outside a single or multi-value list, or more
+ * than one value for a single-value one, or a number attribute that is not a number. Attributes
+ * the definition does not list (a UPRN, the client's own report id, an easting) are kept as they
+ * came. `lines` describe the answers to the service's own questions (added to the description),
+ * `kept` is every answer by code (several values joined with a comma and a space). Pure.
+ */
 export function readAttributes(
   lgslCode: number,
-  given: Record<string, string>,
-): { lines: string[]; problems: string[] } {
+  given: AttributeAnswers,
+): { lines: string[]; kept: Record<string, string>; problems: string[] } {
   const attributes = SERVICE_ATTRIBUTES[lgslCode] ?? [];
   const lines: string[] = [];
   const problems: string[] = [];
+  const kept: Record<string, string> = {};
+  const valuesOf = (code: string): string[] =>
+    [given[code] ?? []]
+      .flat()
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
   for (const code of Object.keys(given)) {
-    if (!attributes.some((a) => a.code === code))
-      problems.push(`attribute[${code}] is not asked for this service`);
+    const values = valuesOf(code);
+    if (values.length > 0) kept[code] = values.join(', ');
   }
   for (const attribute of attributes) {
-    const value = given[attribute.code]?.trim() ?? '';
-    if (value === '') {
+    const values = valuesOf(attribute.code);
+    if (values.length === 0) {
       if (attribute.required)
         problems.push(`attribute[${attribute.code}] is required: ${attribute.description}`);
       continue;
     }
-    const chosen = attribute.values?.find((v) => v.key === value);
-    if (attribute.values && !chosen) {
-      problems.push(
-        `attribute[${attribute.code}] must be one of ${attribute.values.map((v) => v.key).join(', ')}`,
-      );
+    if (attribute.values) {
+      const chosen = values.map((value) => attribute.values!.find((v) => v.key === value));
+      const single = attribute.datatype === 'singlevaluelist';
+      if (chosen.some((c) => c === undefined) || (single && values.length > 1)) {
+        problems.push(
+          `attribute[${attribute.code}] must be ${single ? 'one' : 'one or more'} of ${attribute.values.map((v) => v.key).join(', ')}`,
+        );
+        continue;
+      }
+      lines.push(`${attribute.description} ${chosen.map((c) => c!.name).join(', ')}`);
       continue;
     }
-    lines.push(`${attribute.description} ${chosen?.name ?? value}`);
+    if (attribute.datatype === 'number' && values.some((v) => !Number.isFinite(Number(v)))) {
+      problems.push(`attribute[${attribute.code}] must be a number`);
+      continue;
+    }
+    lines.push(`${attribute.description} ${values.join(', ')}`);
   }
-  return { lines, problems };
+  return { lines, kept, problems };
 }
 
 /** GeoReport's two statuses: a case that has finished or gone elsewhere is closed. */

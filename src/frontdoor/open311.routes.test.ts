@@ -34,7 +34,9 @@ const itemNames = new Set(Object.values(XML_LIST_ITEMS));
 const xml = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
-  isArray: (name) => itemNames.has(name),
+  // `value` is a list item inside a definition's `values`, and a member of a request's attributes.
+  isArray: (name, jpath) =>
+    itemNames.has(name) && (name !== 'value' || String(jpath).endsWith('values.value')),
 });
 
 /**
@@ -67,6 +69,13 @@ function asText(value: unknown): unknown {
   return value === null ? '' : String(value);
 }
 
+/** A form as a client sends it: a list is the same argument repeated. */
+function formBody(form: Record<string, string | string[]>): string {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(form)) for (const v of [value].flat()) body.append(name, v);
+  return body.toString();
+}
+
 function assertValid(schema: object, body: unknown, what: string) {
   const validate = ajv.compile(schema);
   assert.ok(validate(body), `${what}: ${ajv.errorsText(validate.errors)}`);
@@ -80,12 +89,12 @@ describe('Open311 GeoReport v2', () => {
   let teignbridgeKey: NewApiKey;
 
   const get = (url: string) => app.inject({ method: 'GET', url: `/open311/v2/${url}` });
-  const post = (url: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+  const post = (url: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
     app.inject({
       method: 'POST',
       url: `/open311/v2/${url}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      payload: new URLSearchParams(form).toString(),
+      payload: formBody(form),
     });
 
   /** Asks for a resource in both formats: checks the JSON against its schema and the XML against the JSON. */
@@ -264,14 +273,18 @@ describe('Open311 GeoReport v2', () => {
       (await database.db.selectFrom('service_case').select('case_id').execute()).length;
     const before = await count();
     const base = { jurisdiction_id: 'exeter', api_key: exeterKey.key, ...EXETER, description: 'Bins missed' };
-    const refusals: Array<[Record<string, string>, number, RegExp]> = [
+    const refusals: Array<[Record<string, string | string[]>, number, RegExp]> = [
       [{ ...base, service_code: '524' }, 400, /attribute\[container\] is required/],
       [
         { ...base, service_code: '524', 'attribute[container]': 'skip' },
         400,
         /must be one of refuse, recycling/,
       ],
-      [{ ...base, service_code: '564', 'attribute[colour]': 'red' }, 400, /not asked for this service/],
+      [
+        { ...base, service_code: '587', 'attribute[size]': ['car_boot', 'small_van'] },
+        400,
+        /attribute\[size\] must be one of single_bag/,
+      ],
       [
         { jurisdiction_id: 'exeter', api_key: exeterKey.key, service_code: '564', description: 'x' },
         400,
@@ -330,7 +343,7 @@ describe('Open311 GeoReport v2', () => {
 
     const token = await both(
       `tokens/${made.token}`,
-      'jurisdiction_id=exeter',
+      `jurisdiction_id=exeter&api_key=${exeterKey.key}`,
       TOKENS_SCHEMA,
       'service_requests',
     );

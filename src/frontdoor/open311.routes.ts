@@ -24,18 +24,39 @@ import {
   type RequestsQuery,
 } from './open311.service.ts';
 import { checkIdempotencyKey } from '../platform/idempotency.ts';
+import { classifyError, isDataException } from '../platform/error-handling.ts';
+import { ATTRIBUTE_LIMITS } from './cases.service.ts';
+import type { AttributeAnswers } from './open311.catalogue.ts';
 
-type Params = Record<string, string | string[] | undefined>;
+/**
+ * A request's arguments: the query string and a form-encoded body give text (a list when repeated);
+ * a JSON body may give numbers, null, lists and objects too.
+ */
+type Params = Record<string, unknown>;
 
 /** When this API last changed, for discovery's `changeset`. */
 export const API_CHANGESET = '2026-11-23T00:00:00Z';
 export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 
-const one = (params: Params, name: string): string | undefined => {
-  const value = params[name];
-  const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text.trim() === '' ? undefined : text.trim();
-};
+/**
+ * One argument as text: the first when it was sent more than once, a JSON number as it is written
+ * (real clients send `"lat": 50.72` and `"service_code": 580`), nothing for null or blank. Anything
+ * else where text is needed (an object, a list of objects, true or false) is refused with a 400.
+ */
+export function argumentText(name: string, value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  if (first === undefined || first === null) return undefined;
+  const text = typeof first === 'number' && Number.isFinite(first) ? String(first) : first;
+  if (typeof text !== 'string') {
+    throw new Open311Error(400, `${name} must be text or a number, not ${describe(first)}`);
+  }
+  return text.trim() === '' ? undefined : text.trim();
+}
+
+const describe = (value: unknown): string =>
+  Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+
+const one = (params: Params, name: string): string | undefined => argumentText(name, params[name]);
 
 const list = (params: Params, name: string): string[] | undefined =>
   one(params, name)
@@ -86,13 +107,42 @@ function windowOf(params: Params, now: Date): { start: Date; end: Date } {
   return { start, end };
 }
 
-/** The attributes a client answered, from `attribute[code]=value` arguments. */
-function attributesOf(params: Params): Record<string, string> {
-  const answers: Record<string, string> = {};
+/** One attribute's answer: text or a number, or a list of them (a repeated argument, a multi-value list). */
+function attributeValues(code: string, value: unknown): string[] {
+  const name = `attribute[${code}]`;
+  return [value].flat().flatMap((v) => {
+    const text = argumentText(name, v);
+    return text === undefined ? [] : [text];
+  });
+}
+
+/**
+ * The attributes a client answered: `attribute[code]=value` arguments (how form-encoded clients
+ * such as FixMyStreet send them, repeated for several values), or in JSON an `attribute` object
+ * of code to value. Every code is kept, whether or not the service definition lists it. Exported
+ * for its tests.
+ */
+export function attributesOf(params: Params): AttributeAnswers {
+  const answers: Record<string, string[]> = {};
+  const add = (code: string, value: unknown) => {
+    if (code.length === 0 || code.length > ATTRIBUTE_LIMITS.code) {
+      throw new Open311Error(
+        400,
+        `attribute codes must be 1 to ${ATTRIBUTE_LIMITS.code} characters: attribute[${code.slice(0, 40)}…] is not`,
+      );
+    }
+    answers[code] = [...(answers[code] ?? []), ...attributeValues(code, value)];
+  };
   for (const [name, value] of Object.entries(params)) {
-    const match = /^attribute\[([A-Za-z0-9_-]{1,100})\]$/.exec(name);
-    const text = Array.isArray(value) ? value.join(',') : value;
-    if (match && text !== undefined) answers[match[1]!] = text;
+    const match = /^attribute\[(.*)\]$/s.exec(name);
+    if (match) add(match[1]!, value);
+  }
+  const nested = params.attribute;
+  if (nested !== undefined && nested !== null) {
+    if (typeof nested !== 'object' || Array.isArray(nested)) {
+      throw new Open311Error(400, 'attribute must be an object of attribute codes and their values');
+    }
+    for (const [code, value] of Object.entries(nested)) add(code, value);
   }
   return answers;
 }
@@ -119,16 +169,22 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
     } catch {
       // keep XML
     }
-    const e = error as { statusCode?: number; validation?: unknown; message?: string };
+    // Anything else (the shared edge's refusals, Fastify's own, the database refusing a value) is
+    // classified as every route's errors are, and said in Open311's terms.
+    const classified =
+      error instanceof Open311Error || error instanceof UnknownFormatError ? undefined : classifyError(error);
     const known =
       error instanceof Open311Error
         ? error
         : error instanceof UnknownFormatError
           ? new Open311Error(400, error.message)
-          : e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500
-            ? new Open311Error(e.statusCode, e.message ?? 'The request could not be read')
+          : classified && !classified.unexpected && classified.problem.status < 500
+            ? new Open311Error(classified.problem.status, classified.problem.detail)
             : undefined;
     if (!known) request.log.error({ err: error }, 'Open311 request failed');
+    else if (isDataException(error)) {
+      request.log.warn({ err: error }, 'the database refused a value the edge did not check');
+    }
     const answer = known ?? new Open311Error(500, 'Something went wrong on our side; try again later');
     return send(
       reply,
@@ -212,13 +268,21 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
       const client = await clientOf(params, where.orgId);
       const ids = list(params, 'service_request_id');
       const statuses = list(params, 'status');
+      const codes = list(params, 'service_code');
+      for (const code of codes ?? []) {
+        if (!/^[1-9][0-9]{0,8}$/.test(code))
+          throw new Open311Error(
+            400,
+            `service_code must be a list of service codes such as 524, not ${code}`,
+          );
+      }
       for (const s of statuses ?? []) {
         if (s !== 'open' && s !== 'closed')
           throw new Open311Error(400, `status must be open or closed, not ${s}`);
       }
       const query: RequestsQuery = {
         ...(ids ? { serviceRequestIds: ids.map((i) => i.toUpperCase()) } : {}),
-        ...(list(params, 'service_code') ? { serviceCodes: list(params, 'service_code')! } : {}),
+        ...(codes ? { serviceCodes: codes } : {}),
         ...(ids ? {} : windowOf(params, new Date())),
         ...(statuses ? { statuses: statuses as Array<'open' | 'closed'> } : {}),
         page: whole(params, 'page', [1, 1_000_000], 1),
@@ -250,8 +314,10 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
 
   app.get<{ Params: { file: string } }>('/tokens/:file', async (request, reply) => {
     const { name, format } = splitFormat(request.params.file);
-    await open311.jurisdiction(one(request.query as Params, 'jurisdiction_id'));
-    return send(reply, format, 'service_requests', await open311.token(name));
+    const params = request.query as Params;
+    const where = await open311.jurisdiction(one(params, 'jurisdiction_id'));
+    const client = await clientOf(params, where.orgId);
+    return send(reply, format, 'service_requests', await open311.token(client, name));
   });
 
   app.post<{ Params: { resource: string } }>('/:resource', async (request, reply) => {
@@ -279,6 +345,7 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
         ...(one(params, 'address_string') ? { addressString: one(params, 'address_string')! } : {}),
         description: one(params, 'description') ?? '',
         attributes: attributesOf(params),
+        ...(one(params, 'media_url') ? { mediaUrl: one(params, 'media_url')! } : {}),
         ...(one(params, 'email') ? { email: one(params, 'email')! } : {}),
         ...(one(params, 'phone') ? { phone: one(params, 'phone')! } : {}),
         ...(one(params, 'first_name') ? { firstName: one(params, 'first_name')! } : {}),

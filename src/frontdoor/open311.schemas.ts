@@ -102,6 +102,12 @@ export const SERVICE_REQUESTS_SCHEMA = {
       lat: { type: ['number', 'null'], minimum: -90, maximum: 90 },
       long: { type: ['number', 'null'], minimum: -180, maximum: 180 },
       media_url: text,
+      // Jointly's extension, for a client with a key of the holder, handler or taker: every
+      // attribute the client answered, as kept on the case.
+      attributes: {
+        type: 'array',
+        items: strict({ code: { type: 'string', minLength: 1 }, value: text }, ['code', 'value']),
+      },
     },
     ['service_request_id', 'status', 'service_code', 'requested_datetime', 'lat', 'long'],
   ),

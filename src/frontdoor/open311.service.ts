@@ -25,6 +25,7 @@ import {
   baseStatus,
   caseStatusFor,
   readAttributes,
+  type AttributeAnswers,
   type ServiceAttribute,
 } from './open311.catalogue.ts';
 import { w3cDateTime } from './open311.format.ts';
@@ -74,6 +75,12 @@ export interface Open311Request {
   lat: number | null;
   long: number | null;
   media_url: string;
+  /**
+   * Every attribute the client answered, as kept on the case: given only to a client with a key
+   * of the organisation that holds, handles or took the request (an extension of the
+   * specification's answer; clients ignore members they do not know).
+   */
+  attributes?: Array<{ code: string; value: string }>;
 }
 
 export interface Open311Update {
@@ -101,7 +108,8 @@ export interface NewServiceRequest {
   lon?: number;
   addressString?: string;
   description: string;
-  attributes: Record<string, string>;
+  attributes: AttributeAnswers;
+  mediaUrl?: string;
   email?: string;
   phone?: string;
   firstName?: string;
@@ -123,6 +131,9 @@ export const WINDOW_DAYS = 90;
 const DAY = 24 * 60 * 60 * 1000;
 
 const POSTCODE_IN_TEXT = /\b([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})\b/i;
+
+/** Who posted a request, as its Idempotency-Key (and so its token) records it. */
+export const open311Caller = (client: ApiClient): string => `open311:${client.keyId}`;
 
 /** An API client, in the front door's terms: it takes contacts for its organisation and updates what that organisation holds or handles. */
 export function open311Actor(client: ApiClient): CaseActor {
@@ -160,6 +171,8 @@ interface CaseListRow {
   referred_to_name: string | null;
   service_label: string;
   status_note: string | null;
+  attributes: Record<string, string> | null;
+  media_url: string | null;
 }
 
 export interface Open311Deps {
@@ -240,7 +253,10 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
       zipcode: (full ? row.postcode : row.postcode?.split(' ')[0]) ?? '',
       lat: round(row.lat),
       long: round(row.lon),
-      media_url: '',
+      media_url: full ? (row.media_url ?? '') : '',
+      ...(full
+        ? { attributes: Object.entries(row.attributes ?? {}).map(([code, value]) => ({ code, value })) }
+        : {}),
     };
   }
 
@@ -274,7 +290,7 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
         )
         SELECT cur.org_id, cur.reference, cur.lgsl_code, cur.status, cur.description, cur.postcode,
                cur.lat, cur.lon, cur.address, cur.provider_org_id, cur.contact_org_id, cur.opened_at,
-               cur.requested_at, cur.updated_at, cur.due_at,
+               cur.requested_at, cur.updated_at, cur.due_at, cur.attributes, cur.media_url,
                holder.name AS holder_name, referred.name AS referred_to_name, s.label AS service_label,
                (SELECT e.body FROM case_event e
                  WHERE e.org_id = cur.org_id AND e.case_id = cur.case_id AND e.visibility = 'public'
@@ -345,7 +361,7 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
       const service = REPORTABLE_SERVICES.find((s) => String(s.lgslCode) === input.serviceCode.trim());
       if (!service) throw unknownService();
       const lgslCode = service.lgslCode;
-      const { lines, problems } = readAttributes(lgslCode, input.attributes);
+      const { lines, kept, problems } = readAttributes(lgslCode, input.attributes);
       if (problems.length > 0) throw new Open311Error(400, problems.join('; '));
       const hasPoint = input.lat !== undefined && input.lon !== undefined;
       const postcode = input.addressString ? POSTCODE_IN_TEXT.exec(input.addressString)?.[1] : undefined;
@@ -370,8 +386,10 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
             ...(input.phone?.trim() ? { reporterPhone: input.phone } : {}),
             channel: 'open311',
             frontDoorOrgId: client.orgId,
+            ...(Object.keys(kept).length > 0 ? { attributes: kept } : {}),
+            ...(input.mediaUrl?.trim() ? { mediaUrl: input.mediaUrl.trim() } : {}),
           },
-          { caller: `open311:${client.keyId}`, key: input.token },
+          { caller: open311Caller(client), key: input.token },
         );
         if (result.outcome === 'ambiguous') {
           throw new Open311Error(
@@ -395,17 +413,35 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
       }
     },
 
-    /** The request a token was given for: tokens are the Idempotency-Keys of POSTed requests. */
-    async token(token: string): Promise<Array<{ service_request_id: string; token: string }>> {
-      const key = checkIdempotencyKey(token);
+    /**
+     * The request a token was given for: tokens are the Idempotency-Keys of POSTed requests, and
+     * each is answered only to the client (the API key) that posted it; to anyone else it is not
+     * there.
+     */
+    async token(
+      client: ApiClient | undefined,
+      token: string,
+    ): Promise<Array<{ service_request_id: string; token: string }>> {
+      const notFound = () =>
+        new Open311Error(
+          404,
+          `token ${token} was not found for this api_key: a token is answered only with the api_key that posted the request`,
+        );
+      if (!client) throw notFound();
+      let key: string | undefined;
+      try {
+        key = checkIdempotencyKey(token);
+      } catch {
+        throw notFound();
+      }
       const row = await db
         .selectFrom('idempotency_key')
         .select('response')
         .where('idempotency_key', '=', key!)
-        .where('caller', 'like', 'open311:%')
+        .where('caller', '=', open311Caller(client))
         .executeTakeFirst();
       const reference = (row?.response as { case?: { reference?: string } } | undefined)?.case?.reference;
-      if (!reference) throw new Open311Error(404, `token ${token} was not found`);
+      if (!reference) throw notFound();
       return [{ service_request_id: reference, token }];
     },
 
@@ -537,6 +573,8 @@ const OPEN311_FIELDS: Record<string, string> = {
   reporterName: 'first_name',
   address: 'address_string',
   postcode: 'address_string',
+  attributes: 'attribute',
+  mediaUrl: 'media_url',
 };
 
 export const windowDays = (start: Date, end: Date) => (end.getTime() - start.getTime()) / DAY;

@@ -100,11 +100,11 @@ export function parseFilter(query: Form): {
   const errors: Record<string, string> = {};
   const filter: MessageFilter = {};
   if (values.state !== '' && values.state !== 'all') {
-    if (values.state in STATES) filter.state = values.state as OutboxState;
+    if (Object.hasOwn(STATES, values.state)) filter.state = values.state as OutboxState;
     else errors.state = 'Choose waiting, sent, failed or all';
   }
   if (values.channel !== '' && values.channel !== 'all') {
-    if (values.channel in CHANNELS) filter.channel = values.channel as OutboxMessage['channel'];
+    if (Object.hasOwn(CHANNELS, values.channel)) filter.channel = values.channel as OutboxMessage['channel'];
     else errors.channel = 'Choose email, text message, staff or all';
   }
   if (values.reference !== '') {

@@ -6,6 +6,7 @@
  * save made over someone else's newer one is refused with every answer kept, and each save is
  * audited with what it replaced.
  */
+import { parseId, parseIntCode } from '../platform/bounds.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { withTenant } from '../db/context.ts';
 import { forbidden, notFound } from '../platform/errors.ts';
@@ -46,12 +47,10 @@ export const serviceInformationPages: FastifyPluginAsync = async (app) => {
   /** The council and service named in the path, and whether this person may change what it says. */
   async function target(request: FastifyRequest<{ Params: { org: string; lgsl: string } }>) {
     const actor = await staffCaseActor(request.principal, (id) => register.partnershipMemberIds(id));
-    const orgId = Number(request.params.org);
-    const lgslCode = Number(request.params.lgsl);
+    const orgId = parseId(request.params.org);
+    const lgslCode = parseIntCode(request.params.lgsl);
     const missing = () => notFound('There is no such council service.');
-    if (!Number.isSafeInteger(orgId) || orgId <= 0 || !Number.isSafeInteger(lgslCode) || lgslCode <= 0) {
-      throw missing();
-    }
+    if (orgId === undefined || lgslCode === undefined) throw missing();
     const organisation = (await register.organisationSummaries([orgId])).get(orgId);
     const [service] = await register.services({ codes: [lgslCode] });
     if (!organisation || !service) throw missing();

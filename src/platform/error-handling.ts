@@ -3,8 +3,14 @@
  * an RFC 9457 problem document (application/problem+json); everywhere else it is a page in the
  * layout. Client mistakes keep their status and say what was wrong; anything unexpected is logged
  * and answered as a 500 without internals.
+ *
+ * The edge every route shares: a NUL character in any path, query or body field is refused with a
+ * 400 naming the field (PostgreSQL cannot store it in text), a request Node cannot read (a URL or
+ * headers too long) is answered with a page or problem document, and a value the database refuses
+ * as out of range or malformed is a 400, never a 500.
  */
 import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError, toProblem } from './errors.ts';
@@ -105,6 +111,64 @@ export function validationProblem(validation: readonly SchemaIssue[], context: s
   return new ProblemError(400, 'Bad request', detail, { errors });
 }
 
+/** A field's name as a person can read it, with control characters shown as escapes. */
+function readableName(name: string): string {
+  return [...name]
+    .map((c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+    })
+    .join('');
+}
+
+/**
+ * The first field of a request part that holds a NUL character (in its name or its value), named
+ * as the person sent it: `description`, `attribute[size]`, `items.0.name`. Pure.
+ */
+export function fieldWithNul(value: unknown, name = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? name : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [key, inner] of entries) {
+    const field = Array.isArray(value) && name !== '' ? name : name === '' ? key : `${name}.${key}`;
+    if (key.includes('\u0000')) return field;
+    const found = fieldWithNul(inner, field);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The 400 for a NUL character in a request's path, query or body, naming the field; or nothing. */
+export function nulProblem(parts: {
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+}): ProblemError | undefined {
+  const found = fieldWithNul(parts.params) ?? fieldWithNul(parts.query) ?? fieldWithNul(parts.body);
+  if (found === undefined) return undefined;
+  const field = readableName(found === '' ? 'body' : found);
+  const message = 'must not contain the NUL character (\\u0000)';
+  return new ProblemError(400, 'Bad request', `${field} ${message}.`, {
+    errors: [{ field, message }],
+  });
+}
+
+/**
+ * SQLSTATE codes of data PostgreSQL refused as malformed or out of range (class 22): a value the
+ * edge should have refused first. Answered as a 400 rather than a 500, and logged as a warning so
+ * that the missing check is found.
+ */
+const DATA_EXCEPTIONS = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
+/** The detail of a 400 for a value the database refused: tests look for it to find missing checks. */
+export const DATABASE_REFUSED_DETAIL =
+  'A value in the request is too long, out of range or not in the right form.';
+
+export function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && DATA_EXCEPTIONS.has(code);
+}
+
 export interface ClassifiedError {
   problem: ProblemError;
   /** True when the error was not one we meant to raise: logged in full, shown without detail. */
@@ -115,6 +179,9 @@ export interface ClassifiedError {
 export function classifyError(error: unknown): ClassifiedError {
   if (error instanceof ProblemError) return { problem: error, unexpected: false };
   const thrown = (typeof error === 'object' && error !== null ? error : {}) as ThrownError;
+  if (isDataException(error)) {
+    return { problem: new ProblemError(400, 'Bad request', DATABASE_REFUSED_DETAIL), unexpected: false };
+  }
   if (Array.isArray(thrown.validation)) {
     const context = typeof thrown.validationContext === 'string' ? thrown.validationContext : 'request';
     return { problem: validationProblem(thrown.validation as SchemaIssue[], context), unexpected: false };
@@ -178,11 +245,78 @@ async function sendPage(
     );
 }
 
+const PAGE_FOR_CLIENT_ERROR: Record<number, { title: string; detail: string }> = {
+  400: { title: 'There is a problem with your request', detail: 'The request could not be read.' },
+  414: {
+    title: 'The web address is too long',
+    detail: 'The web address is longer than this service reads. Check it, or start again from the home page.',
+  },
+  431: {
+    title: 'The web address is too long',
+    detail:
+      'The web address or the request’s headers are longer than this service reads. Check the address, or start again from the home page.',
+  },
+};
+
+/**
+ * The whole HTTP answer to a request Node could not read (Fastify's `clientErrorHandler`): a
+ * problem document for /api/ and /open311/ paths, a page for the rest, never a bare JSON body.
+ * The path is read from the start of what arrived, when it did. Pure.
+ */
+export function clientErrorResponse(code: string | undefined, rawPacket: unknown): string {
+  const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'HPE_URI_TOO_LONG' ? 414 : 400;
+  const bytes = Buffer.isBuffer(rawPacket)
+    ? rawPacket
+    : Array.isArray((rawPacket as { data?: unknown } | undefined)?.data)
+      ? Buffer.from((rawPacket as { data: number[] }).data.slice(0, 512))
+      : Buffer.alloc(0);
+  const start = bytes.subarray(0, 512).toString('latin1');
+  const path = /^[A-Z]+ (\/[^\s?]*)/.exec(start)?.[1] ?? '/';
+  const { title, detail } = PAGE_FOR_CLIENT_ERROR[status]!;
+  const [type, body] = wantsProblemDocument(path)
+    ? [
+        'application/problem+json; charset=utf-8',
+        JSON.stringify(toProblem(new ProblemError(status, statusTitle(status), detail))),
+      ]
+    : [
+        'text/html; charset=utf-8',
+        `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p><p><a href="/">Go to the home page</a></p></main></body></html>`,
+      ];
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}`,
+    `Content-Type: ${type}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+/** Fastify's `clientErrorHandler`: answers what Node could not read, then closes the connection. */
+export function answerClientError(
+  error: Error & { code?: string; rawPacket?: unknown },
+  socket: Duplex,
+): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(clientErrorResponse(error.code, error.rawPacket));
+}
+
 const errorHandlingPlugin: FastifyPluginAsync = async (fastify) => {
+  // Before any route reads its input (and before schema validation), on every route.
+  fastify.addHook('preValidation', async (request) => {
+    const problem = nulProblem({ params: request.params, query: request.query, body: request.body });
+    if (problem) throw problem;
+  });
+
   fastify.setErrorHandler(async (error: unknown, request, reply) => {
     const { problem, unexpected } = classifyError(error);
     if (unexpected || problem.status >= 500) {
       request.log.error({ err: error }, 'request failed');
+    } else if (isDataException(error)) {
+      request.log.warn({ err: error }, 'the database refused a value the edge did not check');
     } else {
       request.log.info({ status: problem.status, detail: problem.detail }, 'request refused');
     }

@@ -2,6 +2,7 @@
  * The add/change arrangement form: what the person typed (kept on error, never lost), turned into
  * an ArrangementInput with a message per field in GOV.UK style, and the choices the form offers.
  */
+import { parseId, parseIntCode } from '../platform/bounds.ts';
 import { isIsoDate } from '../platform/dates.ts';
 import type { RegisterService } from './register.service.ts';
 import {
@@ -91,24 +92,23 @@ export function parseArrangementForm(
       values[field] = text.slice(0, field.endsWith('Decisions') || field === 'notes' ? 8000 : 100);
   }
   const errors: Record<string, string> = {};
-  const lgsl = Number(values.lgslCode?.trim());
+  const lgsl = parseIntCode(values.lgslCode) ?? NaN;
   if (!values.lgslCode?.trim()) errors.lgslCode = 'Enter the LGSL code of the service';
-  else if (!Number.isInteger(lgsl) || lgsl <= 0)
-    errors.lgslCode = 'The LGSL code must be a whole number, like 524';
+  else if (Number.isNaN(lgsl)) errors.lgslCode = 'The LGSL code must be a whole number, like 524';
   const from = readDate(values, 'validFrom', 'the date it starts', true);
   if (from.error) errors['validFrom-day'] = from.error;
   const to = readDate(values, 'validTo', 'the date it ends', false);
   if (to.error) errors['validTo-day'] = to.error;
-  if (!values.mode || !(values.mode in DELIVERY_MODES)) errors.mode = 'Select how the service is delivered';
-  if (!values.level || !(values.level in DELIVERY_LEVELS))
+  if (!values.mode || !Object.hasOwn(DELIVERY_MODES, values.mode))
+    errors.mode = 'Select how the service is delivered';
+  if (!values.level || !Object.hasOwn(DELIVERY_LEVELS, values.level))
     errors.level = 'Select the level it is delivered at';
-  const provider = Number(values.providerOrgId);
-  if (!values.providerOrgId || !Number.isInteger(provider))
-    errors.providerOrgId = 'Select who provides the service';
-  const lead = values.leadCommissionerOrgId ? Number(values.leadCommissionerOrgId) : null;
-  if (lead !== null && !Number.isInteger(lead))
+  const provider = parseId(values.providerOrgId) ?? NaN;
+  if (Number.isNaN(provider)) errors.providerOrgId = 'Select who provides the service';
+  const lead = values.leadCommissionerOrgId ? (parseId(values.leadCommissionerOrgId) ?? NaN) : null;
+  if (lead !== null && Number.isNaN(lead))
     errors.leadCommissionerOrgId = 'Select the lead commissioner from the list';
-  const expected = values.expectedCurrentId?.trim() ? Number(values.expectedCurrentId) : null;
+  const expected = values.expectedCurrentId?.trim() ? (parseId(values.expectedCurrentId) ?? null) : null;
   if (Object.keys(errors).length > 0) return { values, errors };
   return {
     values,

@@ -2,6 +2,7 @@
  * The register's pages: partnerships, the services × members matrix, organisations, services with
  * their history, the forms to add and change arrangements, and "who is responsible here?".
  */
+import { parseIntCode } from '../platform/bounds.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, badRequest } from '../platform/errors.ts';
 import { requireCsrfToken } from '../platform/auth/csrf.ts';
@@ -75,7 +76,7 @@ export const registerPages: FastifyPluginAsync = async (app) => {
     const memberOrgIds = asList(q.member)
       .map(Number)
       .filter((n) => Number.isInteger(n) && n > 0);
-    const mode = typeof q.mode === 'string' && q.mode in DELIVERY_MODES ? q.mode : undefined;
+    const mode = typeof q.mode === 'string' && Object.hasOwn(DELIVERY_MODES, q.mode) ? q.mode : undefined;
     const search = typeof q.q === 'string' ? q.q.trim().slice(0, 100) : '';
     const matrix = await register.matrix(await actorFor(request), request.params.slug, {
       date: asAt.date,
@@ -187,9 +188,9 @@ export const registerPages: FastifyPluginAsync = async (app) => {
       const actor = await actorFor(request, { requireSignIn: true });
       if (!actor.scope.writeOrgs.includes(org.orgId))
         throw new ProblemError(403, 'Forbidden', `You cannot change ${org.name}’s arrangements.`);
-      const code = Number(request.query.service);
+      const code = parseIntCode(request.query.service) ?? 0;
       let values: ArrangementFormValues = {
-        lgslCode: Number.isInteger(code) && code > 0 ? String(code) : '',
+        lgslCode: code > 0 ? String(code) : '',
       };
       if (values.lgslCode) {
         const history = await register.arrangementHistory(actor, org.orgId, code);

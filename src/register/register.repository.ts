@@ -2,6 +2,7 @@
  * SQL for the register. Every function takes the transaction it runs in, except `routingFacts`,
  * which reads only what is public and runs on its own.
  */
+import { parseId } from '../platform/bounds.ts';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { prepared } from '../db/prepared.ts';
 import type { Tx } from '../db/context.ts';
@@ -60,6 +61,8 @@ export async function organisationSummaries(
 
 /** Finds an organisation by GSS code, jurisdiction slug or numeric id. */
 export async function findOrganisationId(tx: Tx, key: string): Promise<number | undefined> {
+  // Digits are an id, and too many of them (beyond any identity) name nothing.
+  if (/^\d+$/.test(key) && parseId(key) === undefined) return undefined;
   const row = await tx
     .selectFrom('organisation')
     .select('org_id')

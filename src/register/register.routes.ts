@@ -1,4 +1,5 @@
 /** The register's JSON API under /api/v1: partnerships, organisations, services, arrangements, routing. */
+import { MAX_ID, MAX_INT } from '../platform/bounds.ts';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { badRequest, notFound } from '../platform/errors.ts';
@@ -76,8 +77,8 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const MatrixQuery = Type.Object({
     date: Type.Optional(Type.String({ format: 'date' })),
-    service: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }))),
-    member: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }))),
+    service: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: MAX_INT }))),
+    member: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }))),
     mode: Type.Optional(Type.String()),
     q: Type.Optional(Type.String({ maxLength: 100 })),
   });
@@ -204,7 +205,10 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['register'],
         summary: "Every arrangement recorded for an organisation's service, oldest first",
-        params: Type.Object({ key: Type.String({ maxLength: 100 }), lgsl: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({
+          key: Type.String({ maxLength: 100 }),
+          lgsl: Type.Integer({ minimum: 1, maximum: MAX_INT }),
+        }),
         response: { 200: Type.Array(ArrangementSchema) },
       },
     },
@@ -237,7 +241,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['register'],
         summary: 'One service and who delivers it, with its history, for the organisations you may see',
-        params: Type.Object({ lgsl: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ lgsl: Type.Integer({ minimum: 1, maximum: MAX_INT }) }),
       },
     },
     async (request) => {
@@ -253,7 +257,9 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['register'],
         summary: 'Organisations by id',
-        querystring: Type.Object({ id: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 200 }) }),
+        querystring: Type.Object({
+          id: Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }), { maxItems: 200 }),
+        }),
         response: { 200: Type.Array(OrganisationSummarySchema) },
       },
     },

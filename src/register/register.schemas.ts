@@ -1,4 +1,5 @@
 /** TypeBox schemas for the register API: they validate requests and document the OpenAPI spec. */
+import { MAX_ID } from '../platform/bounds.ts';
 import { Type, type Static } from 'typebox';
 import { DELIVERY_LEVELS, DELIVERY_MODES } from './register.types.ts';
 import { PlaceSchema } from '../geography/geography.schemas.ts';
@@ -70,9 +71,11 @@ export const ArrangementInputSchema = Type.Object(
     validTo: Type.Optional(Type.Union([IsoDate, Type.Null()])),
     mode: Type.Union(Object.keys(DELIVERY_MODES).map((m) => Type.Literal(m))),
     level: Type.Union(Object.keys(DELIVERY_LEVELS).map((l) => Type.Literal(l))),
-    providerOrgId: Type.Integer({ minimum: 1 }),
-    leadCommissionerOrgId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-    partnershipId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    providerOrgId: Type.Integer({ minimum: 1, maximum: MAX_ID }),
+    leadCommissionerOrgId: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: MAX_ID }), Type.Null()]),
+    ),
+    partnershipId: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: MAX_ID }), Type.Null()])),
     areaCode: Type.Optional(Type.Union([Type.String({ maxLength: 60 }), Type.Null()])),
     reservedDecisions: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 30 }),
@@ -82,7 +85,7 @@ export const ArrangementInputSchema = Type.Object(
     ),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
     expectedCurrentId: Type.Optional(
-      Type.Union([Type.Integer(), Type.Null()], {
+      Type.Union([Type.Integer({ minimum: 1, maximum: MAX_ID }), Type.Null()], {
         description:
           'The latest arrangement id you saw for this service; the change is refused if another was recorded since.',
       }),
@@ -109,6 +112,7 @@ export const ResponsibleQuerySchema = Type.Object(
     choose: Type.Optional(
       Type.Integer({
         minimum: 1,
+        maximum: MAX_ID,
         description:
           'Where the place could be more than one council: the organisation id (from `candidates`) the person says it is',
       }),

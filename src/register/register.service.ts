@@ -2,6 +2,7 @@
  * The register's rules: reading who delivers what "as at" a date, and recording a change as a new
  * row from a date, checked, authorised and audited in one transaction. History is never overwritten.
  */
+import { isIntCode } from '../platform/bounds.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { withTenant, type TenantScope } from '../db/context.ts';
@@ -124,8 +125,8 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
       else if (isIsoDate(input.validFrom) && input.validTo <= input.validFrom)
         errors.validTo = 'The end date must be after the start date';
     }
-    if (!(input.mode in DELIVERY_MODES)) errors.mode = 'Select how the service is delivered';
-    if (!(input.level in DELIVERY_LEVELS)) errors.level = 'Select the level it is delivered at';
+    if (!Object.hasOwn(DELIVERY_MODES, input.mode)) errors.mode = 'Select how the service is delivered';
+    if (!Object.hasOwn(DELIVERY_LEVELS, input.level)) errors.level = 'Select the level it is delivered at';
     const others = [input.providerOrgId, input.leadCommissionerOrgId].filter(
       (id): id is number => id != null,
     );
@@ -245,7 +246,8 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
     services: (filter = {}) => publicRead((tx) => repo.services(tx, filter)),
 
     async service(lgslCode) {
-      const found = await publicRead((tx) => repo.service(tx, lgslCode));
+      // A code beyond an integer names no service (and the database would refuse to compare it).
+      const found = isIntCode(lgslCode) ? await publicRead((tx) => repo.service(tx, lgslCode)) : undefined;
       if (!found) throw notFound(`There is no LGSL service ${lgslCode}.`);
       return found;
     },
