@@ -6,6 +6,7 @@ import * as partnershipServices from './migrations/0002_partnership_services.ts'
 import * as frontdoor from './migrations/0003_frontdoor.ts';
 import * as frontDoorReads from './migrations/0004_front_door_reads.ts';
 import * as caseEventOwnerInsert from './migrations/0005_case_event_owner_insert.ts';
+import * as publicRegister from './migrations/0010_public_register.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_frontdoor': frontdoor,
   '0004_front_door_reads': frontDoorReads,
   '0005_case_event_owner_insert': caseEventOwnerInsert,
+  '0010_public_register': publicRegister,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

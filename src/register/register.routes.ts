@@ -1,7 +1,7 @@
 /** The register's JSON API under /api/v1: partnerships, organisations, services, arrangements, routing. */
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { badRequest, notFound } from '../platform/errors.ts';
+import { badRequest } from '../platform/errors.ts';
 import { actorFor } from './actor.ts';
 import { matrixCsv } from './matrix.csv.ts';
 import {
@@ -86,7 +86,10 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['register'],
         summary: 'Services × members: how each member delivers each service on a date',
-        description: 'Cells the caller may not see are `"hidden"`; cells with nothing recorded are null.',
+        description:
+          'The register is public: every cell is the arrangement in force, or null when nothing is recorded ' +
+          '(the member delivers the service itself). Internal notes are null unless you are one of the ' +
+          'organisation’s people.',
         params: Type.Object({ slug: Type.String() }),
         querystring: MatrixQuery,
       },
@@ -105,9 +108,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         date: matrix.date,
         members: matrix.members,
         services: matrix.services,
-        cells: matrix.cells.map((row) =>
-          row.map((c) => (c.arrangement === undefined ? 'hidden' : c.arrangement)),
-        ),
+        cells: matrix.cells.map((row) => row.map((c) => c.arrangement)),
       };
     },
   );
@@ -163,14 +164,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const org = await register.organisation(request.params.key);
-      const rows = await register.organisationArrangements(
-        await actorFor(request),
-        org.orgId,
-        request.query.date,
-      );
-      if (!rows)
-        throw notFound(`There is no organisation "${request.params.key}" whose arrangements you may see.`);
-      return rows;
+      return register.organisationArrangements(await actorFor(request), org.orgId, request.query.date);
     },
   );
 
@@ -208,11 +202,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const org = await register.organisation(request.params.key);
-      const actor = await actorFor(request);
-      if (!actor.scope.readOrgs.includes(org.orgId)) {
-        throw notFound(`There is no organisation "${request.params.key}" whose arrangements you may see.`);
-      }
-      return register.arrangementHistory(actor, org.orgId, request.params.lgsl);
+      return register.arrangementHistory(await actorFor(request), org.orgId, request.params.lgsl);
     },
   );
 
@@ -234,7 +224,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['register'],
-        summary: 'One service and who delivers it, with its history, for the organisations you may see',
+        summary: 'One service and who delivers it, with every organisation’s history',
         params: Type.Object({ lgsl: Type.Integer({ minimum: 1 }) }),
       },
     },
