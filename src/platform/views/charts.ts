@@ -130,21 +130,28 @@ export async function stackedBarChartSvg(chart: StackedBarChart): Promise<string
   }
 }
 
-/** Gives Vega's SVG a role, a title and a description, and lets it scale down with the page. */
+/**
+ * Gives Vega's SVG a role, a title and a description; it keeps its size and scales down with the
+ * page through the stylesheet's `.app-chart__svg` (no style attribute: the pages' CSP refuses them).
+ */
 function accessibleSvg(svg: string, chart: Pick<StackedBarChart, 'id' | 'title' | 'description'>): string {
   const open = /^<svg\b[^>]*>/.exec(svg);
   if (!open) throw new Error('Vega did not render an SVG element');
   const viewBox = /viewBox="([^"]+)"/.exec(open[0])?.[1];
   const width = /\bwidth="([\d.]+)"/.exec(open[0])?.[1];
+  const height = /\bheight="([\d.]+)"/.exec(open[0])?.[1];
   const titleId = `${chart.id}-title`;
   const descId = `${chart.id}-desc`;
   const root =
     `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart__svg" role="img" focusable="false"` +
     ` aria-labelledby="${titleId}" aria-describedby="${descId}"` +
     (viewBox ? ` viewBox="${viewBox}"` : '') +
-    (width ? ` style="max-width: ${width}px"` : '') +
-    ` width="100%" font-family="${escapeXml(CHART_FONT)}">` +
+    (width ? ` width="${width}"` : '') +
+    (height ? ` height="${height}"` : '') +
+    ` font-family="${escapeXml(CHART_FONT)}">` +
     `<title id="${titleId}">${escapeXml(chart.title)}</title>` +
     `<desc id="${descId}">${escapeXml(chart.description)}</desc>`;
-  return root + svg.slice(open[0].length);
+  // Inside an image the marks are presentation: Vega's own ARIA roles are dropped.
+  const body = svg.slice(open[0].length).replace(/ (?:role|aria-roledescription|aria-label)="[^"]*"/g, '');
+  return root + body;
 }
