@@ -74,6 +74,18 @@ describe('the public register', () => {
       }
       assert.match(html, /role="img"/, `${p.slug} draws its chart`);
 
+      const api = await getPage(app, `/api/v1/partnerships/${p.slug}/matrix`);
+      assert.equal(api.statusCode, 200);
+      const cells = (api.json() as { cells: unknown[][] }).cells.flat();
+      assert.ok(
+        cells.length > 0 && cells.every((c) => c === null || typeof c === 'object'),
+        'no cell is hidden',
+      );
+      assert.ok(
+        cells.some((c) => c !== null),
+        `${p.slug}: the API gives the public the arrangements`,
+      );
+
       const servicesPage = await getPage(app, `/partnerships/${p.slug}/services`);
       assert.equal(servicesPage.statusCode, 200);
       assert.doesNotMatch(servicesPage.body, /not visible|Sign in to see/i);

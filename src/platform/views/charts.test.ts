@@ -38,6 +38,8 @@ describe('server-side charts', () => {
       globalThis.fetch = fetch;
     }
     assert.equal(fetched, 0);
+    const canvas = 'canvas';
+    await assert.rejects(import(canvas), 'no canvas package is installed: Vega measured text without one');
   });
 
   it('are images with a title and a description, escaped', async () => {
