@@ -10,6 +10,7 @@ import * as tenantKeysAndRequestRole from './migrations/0006_tenant_keys_and_req
 import * as sessionsAndTokens from './migrations/0007_sessions_and_tokens.ts';
 import * as caseViewAudit from './migrations/0008_case_view_audit.ts';
 import * as caseClientAttributes from './migrations/0009_case_client_attributes.ts';
+import * as publicRegister from './migrations/0010_public_register.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_sessions_and_tokens': sessionsAndTokens,
   '0008_case_view_audit': caseViewAudit,
   '0009_case_client_attributes': caseClientAttributes,
+  '0010_public_register': publicRegister,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -173,9 +173,18 @@ export interface ArrangementTable {
   reserved_decisions: DefaultedTextArray;
   delegated_decisions: DefaultedTextArray;
   notes: DefaultedText;
+  /** Notes only the organisation's people may read (public notes are published with the register). */
+  notes_internal: Generated<boolean>;
   source: DefaultedText;
   recorded_at: Generated<Date>;
   recorded_by: number | null;
+}
+
+/** A view: an arrangement's notes where the reader may see them (public ones, or their own). */
+export interface ArrangementNoteView {
+  org_id: number;
+  arrangement_id: number;
+  notes: string;
 }
 
 export interface ResponsibilityOverrideTable {
@@ -448,6 +457,7 @@ export interface DB {
   partnership_area: PartnershipAreaTable;
   partnership_service: PartnershipServiceTable;
   arrangement: ArrangementTable;
+  arrangement_note: ArrangementNoteView;
   responsibility_override: ResponsibilityOverrideTable;
   account: AccountTable;
   role_grant: RoleGrantTable;

@@ -45,3 +45,13 @@ export function formatDateTime(at: Date): string {
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}`;
 }
+
+const MONTH_IN_WORDS = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A month for people, from YYYYMM (as ONSPD gives it) or YYYY-MM: "December 1998"; else as given. */
+export function formatMonth(value: string): string {
+  const match = /^(\d{4})-?(\d{2})$/.exec(value);
+  const month = match ? Number(match[2]) : 0;
+  if (!match || month < 1 || month > 12) return value;
+  return MONTH_IN_WORDS.format(new Date(Date.UTC(Number(match[1]), month - 1, 1)));
+}

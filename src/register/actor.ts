@@ -1,7 +1,8 @@
 /**
- * Who is asking, in the register's terms: the organisations whose arrangements they may read and
- * write, and which services they may change. Row-level security enforces the read and write sets in
- * the database; `mayChange` adds the service scope of an officer's grant on top.
+ * Who is asking, in the register's terms: the organisations whose private records (an arrangement's
+ * internal notes; the register's facts are public to everyone) they may read, whose arrangements
+ * they may write, and which services they may change. Row-level security and column grants enforce
+ * the read and write sets in the database; `mayChange` adds the service scope of an officer's grant.
  *
  * - partnership administrator: reads and writes the arrangements of every current member of their
  *   partnership (they keep the partnership's register on the members' behalf);

@@ -31,8 +31,16 @@ export interface ArrangementFormValues {
   reservedDecisions?: string;
   delegatedDecisions?: string;
   notes?: string;
+  /** "internal" (the default) or "public": who may read the notes. */
+  notesVisibility?: string;
   expectedCurrentId?: string;
 }
+
+/** Who may read an arrangement's notes; everything else about an arrangement is public. */
+export const NOTES_VISIBILITY = {
+  internal: 'Only people at the council and its partnership’s administrators',
+  public: 'Anyone: publish them with the register',
+} as const;
 
 const FIELDS: Array<keyof ArrangementFormValues> = [
   'lgslCode',
@@ -50,6 +58,7 @@ const FIELDS: Array<keyof ArrangementFormValues> = [
   'reservedDecisions',
   'delegatedDecisions',
   'notes',
+  'notesVisibility',
   'expectedCurrentId',
 ];
 
@@ -108,6 +117,9 @@ export function parseArrangementForm(
   const lead = values.leadCommissionerOrgId ? (parseId(values.leadCommissionerOrgId) ?? NaN) : null;
   if (lead !== null && Number.isNaN(lead))
     errors.leadCommissionerOrgId = 'Select the lead commissioner from the list';
+  values.notesVisibility ||= 'internal';
+  if (!Object.hasOwn(NOTES_VISIBILITY, values.notesVisibility))
+    errors.notesVisibility = 'Select who may read the notes';
   const expected = values.expectedCurrentId?.trim() ? (parseId(values.expectedCurrentId) ?? null) : null;
   if (Object.keys(errors).length > 0) return { values, errors };
   return {
@@ -126,6 +138,7 @@ export function parseArrangementForm(
       reservedDecisions: lines(values.reservedDecisions),
       delegatedDecisions: lines(values.delegatedDecisions),
       notes: values.notes?.trim() ?? '',
+      notesInternal: values.notesVisibility !== 'public',
       expectedCurrentId: expected !== null && Number.isInteger(expected) ? expected : null,
     },
   };
@@ -141,7 +154,8 @@ export function formFromArrangement(a: Arrangement): ArrangementFormValues {
     areaCode: a.areaCode ?? '',
     reservedDecisions: a.reservedDecisions.join('\n'),
     delegatedDecisions: a.delegatedDecisions.join('\n'),
-    notes: a.notes,
+    notes: a.notes ?? '',
+    notesVisibility: a.notesInternal ? 'internal' : 'public',
   };
 }
 
@@ -184,6 +198,11 @@ export async function arrangementForm(
       value,
       text,
       checked: values.mode === value,
+    })),
+    notesVisibilities: Object.entries(NOTES_VISIBILITY).map(([value, text]) => ({
+      value,
+      text,
+      checked: (values.notesVisibility || 'internal') === value,
     })),
     levels: Object.entries(DELIVERY_LEVELS).map(([value, text]) => ({
       value,

@@ -10,14 +10,32 @@ import { formatDate, isIsoDate, todayInLondon } from '../platform/dates.ts';
 import { brandOf } from '../platform/views/brand.ts';
 import { actorFor } from './actor.ts';
 import { matrixCsv, describeCell } from './matrix.csv.ts';
-import { DELIVERY_LEVELS, DELIVERY_MODES, type Organisation } from './register.types.ts';
+import {
+  DELIVERY_LEVELS,
+  DELIVERY_MODES,
+  DELIVERY_MODE_CODES,
+  type DeliveryMode,
+  type Organisation,
+} from './register.types.ts';
 import {
   arrangementForm,
   formFromArrangement,
   parseArrangementForm,
   type ArrangementFormValues,
 } from './arrangement.form.ts';
-import { deliveryChart } from './delivery.chart.ts';
+import { deliveredTogether, deliveryChart, MODE_COLOURS } from './delivery.chart.ts';
+
+/** The path of an organisation's page: by its GOV.UK slug where it has one, else by its id. */
+export const organisationPath = (org: { jurisdiction: string | null; orgId: number }): string =>
+  `/organisations/${encodeURIComponent(org.jurisdiction ?? String(org.orgId))}`;
+
+/** The matrix's key: each delivery mode's letter, with its colour and its words. */
+const MATRIX_KEY = (Object.keys(DELIVERY_MODES) as DeliveryMode[]).map((mode) => ({
+  mode,
+  code: DELIVERY_MODE_CODES[mode],
+  label: DELIVERY_MODES[mode],
+  colour: MODE_COLOURS[mode],
+}));
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -59,8 +77,14 @@ export const registerPages: FastifyPluginAsync = async (app) => {
     const matrix = await register.matrix(actor, partnership.slug);
     return reply.page('partnership.njk', {
       partnership,
+      members: partnership.members.map((m) => ({ ...m, href: organisationPath(m) })),
       matrix,
-      chart: deliveryChart(matrix),
+      chart: await deliveryChart(matrix),
+      together: deliveredTogether(matrix).map((g) => ({
+        ...g,
+        providerHref: organisationPath(g.provider),
+        members: g.members.map((m) => ({ ...m, href: organisationPath(m.member) })),
+      })),
       councils: partnership.members.filter(
         (m) => !['joint_committee', 'company', 'lead_authority'].includes(m.kind),
       ),
@@ -96,7 +120,6 @@ export const registerPages: FastifyPluginAsync = async (app) => {
       const query = new URLSearchParams(
         Object.entries(request.query).flatMap(([k, v]) => asList(v).map((x) => [k, x] as [string, string])),
       ).toString();
-      const hidden = matrix.cells.some((row) => row.some((c) => c.arrangement === undefined));
       return reply.page('matrix.njk', {
         partnership,
         matrix,
@@ -104,13 +127,18 @@ export const registerPages: FastifyPluginAsync = async (app) => {
         asAtText: formatDate(matrix.date),
         filters: { members: memberOrgIds, mode, search },
         modes: DELIVERY_MODES,
+        key: MATRIX_KEY,
+        members: matrix.members.map((m) => ({ ...m, href: organisationPath(m) })),
         rows: matrix.services.map((s, i) => ({
           service: s,
-          cells: matrix.cells[i]!.map((c) => ({ cell: c, text: describeCell(c) })),
+          cells: matrix.cells[i]!.map((c, col) => ({
+            mode: c.arrangement?.mode ?? 'none',
+            code: c.arrangement ? DELIVERY_MODE_CODES[c.arrangement.mode] : '–',
+            text: describeCell(c),
+            href: `${organisationPath(matrix.members[col]!)}/services/${s.lgslCode}`,
+          })),
         })),
         csvHref: `/partnerships/${matrix.partnership.slug}/services.csv${query ? `?${query}` : ''}`,
-        hidden,
-        signedIn: request.principal !== undefined,
       });
     },
   );
@@ -130,7 +158,7 @@ export const registerPages: FastifyPluginAsync = async (app) => {
     const org = await register.organisation(request.params.key);
     const actor = await actorFor(request);
     const arrangements = await register.organisationArrangements(actor, org.orgId);
-    const services = arrangements?.length
+    const services = arrangements.length
       ? new Map(
           (await register.services({ codes: arrangements.map((a) => a.lgslCode) })).map((s) => [
             s.lgslCode,
@@ -141,13 +169,12 @@ export const registerPages: FastifyPluginAsync = async (app) => {
     return reply.page('organisation.njk', {
       org,
       brand: brandOf(org),
-      arrangements: arrangements?.map((a) => ({
+      arrangements: arrangements.map((a) => ({
         ...a,
         service: services.get(a.lgslCode),
         modeLabel: DELIVERY_MODES[a.mode],
         levelLabel: DELIVERY_LEVELS[a.level],
       })),
-      canSee: arrangements !== undefined,
       canChange: actor.scope.writeOrgs.includes(org.orgId),
     });
   });
@@ -167,7 +194,7 @@ export const registerPages: FastifyPluginAsync = async (app) => {
           .filter((a) => a.orgId === org.orgId)
           .map((a) => ({ ...a, modeLabel: DELIVERY_MODES[a.mode], levelLabel: DELIVERY_LEVELS[a.level] })),
       }));
-    return reply.page('service.njk', { service, byOrg, signedIn: request.principal !== undefined });
+    return reply.page('service.njk', { service, byOrg });
   });
 
   async function showForm(
@@ -240,9 +267,6 @@ export const registerPages: FastifyPluginAsync = async (app) => {
       if (!Number.isInteger(code) || code <= 0) throw badRequest('An LGSL service code is a whole number.');
       const service = await register.service(code);
       const actor = await actorFor(request);
-      if (!actor.scope.readOrgs.includes(org.orgId)) {
-        throw new ProblemError(404, 'Not found', `There is nothing here you may see.`);
-      }
       const history = await register.arrangementHistory(actor, org.orgId, code);
       const current = (await register.arrangementsInForce(actor, [org.orgId], todayInLondon(), [code]))[0];
       return reply.page('organisation-service.njk', {

@@ -212,13 +212,53 @@ export async function service(tx: Tx, lgslCode: number): Promise<Service | undef
   return row && toService(row);
 }
 
-async function toArrangements(tx: Tx, rows: Selectable<ArrangementTable>[]): Promise<Arrangement[]> {
+/**
+ * An arrangement's columns that anyone may read: every column but `notes`, which request context
+ * reads only through the `arrangement_note` view (internal notes for the organisation's people).
+ */
+const ARRANGEMENT_COLUMNS = [
+  'org_id',
+  'arrangement_id',
+  'lgsl_code',
+  'valid_from',
+  'valid_to',
+  'delivery_mode',
+  'delivery_level',
+  'provider_org_id',
+  'lead_commissioner_org_id',
+  'partnership_id',
+  'area_code',
+  'reserved_decisions',
+  'delegated_decisions',
+  'notes_internal',
+  'source',
+  'recorded_at',
+  'recorded_by',
+] as const;
+
+type ArrangementRow = Pick<Selectable<ArrangementTable>, (typeof ARRANGEMENT_COLUMNS)[number]>;
+
+async function toArrangements(tx: Tx, rows: ArrangementRow[]): Promise<Arrangement[]> {
+  if (rows.length === 0) return [];
   const orgs = await organisationSummaries(
     tx,
     rows.flatMap((r) => [
       r.provider_org_id,
       ...(r.lead_commissioner_org_id ? [r.lead_commissioner_org_id] : []),
     ]),
+  );
+  const notes = new Map(
+    (
+      await tx
+        .selectFrom('arrangement_note')
+        .select(['arrangement_id', 'notes'])
+        .where(
+          'arrangement_id',
+          'in',
+          rows.map((r) => r.arrangement_id),
+        )
+        .execute()
+    ).map((n) => [n.arrangement_id, n.notes]),
   );
   return rows.map((r) => ({
     arrangementId: r.arrangement_id,
@@ -234,7 +274,8 @@ async function toArrangements(tx: Tx, rows: Selectable<ArrangementTable>[]): Pro
     areaCode: r.area_code,
     reservedDecisions: r.reserved_decisions,
     delegatedDecisions: r.delegated_decisions,
-    notes: r.notes,
+    notes: notes.get(r.arrangement_id) ?? null,
+    notesInternal: r.notes_internal,
     source: r.source,
     recordedAt: r.recorded_at.toISOString(),
     recordedBy: r.recorded_by,
@@ -254,7 +295,7 @@ export async function arrangementsInForce(
   if (orgIds.length === 0 || lgslCodes?.length === 0) return [];
   let latest = tx
     .selectFrom('arrangement')
-    .selectAll()
+    .select(ARRANGEMENT_COLUMNS)
     .distinctOn(['org_id', 'lgsl_code'])
     .where('org_id', 'in', [...orgIds])
     .where('valid_from', '<=', date)
@@ -275,7 +316,7 @@ export async function arrangementsInForce(
 export async function arrangementHistory(tx: Tx, orgId: number, lgslCode: number): Promise<Arrangement[]> {
   const rows = await tx
     .selectFrom('arrangement')
-    .selectAll()
+    .select(ARRANGEMENT_COLUMNS)
     .where('org_id', '=', orgId)
     .where('lgsl_code', '=', lgslCode)
     .orderBy('valid_from')
@@ -284,21 +325,16 @@ export async function arrangementHistory(tx: Tx, orgId: number, lgslCode: number
   return toArrangements(tx, rows);
 }
 
-/** Every arrangement recorded for a service, for all the given organisations, oldest first. */
+/** Every arrangement recorded for a service (by the given organisations, or by all), oldest first. */
 export async function serviceHistory(
   tx: Tx,
-  orgIds: readonly number[],
+  orgIds: readonly number[] | undefined,
   lgslCode: number,
 ): Promise<Arrangement[]> {
-  if (orgIds.length === 0) return [];
-  const rows = await tx
-    .selectFrom('arrangement')
-    .selectAll()
-    .where('org_id', 'in', [...orgIds])
-    .where('lgsl_code', '=', lgslCode)
-    .orderBy('valid_from')
-    .orderBy('arrangement_id')
-    .execute();
+  if (orgIds?.length === 0) return [];
+  let query = tx.selectFrom('arrangement').select(ARRANGEMENT_COLUMNS).where('lgsl_code', '=', lgslCode);
+  if (orgIds) query = query.where('org_id', 'in', [...orgIds]);
+  const rows = await query.orderBy('valid_from').orderBy('arrangement_id').execute();
   return toArrangements(tx, rows);
 }
 
@@ -338,10 +374,11 @@ export async function insertArrangement(
       reserved_decisions: input.reservedDecisions ?? [],
       delegated_decisions: input.delegatedDecisions ?? [],
       notes: input.notes ?? '',
+      notes_internal: input.notesInternal ?? true,
       source: input.source ?? '',
       recorded_by: accountId,
     })
-    .returningAll()
+    .returning(ARRANGEMENT_COLUMNS)
     .executeTakeFirstOrThrow();
   return (await toArrangements(tx, [row]))[0]!;
 }

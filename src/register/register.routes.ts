@@ -2,7 +2,7 @@
 import { MAX_ID, MAX_INT } from '../platform/bounds.ts';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { badRequest, notFound } from '../platform/errors.ts';
+import { badRequest } from '../platform/errors.ts';
 import { actorFor } from './actor.ts';
 import { matrixCsv } from './matrix.csv.ts';
 import {
@@ -89,7 +89,10 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['register'],
         summary: 'Services × members: how each member delivers each service on a date',
-        description: 'Cells the caller may not see are `"hidden"`; cells with nothing recorded are null.',
+        description:
+          'The register is public: every cell is the arrangement in force, or null when nothing is recorded ' +
+          '(the member delivers the service itself). Internal notes are null unless you are one of the ' +
+          'organisation’s people.',
         params: Type.Object({ slug: Type.String() }),
         querystring: MatrixQuery,
       },
@@ -108,9 +111,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         date: matrix.date,
         members: matrix.members,
         services: matrix.services,
-        cells: matrix.cells.map((row) =>
-          row.map((c) => (c.arrangement === undefined ? 'hidden' : c.arrangement)),
-        ),
+        cells: matrix.cells.map((row) => row.map((c) => c.arrangement)),
       };
     },
   );
@@ -166,14 +167,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const org = await register.organisation(request.params.key);
-      const rows = await register.organisationArrangements(
-        await actorFor(request),
-        org.orgId,
-        request.query.date,
-      );
-      if (!rows)
-        throw notFound(`There is no organisation "${request.params.key}" whose arrangements you may see.`);
-      return rows;
+      return register.organisationArrangements(await actorFor(request), org.orgId, request.query.date);
     },
   );
 
@@ -214,11 +208,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const org = await register.organisation(request.params.key);
-      const actor = await actorFor(request);
-      if (!actor.scope.readOrgs.includes(org.orgId)) {
-        throw notFound(`There is no organisation "${request.params.key}" whose arrangements you may see.`);
-      }
-      return register.arrangementHistory(actor, org.orgId, request.params.lgsl);
+      return register.arrangementHistory(await actorFor(request), org.orgId, request.params.lgsl);
     },
   );
 
@@ -240,7 +230,7 @@ export const registerApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['register'],
-        summary: 'One service and who delivers it, with its history, for the organisations you may see',
+        summary: 'One service and who delivers it, with every organisation’s history',
         params: Type.Object({ lgsl: Type.Integer({ minimum: 1, maximum: MAX_INT }) }),
       },
     },

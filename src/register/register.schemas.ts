@@ -36,7 +36,12 @@ export const ArrangementSchema = Type.Object({
   areaCode: Type.Union([Type.String(), Type.Null()]),
   reservedDecisions: Type.Array(Type.String()),
   delegatedDecisions: Type.Array(Type.String()),
-  notes: Type.String(),
+  notes: Type.Union([Type.String(), Type.Null()], {
+    description: 'null when the notes are internal and you are not one of the organisation’s people',
+  }),
+  notesInternal: Type.Boolean({
+    description: 'Internal notes are for the organisation’s people; the rest of the arrangement is public',
+  }),
   source: Type.String(),
   recordedAt: Type.String(),
   recordedBy: Type.Union([Type.Integer(), Type.Null()]),
@@ -84,6 +89,13 @@ export const ArrangementInputSchema = Type.Object(
       Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 30 }),
     ),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    notesInternal: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          'Keep the notes for the organisation’s people (the default); false publishes them with the register',
+      }),
+    ),
     expectedCurrentId: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1, maximum: MAX_ID }), Type.Null()], {
         description:

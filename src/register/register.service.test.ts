@@ -6,7 +6,7 @@ import { loadFixture, type Fixture } from '../../test/support/fixtures.ts';
 import type { Database } from '../db/engine.ts';
 import { withTenant } from '../db/context.ts';
 import { ProblemError, ValidationProblem } from '../platform/errors.ts';
-import { createRegisterService, type Actor, type RegisterService } from './register.service.ts';
+import { PUBLIC_ACTOR, createRegisterService, type Actor, type RegisterService } from './register.service.ts';
 
 const officerOf = (orgId: number, lgslCodes?: number[]): Actor => ({
   scope: { readOrgs: [orgId], writeOrgs: [orgId], accountId: null },
@@ -164,14 +164,17 @@ describe('register service', () => {
     );
   });
 
-  it('row-level security hides other councils’ arrangements from a query with no filter, and refuses their writes', async () => {
+  it('row-level security lets anyone read arrangement facts but not the notes column, and refuses other councils’ writes', async () => {
     const exeterScope = { readOrgs: [f.org.exeter], writeOrgs: [f.org.exeter], accountId: null };
-    const seen = await withTenant(database.db, exeterScope, (tx) =>
+    const seen = await withTenant(database.db, PUBLIC_ACTOR.scope, (tx) =>
       tx.selectFrom('arrangement').select('org_id').distinct().execute(),
     );
-    assert.deepEqual(
-      seen.map((r) => r.org_id),
-      [f.org.exeter],
+    assert.ok(seen.length > 1, 'the public reads more than one council’s arrangements');
+    await assert.rejects(
+      withTenant(database.db, PUBLIC_ACTOR.scope, (tx) =>
+        tx.selectFrom('arrangement').select('notes').execute(),
+      ),
+      /permission denied/,
     );
     await assert.rejects(
       withTenant(database.db, exeterScope, (tx) =>
@@ -242,19 +245,78 @@ describe('register service', () => {
     assert.ok(rejected.reason instanceof ProblemError && rejected.reason.status === 409);
   });
 
-  it('shows a partnership matrix, hiding members the viewer may not read', async () => {
-    const matrix = await register.matrix(officerOf(f.org.exeter), 'test-devon', { date: '2016-01-01' });
+  it('shows a partnership matrix with every member’s arrangements, to the public too', async () => {
+    const matrix = await register.matrix(PUBLIC_ACTOR, 'test-devon', { date: '2016-01-01' });
     assert.deepEqual(
       matrix.members.map((m) => m.shortName),
       ['Devon', 'Exeter', 'Teignbridge'],
     );
     const row = matrix.cells[matrix.services.findIndex((s) => s.lgslCode === 524)]!;
-    assert.equal(row[0]!.arrangement, undefined, 'Devon is hidden from an Exeter officer');
+    assert.equal(row[0]!.arrangement, null, 'Devon records no arrangement for 524');
     assert.equal(row[1]!.arrangement?.mode, 'lead_authority');
-    assert.equal(row[2]!.arrangement, undefined);
+    assert.ok(
+      row.every((c) => c.arrangement !== undefined),
+      'no cell is hidden',
+    );
     await assert.rejects(
       register.matrix(officerOf(f.org.exeter), 'no-such'),
       (e: unknown) => e instanceof ProblemError && e.status === 404,
     );
+  });
+
+  it('keeps internal notes (the default) for the council’s own people, and publishes public notes to everyone', async () => {
+    const exeter = officerOf(f.org.exeter);
+    const latest = async () =>
+      (await register.arrangementHistory(exeter, f.org.exeter, 530)).at(-1)?.arrangementId;
+    const internal = await register.recordArrangement(exeter, {
+      orgId: f.org.exeter,
+      lgslCode: 530,
+      validFrom: '2030-04-01',
+      mode: 'retained',
+      level: 'district',
+      providerOrgId: f.org.exeter,
+      notes: 'Internal: crew rota under review',
+      expectedCurrentId: (await latest()) ?? null,
+    });
+    assert.equal(internal.notesInternal, true, 'notes are internal unless marked public');
+    assert.equal(
+      internal.notes,
+      'Internal: crew rota under review',
+      'the officer who wrote them reads them back',
+    );
+    const published = await register.recordArrangement(exeter, {
+      orgId: f.org.exeter,
+      lgslCode: 530,
+      validFrom: '2031-04-01',
+      mode: 'retained',
+      level: 'district',
+      providerOrgId: f.org.exeter,
+      notes: 'Collections move to a four-day week',
+      notesInternal: false,
+      expectedCurrentId: internal.arrangementId,
+    });
+    const notesSeenBy = async (actor: Actor) =>
+      (await register.arrangementHistory(actor, f.org.exeter, 530))
+        .filter(
+          (a) => a.arrangementId === internal.arrangementId || a.arrangementId === published.arrangementId,
+        )
+        .map((a) => [a.notes, a.notesInternal]);
+    assert.deepEqual(await notesSeenBy(exeter), [
+      ['Internal: crew rota under review', true],
+      ['Collections move to a four-day week', false],
+    ]);
+    for (const outsider of [PUBLIC_ACTOR, officerOf(f.org.teignbridge)]) {
+      assert.deepEqual(await notesSeenBy(outsider), [
+        [null, true],
+        ['Collections move to a four-day week', false],
+      ]);
+      const inForce = await register.organisationArrangements(outsider, f.org.exeter, '2030-06-01');
+      const row = inForce.find((a) => a.lgslCode === 530);
+      assert.equal(row?.mode, 'retained', 'the arrangement itself is public');
+      assert.equal(row?.notes, null);
+      const history = await register.serviceHistory(outsider, 530);
+      assert.ok(history.some((a) => a.arrangementId === internal.arrangementId));
+      assert.ok(history.every((a) => !/crew rota/.test(a.notes ?? '')));
+    }
   });
 });

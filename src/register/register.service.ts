@@ -47,8 +47,8 @@ export interface MatrixFilter {
 export interface MatrixCell {
   orgId: number;
   lgslCode: number;
-  /** undefined: the viewer may not see this member's arrangements; null: none recorded. */
-  arrangement: Arrangement | null | undefined;
+  /** The arrangement in force, or null when none is recorded (the member delivers it itself). */
+  arrangement: Arrangement | null;
 }
 
 export interface Matrix {
@@ -66,7 +66,8 @@ export interface RegisterService {
   partnershipMemberIds(partnershipId: number): Promise<number[]>;
   matrix(actor: Actor, slug: string, filter?: MatrixFilter): Promise<Matrix>;
   organisation(key: string): Promise<Organisation>;
-  organisationArrangements(actor: Actor, orgId: number, date?: string): Promise<Arrangement[] | undefined>;
+  /** The arrangements in force for an organisation: public facts, internal notes for its own people. */
+  organisationArrangements(actor: Actor, orgId: number, date?: string): Promise<Arrangement[]>;
   services(filter?: { query?: string; codes?: number[]; limit?: number }): Promise<Service[]>;
   service(lgslCode: number): Promise<Service>;
   serviceHistory(actor: Actor, lgslCode: number, orgIds?: number[]): Promise<Arrangement[]>;
@@ -209,7 +210,6 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
             memberIds.some((o) => byKey.get(`${o}:${s.lgslCode}`)?.mode === filter.mode),
           );
         }
-        const readable = new Set(actor.scope.readOrgs);
         const menuOf = new Map(menus.map((m) => [m.lgsl_code, m.menu]));
         return {
           partnership: p,
@@ -220,9 +220,7 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
             members.map((m) => ({
               orgId: m.orgId,
               lgslCode: s.lgslCode,
-              arrangement: readable.has(m.orgId)
-                ? (byKey.get(`${m.orgId}:${s.lgslCode}`) ?? null)
-                : undefined,
+              arrangement: byKey.get(`${m.orgId}:${s.lgslCode}`) ?? null,
             })),
           ),
         };
@@ -239,7 +237,6 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
     },
 
     async organisationArrangements(actor, orgId, date = todayInLondon()) {
-      if (!actor.scope.readOrgs.includes(orgId)) return undefined;
       return withTenant(db, actor.scope, (tx) => repo.arrangementsInForce(tx, [orgId], date));
     },
 
@@ -253,13 +250,7 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
     },
 
     serviceHistory: (actor, lgslCode, orgIds) =>
-      withTenant(db, actor.scope, (tx) =>
-        repo.serviceHistory(
-          tx,
-          (orgIds ?? actor.scope.readOrgs).filter((o) => actor.scope.readOrgs.includes(o)),
-          lgslCode,
-        ),
-      ),
+      withTenant(db, actor.scope, (tx) => repo.serviceHistory(tx, orgIds, lgslCode)),
 
     arrangementHistory: (actor, orgId, lgslCode) =>
       withTenant(db, actor.scope, (tx) => repo.arrangementHistory(tx, orgId, lgslCode)),

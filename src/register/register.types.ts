@@ -18,6 +18,16 @@ export const DELIVERY_MODES: Record<DeliveryMode, string> = {
   joint_team: 'Delivered by a joint team',
 };
 
+/** One letter per delivery mode, for the matrix's cells; the page gives the key beside it. */
+export const DELIVERY_MODE_CODES: Record<DeliveryMode, string> = {
+  retained: 'R',
+  shared_venture: 'S',
+  lead_authority: 'L',
+  outsourced: 'O',
+  devolved_parish: 'P',
+  joint_team: 'J',
+};
+
 export const DELIVERY_LEVELS: Record<DeliveryLevel, string> = {
   county_wide: 'County-wide',
   cluster: 'Per cluster',
@@ -97,7 +107,10 @@ export interface Arrangement {
   areaCode: string | null;
   reservedDecisions: string[];
   delegatedDecisions: string[];
-  notes: string;
+  /** null when the notes are internal and the reader is not one of the organisation's people. */
+  notes: string | null;
+  /** Internal notes are for the organisation's people; public notes are published with the register. */
+  notesInternal: boolean;
   source: string;
   recordedAt: string;
   recordedBy: number | null;
@@ -117,6 +130,8 @@ export interface ArrangementInput {
   reservedDecisions?: string[];
   delegatedDecisions?: string[];
   notes?: string;
+  /** Whether the notes are for the organisation's people only (the default) rather than published. */
+  notesInternal?: boolean;
   source?: string;
   /** The arrangement the person saw in force when they started the change (optimistic concurrency). */
   expectedCurrentId?: number | null;

@@ -39,8 +39,12 @@ const PUBLIC_PAGES = [
   '/partnerships',
   '/partnerships/integrated-devon',
   '/partnerships/transforming-lancashire',
+  '/partnerships/2020-vision',
+  '/partnerships/warwickshire-way',
   '/partnerships/2020-vision/services',
+  '/partnerships/transforming-lancashire/services',
   '/organisations/exeter',
+  '/organisations/exeter/services/524',
   '/services/524',
   '/responsible',
   '/responsible?postcode=EX1+1AE&service=524',
@@ -60,6 +64,107 @@ describe('register pages in Chromium', () => {
       }
     });
   }
+
+  for (const slug of ['integrated-devon', 'warwickshire-way', '2020-vision', 'transforming-lancashire']) {
+    test(`at 1280 px the ${slug} matrix scrolls inside its own region, within the page`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        const { page, errors } = await open(context, `/partnerships/${slug}/services`);
+        const region = page.locator('.app-matrix-region');
+        assert.equal(await region.getAttribute('role'), 'region');
+        assert.equal(await region.getAttribute('tabindex'), '0');
+        // Written as a string: functions passed to the page must not carry the test's transpiled helpers.
+        const measured = (await page.evaluate(`(() => {
+          const region = document.querySelector('.app-matrix-region');
+          const label = document.getElementById(region.getAttribute('aria-labelledby') || '');
+          return {
+            page: document.documentElement.clientWidth,
+            pageScroll: document.documentElement.scrollWidth,
+            header: document.querySelector('header').getBoundingClientRect().toJSON(),
+            main: document.querySelector('main').getBoundingClientRect().toJSON(),
+            region: region.getBoundingClientRect().toJSON(),
+            table: region.querySelector('table').getBoundingClientRect().toJSON(),
+            label: label ? label.textContent.trim() : '',
+          };
+        })()`)) as {
+          page: number;
+          pageScroll: number;
+          header: DOMRect;
+          main: DOMRect;
+          region: DOMRect;
+          table: DOMRect;
+          label: string;
+        };
+        assert.ok(measured.label.length > 0, 'the region is labelled');
+        assert.ok(measured.region.left >= measured.main.left - 1, 'the region starts inside the page');
+        assert.ok(
+          measured.region.right <= Math.min(measured.page, measured.main.right) + 1,
+          `the region (right edge ${measured.region.right}) stays inside the page (${measured.main.right})`,
+        );
+        assert.ok(
+          measured.pageScroll <= measured.page,
+          `the page does not scroll sideways (${measured.pageScroll})`,
+        );
+        assert.ok(measured.header.width <= measured.page);
+
+        // Every cell is a short code with its full words for hover (title) and for screen readers.
+        const cell = page.locator('.app-matrix__cell .app-matrix__code').first();
+        assert.match((await cell.getAttribute('title')) ?? '', /\S/);
+        assert.match((await cell.locator('.govuk-visually-hidden').textContent()) ?? '', /\S/);
+        assert.doesNotMatch((await page.textContent('main')) ?? '', /\b\d{4}-\d{2}-\d{2}\b/);
+
+        if (measured.table.width > measured.region.width) {
+          // Scrolled to its far end, the service column stays where it was (sticky).
+          const before = await page.locator('.app-matrix tbody th').first().boundingBox();
+          await region.evaluate((e) => e.scrollTo({ left: e.scrollWidth }));
+          const after = await page.locator('.app-matrix tbody th').first().boundingBox();
+          assert.ok(before && after && Math.abs(after.x - before.x) < 1, 'the service column stays in view');
+        }
+        await assertGoodPage(page, errors, page.url());
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('the delivery chart is an image with a title, in the page’s sans-serif font, beside its table', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const { page, errors } = await open(context, '/partnerships/integrated-devon');
+      const chart = page.locator('svg.app-chart__svg');
+      assert.equal(await chart.getAttribute('role'), 'img');
+      assert.match((await chart.locator('title').textContent()) ?? '', /Integrated Devon/);
+      const fonts = await chart.evaluate((svg) => [
+        ...new Set([...svg.querySelectorAll('text')].map((t) => getComputedStyle(t).fontFamily)),
+      ]);
+      assert.ok(
+        fonts.length > 0 && fonts.every((f) => /sans-serif/.test(f) && !/Times/.test(f)),
+        fonts.join(),
+      );
+      // No label is cut off: every text lies inside the drawing.
+      const outside = await chart.evaluate((svg) => {
+        const frame = svg.getBoundingClientRect();
+        return [...svg.querySelectorAll('text')]
+          .filter((t) => {
+            const b = t.getBoundingClientRect();
+            return (
+              b.left < frame.left - 1 ||
+              b.right > frame.right + 1 ||
+              b.top < frame.top - 1 ||
+              b.bottom > frame.bottom + 1
+            );
+          })
+          .map((t) => t.textContent);
+      });
+      assert.deepEqual(outside, []);
+      const box = await chart.boundingBox();
+      assert.ok(box && box.x + box.width <= 1280);
+      assert.ok(await page.locator('figure.app-chart + div table').count(), 'a table follows the chart');
+      await assertGoodPage(page, errors, page.url());
+    } finally {
+      await context.close();
+    }
+  });
 
   test('who is responsible answers for a postcode, saying why', async () => {
     const context = await browser.newContext();

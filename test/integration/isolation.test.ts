@@ -106,17 +106,23 @@ describe('isolation between councils', () => {
       );
     });
 
-    it('cannot read another council’s arrangements or their history', async () => {
+    it('reads another council’s arrangements and their history (public), but not its internal notes', async () => {
       const other = await asExeter('GET', '/api/v1/organisations/teignbridge/arrangements?date=2020-01-01');
-      assert.equal(other.statusCode, 404);
+      assert.equal(other.statusCode, 200);
+      const [row] = other.json() as Array<{ mode: string; notes: string | null; notesInternal: boolean }>;
+      assert.equal(row?.mode, 'lead_authority');
+      assert.deepEqual([row?.notes, row?.notesInternal], [null, true]);
       assert.doesNotMatch(other.body, /Confidential/);
       const history = await asExeter('GET', '/api/v1/organisations/teignbridge/services/524/history');
-      assert.equal(history.statusCode, 404);
+      assert.equal(history.statusCode, 200);
+      assert.equal(history.json().length, 1);
+      assert.doesNotMatch(history.body, /Confidential/);
       const matrix = await asExeter('GET', '/api/v1/partnerships/test-devon/matrix?date=2020-01-01');
       assert.equal(matrix.statusCode, 200);
-      assert.doesNotMatch(matrix.body, /Confidential/);
+      assert.doesNotMatch(matrix.body, /Confidential|hidden/);
       const csv = await asExeter('GET', '/api/v1/partnerships/test-devon/matrix.csv?date=2020-01-01');
-      assert.doesNotMatch(csv.body, /Confidential|Lead authority/i);
+      assert.doesNotMatch(csv.body, /Confidential/);
+      assert.match(csv.body, /Delivered by a lead authority/);
     });
 
     it('cannot change another council’s arrangements, and nothing is written', async () => {
@@ -153,12 +159,13 @@ describe('isolation between councils', () => {
   });
 
   describe('through the pages', () => {
-    it('shows its own council’s service history but not another’s', async () => {
+    it('shows its own council’s internal notes, and another’s service history without them', async () => {
       const own = await asExeter('GET', '/organisations/exeter/services/524');
       assert.equal(own.statusCode, 200);
       assert.match(own.body, /Exeter collects its own household waste/);
       const other = await asExeter('GET', '/organisations/teignbridge/services/524');
-      assert.equal(other.statusCode, 404);
+      assert.equal(other.statusCode, 200);
+      assert.match(other.body, /Devon County Council/);
       assert.doesNotMatch(other.body, /Confidential/);
       const matrix = await asExeter('GET', '/partnerships/test-devon/services');
       assert.equal(matrix.statusCode, 200);
@@ -193,12 +200,25 @@ describe('isolation between councils', () => {
   describe('through a query that forgets its filter (row-level security)', () => {
     const exeterScope = () => ({ readOrgs: [f.org.exeter], writeOrgs: [f.org.exeter], accountId: null });
 
-    it('sees only its own rows in an unfiltered select', async () => {
+    it('reads every council’s arrangement facts, but internal notes only through the notes view, and only its own', async () => {
       const rows = await withTenant(database.db, exeterScope(), (tx) =>
-        tx.selectFrom('arrangement').select(['org_id', 'notes']).execute(),
+        tx.selectFrom('arrangement').select(['org_id', 'notes_internal']).execute(),
       );
-      assert.ok(rows.length > 0);
-      assert.deepEqual([...new Set(rows.map((r) => r.org_id))], [f.org.exeter]);
+      assert.deepEqual(
+        [...new Set(rows.map((r) => r.org_id))].sort((a, b) => a - b),
+        [f.org.exeter, f.org.teignbridge].sort((a, b) => a - b),
+      );
+      await assert.rejects(
+        withTenant(database.db, exeterScope(), (tx) =>
+          tx.selectFrom('arrangement').select('notes').execute(),
+        ),
+        /permission denied/,
+      );
+      const notes = await withTenant(database.db, exeterScope(), (tx) =>
+        tx.selectFrom('arrangement_note').select(['org_id', 'notes']).execute(),
+      );
+      assert.ok(notes.some((n) => n.notes === 'Exeter collects its own household waste'));
+      assert.ok(notes.every((n) => !/Confidential/.test(n.notes)));
       const audit = await withTenant(database.db, exeterScope(), (tx) =>
         tx.selectFrom('audit_log').select('org_id').execute(),
       );

@@ -13,7 +13,7 @@ import nunjucks from 'nunjucks';
 import { assetPaths, ensureAssets } from './build-css.ts';
 import { brandStyle, DEFAULT_BRAND, resolveBrand } from './brand.ts';
 import { errorList, formField } from './form-fields.ts';
-import { formatDate, formatDateTime, isIsoDate, todayInLondon } from '../dates.ts';
+import { formatDate, formatDateTime, formatMonth, isIsoDate, todayInLondon } from '../dates.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -73,6 +73,7 @@ export function createViewEnvironment(
     const at = new Date(iso);
     return Number.isNaN(at.getTime()) ? iso : formatDate(todayInLondon(at));
   });
+  env.addFilter('month', (value: unknown) => (typeof value === 'string' ? formatMonth(value) : value));
   env.addFilter('dateTime', (iso: unknown) =>
     typeof iso === 'string' && iso !== '' ? formatDateTime(new Date(iso)) : iso,
   );
