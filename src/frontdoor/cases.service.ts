@@ -245,6 +245,22 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
   return problems;
 }
 
+/**
+ * The refusal of a contact for a council this service does not cover (`coverageOf`): a 422 that
+ * names the council responsible and its web site, so the person knows where to go.
+ */
+export function notCovered(answer: ResponsibleAnswer): ProblemError {
+  return new ProblemError(422, 'Not covered', answer.coverage?.text ?? answer.reason, {
+    notCovered: true,
+    responsible: answer.responsible,
+    homepageUrl: answer.coverage?.homepageUrl ?? null,
+  });
+}
+
+/** True for the refusal `notCovered` makes. */
+export const isNotCovered = (error: unknown): boolean =>
+  error instanceof ProblemError && error.extensions.notCovered === true;
+
 /** Raised inside intake's transaction for a council that has no reference prefix yet. */
 class NoCasePrefix extends Error {}
 
@@ -390,6 +406,11 @@ export function createCasesService(deps: CasesDeps): CasesService {
       };
       return (await answered(request)) ?? ambiguous;
     }
+    if (answer.coverage && !answer.coverage.covered) {
+      const stored = await answered(request);
+      if (stored) return stored;
+      throw notCovered(answer);
+    }
     const owner = answer.responsible!;
     const provider = answer.provider!;
     const frontDoor = input.frontDoorOrgId ?? owner.orgId;
@@ -455,7 +476,12 @@ export function createCasesService(deps: CasesDeps): CasesService {
             arrangementId: provider.arrangementId,
             status,
             description: input.description.trim(),
-            postcode: answer.place?.postcode ?? null,
+            // A full postcode, or the part of one the person gave (kept with the street they named).
+            postcode:
+              answer.place?.postcode ??
+              (answer.place?.kind === 'outcode' || answer.place?.kind === 'sector'
+                ? answer.place.query
+                : null),
             lat: input.lat ?? answer.place?.lat ?? null,
             lon: input.lon ?? answer.place?.lon ?? null,
             address: blankToNull(input.address),

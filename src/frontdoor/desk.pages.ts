@@ -16,7 +16,7 @@ import type { ResponsibleAnswer } from '../register/responsible.service.ts';
 import type { Service } from '../register/register.types.ts';
 import { caseActorFor, staffCaseActor, type CaseActor } from './case-actor.ts';
 import { CASE_STATUSES, refusedMove } from './case-status.ts';
-import { CHANNELS, checkIntake, type CaseDetail, type IntakeInput } from './cases.service.ts';
+import { CHANNELS, checkIntake, isNotCovered, type CaseDetail, type IntakeInput } from './cases.service.ts';
 import { serviceInformation, type ServiceInformation } from './service-information.ts';
 import { informationPath } from './service-information.pages.ts';
 import {
@@ -27,6 +27,7 @@ import {
   inFieldOrder,
   newFormToken,
   postcodeProblem,
+  streetProblem,
   type Form,
 } from './form-input.ts';
 
@@ -78,6 +79,10 @@ export function parseDeskIntake(
   else if (!/^[1-9][0-9]{0,8}$/.test(serviceText)) errors.service = 'Select a service from the list';
   const problem = placePostcodeProblem(values.postcode ?? '');
   if (problem) errors.postcode = problem;
+  else {
+    const street = streetProblem(values.postcode ?? '', values.address);
+    if (street) errors.address = street;
+  }
   const choose = values.choose?.trim() ?? '';
   const chooseOrgId = /^[1-9][0-9]{0,15}$/.test(choose) ? Number(choose) : undefined;
 
@@ -218,9 +223,13 @@ export const deskPages: FastifyPluginAsync = async (app) => {
 
   /** A problem with the service or place, as the page says it, from a failed lookup. */
   function placeProblem(error: unknown, values: DeskIntakeValues): Record<string, string> | undefined {
-    if (!(error instanceof ProblemError) || (error.status !== 400 && error.status !== 404)) return undefined;
+    if (!(error instanceof ProblemError)) return undefined;
+    if (error.status !== 400 && error.status !== 404 && !isNotCovered(error)) return undefined;
     if (error.extensions.status === 'unknown_service') {
       return { service: 'Select a service from the list' };
+    }
+    if (isNotCovered(error) || (error.status === 404 && error.extensions.outside === true)) {
+      return { postcode: error.detail };
     }
     if (error.status === 404) {
       const postcode = (values.postcode ?? '').trim().toUpperCase();
@@ -305,6 +314,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       descriptionLimit: DESCRIPTION_LIMIT,
       place: place && {
         resolved: place.answer.status === 'resolved',
+        coverage: place.answer.coverage,
         service: place.answer.service,
         postcode: place.answer.place?.query ?? values.postcode?.trim().toUpperCase(),
         responsible: place.answer.responsible,
@@ -406,6 +416,14 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     } catch (error) {
       if (error instanceof ValidationProblem) {
         return showIntake(reply, actor, values, { errors: error.fields, status: 400 });
+      }
+      if (error instanceof ProblemError && isNotCovered(error)) {
+        const found = await lookUp(values);
+        return showIntake(reply, actor, values, {
+          errors: { postcode: error.detail },
+          place: found.place,
+          status: 422,
+        });
       }
       if (error instanceof ProblemError && error.status === 422) {
         // This form's token already opened a case with other answers: keep what was typed, and
