@@ -208,17 +208,29 @@ export function normaliseReference(text: string): string | null {
   return REFERENCE.test(reference) ? reference : null;
 }
 
+/** The longest each field of a contact may be: stated on every form that asks for it, and checked here. */
+export const INTAKE_LIMITS = {
+  description: 4000,
+  address: 500,
+  reporterName: 200,
+  accessPoint: 200,
+  resolution: 2000,
+} as const;
+
+const characters = (n: number) => `${n.toLocaleString('en-GB')} characters or fewer`;
+
 /** What is wrong with a contact, as a message per field (empty when nothing is): pure, so forms can use it. */
 export function checkIntake(input: IntakeInput): Record<string, string> {
   const problems: Record<string, string> = {};
   const description = input.description?.trim() ?? '';
   if (description === '') problems.description = 'Enter what you want to report or request';
-  else if (description.length > 4000) problems.description = 'Description must be 4,000 characters or fewer';
-  if (input.address !== undefined && input.address.length > 500) {
-    problems.address = 'Address must be 500 characters or fewer';
+  else if (description.length > INTAKE_LIMITS.description)
+    problems.description = `Description must be ${characters(INTAKE_LIMITS.description)}`;
+  if (input.address !== undefined && input.address.length > INTAKE_LIMITS.address) {
+    problems.address = `Street or place must be ${characters(INTAKE_LIMITS.address)}`;
   }
-  if (input.reporterName !== undefined && input.reporterName.trim().length > 200) {
-    problems.reporterName = 'Name must be 200 characters or fewer';
+  if (input.reporterName !== undefined && input.reporterName.trim().length > INTAKE_LIMITS.reporterName) {
+    problems.reporterName = `Name must be ${characters(INTAKE_LIMITS.reporterName)}`;
   }
   if (input.reporterEmail !== undefined && input.reporterEmail.trim() !== '') {
     const email = input.reporterEmail.trim();
@@ -231,15 +243,15 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
       problems.reporterPhone = 'Enter a telephone number, like 01632 960 001 or +44 808 157 0192';
     }
   }
-  if (input.accessPoint !== undefined && input.accessPoint.length > 200) {
-    problems.accessPoint = 'Access point must be 200 characters or fewer';
+  if (input.accessPoint !== undefined && input.accessPoint.length > INTAKE_LIMITS.accessPoint) {
+    problems.accessPoint = `One-stop shop or access point must be ${characters(INTAKE_LIMITS.accessPoint)}`;
   }
   if (!(input.channel in CHANNELS)) problems.channel = 'Choose how the person got in touch';
   if (input.resolvedAtFirstContact) {
     const resolution = input.resolution?.trim() ?? '';
     if (resolution === '') problems.resolution = 'Say what was done to resolve it';
-    else if (resolution.length > 2000) {
-      problems.resolution = 'What was done must be 2,000 characters or fewer';
+    else if (resolution.length > INTAKE_LIMITS.resolution) {
+      problems.resolution = `What was done must be ${characters(INTAKE_LIMITS.resolution)}`;
     }
   }
   return problems;

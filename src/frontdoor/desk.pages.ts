@@ -16,7 +16,14 @@ import type { ResponsibleAnswer } from '../register/responsible.service.ts';
 import type { Service } from '../register/register.types.ts';
 import { caseActorFor, staffCaseActor, type CaseActor } from './case-actor.ts';
 import { CASE_STATUSES, refusedMove } from './case-status.ts';
-import { CHANNELS, checkIntake, isNotCovered, type CaseDetail, type IntakeInput } from './cases.service.ts';
+import {
+  CHANNELS,
+  INTAKE_LIMITS,
+  checkIntake,
+  isNotCovered,
+  type CaseDetail,
+  type IntakeInput,
+} from './cases.service.ts';
 import { serviceInformation, type ServiceInformation } from './service-information.ts';
 import { informationPath } from './service-information.pages.ts';
 import {
@@ -312,6 +319,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
         frontDoors.length > 1 ? [{ value: '', text: 'Choose an organisation' }, ...frontDoors] : null,
       frontDoorName: frontDoors.length === 1 ? frontDoors[0]!.text : null,
       descriptionLimit: DESCRIPTION_LIMIT,
+      limits: INTAKE_LIMITS,
       place: place && {
         resolved: place.answer.status === 'resolved',
         coverage: place.answer.coverage,

@@ -11,7 +11,13 @@ import type { ResponsibleAnswer } from '../register/responsible.service.ts';
 import type { CaseStatus } from '../db/schema.ts';
 import { RESIDENT } from './case-actor.ts';
 import { CASE_STATUSES, isFinished } from './case-status.ts';
-import { isNotCovered, normaliseReference, type CaseEventView, type CaseTracking } from './cases.service.ts';
+import {
+  INTAKE_LIMITS,
+  isNotCovered,
+  normaliseReference,
+  type CaseEventView,
+  type CaseTracking,
+} from './cases.service.ts';
 import {
   CARRIED_FIELDS,
   REPORTABLE_SERVICES,
@@ -85,6 +91,7 @@ export const residentPages: FastifyPluginAsync = async (app) => {
       outside: extra.outside,
       services: await serviceItems(),
       descriptionLimit: DESCRIPTION_LIMIT,
+      limits: INTAKE_LIMITS,
     });
   }
 

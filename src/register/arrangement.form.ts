@@ -3,7 +3,7 @@
  * an ArrangementInput with a message per field in GOV.UK style, and the choices the form offers.
  */
 import { isIsoDate } from '../platform/dates.ts';
-import type { RegisterService } from './register.service.ts';
+import { ARRANGEMENT_LIMITS, type RegisterService } from './register.service.ts';
 import {
   DELIVERY_LEVELS,
   DELIVERY_MODES,
@@ -87,8 +87,8 @@ export function parseArrangementForm(
   for (const field of FIELDS) {
     const raw = body[field];
     const text = Array.isArray(raw) ? raw[0] : raw;
-    if (typeof text === 'string')
-      values[field] = text.slice(0, field.endsWith('Decisions') || field === 'notes' ? 8000 : 100);
+    // Kept whole, however long: a text over its limit comes back with its error, never cut short.
+    if (typeof text === 'string') values[field] = text;
   }
   const errors: Record<string, string> = {};
   const lgsl = Number(values.lgslCode?.trim());
@@ -174,6 +174,7 @@ export async function arrangementForm(
   return {
     org,
     service,
+    limits: ARRANGEMENT_LIMITS,
     values,
     errors: formErrors,
     errorList: Object.entries(formErrors).map(([field, text]) => ({
