@@ -26,6 +26,7 @@ import {
 } from './cases.service.ts';
 import { serviceInformation, type ServiceInformation } from './service-information.ts';
 import { informationPath } from './service-information.pages.ts';
+import { searchServices, serviceWords } from '../register/service-search.ts';
 import {
   DESCRIPTION_LIMIT,
   formText,
@@ -46,6 +47,7 @@ export const DESK_CHANNELS: readonly Channel[] = ['phone', 'face_to_face', 'emai
 
 /** The fields of "take a request", in the order the page shows them (the error summary follows it). */
 export const DESK_INTAKE_FIELDS = [
+  'find',
   'service',
   'postcode',
   'choose',
@@ -213,19 +215,50 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     return actor;
   }
 
-  /** Services a resident may ask staff about: live, front-line ones, all of them or those matching `find`. */
+  /** Services a resident may ask staff about: live, front-line ones. */
   const takeable = (s: Service) => s.status !== 'Discontinued' && s.kind === 'front_line';
-  async function serviceItems(find: string) {
-    const list = (await register.services(find ? { query: find, limit: 500 } : {})).filter(takeable);
-    return [
-      {
-        value: '',
-        text: find
-          ? `Choose from ${list.length} ${list.length === 1 ? 'service' : 'services'} matching “${find}”`
-          : 'Choose a service',
-      },
-      ...list.map((s) => ({ value: String(s.lgslCode), text: `${s.label} (LGSL ${s.lgslCode})` })),
-    ];
+
+  /**
+   * The services to choose from: all takeable ones, or those `find` matches (by name, common words
+   * or LGSL number), with the one already chosen kept in the list. The services the actor's own
+   * councils provide by their tier come first, so an agent finds their councils' work before the
+   * rest; each option carries its common words for the autocomplete.
+   */
+  async function serviceItems(actor: CaseActor, find: string, chosen: string | undefined) {
+    const all = (await register.services({})).filter(takeable);
+    const doors = [...(await register.organisationSummaries([...actor.frontDoorOrgs])).values()];
+    const tiers = new Set(
+      doors.flatMap((o) =>
+        o.kind === 'county'
+          ? ['county', 'all']
+          : o.kind === 'district'
+            ? ['district', 'all']
+            : ['unitary', 'metropolitan_district', 'london_borough'].includes(o.kind)
+              ? ['county', 'district', 'all']
+              : [],
+      ),
+    );
+    const theirs = (s: Service) => s.providingTier !== null && tiers.has(s.providingTier);
+    const ordered = [...all.filter(theirs), ...all.filter((s) => !theirs(s))];
+    let list = find ? searchServices(ordered, find) : ordered;
+    const kept = chosen ? all.find((s) => String(s.lgslCode) === chosen) : undefined;
+    if (kept && !list.includes(kept)) list = [kept, ...list];
+    return {
+      own: doors.length > 0 && tiers.size > 0 ? doors.map((o) => o.name) : [],
+      items: [
+        {
+          value: '',
+          text: find
+            ? `Choose from ${list.length} ${list.length === 1 ? 'service' : 'services'} matching “${find}”`
+            : 'Choose a service',
+        },
+        ...list.map((s) => ({
+          value: String(s.lgslCode),
+          text: `${s.label} (LGSL ${s.lgslCode})`,
+          attributes: { 'data-words': serviceWords(s.lgslCode) },
+        })),
+      ],
+    };
   }
 
   /** A problem with the service or place, as the page says it, from a failed lookup. */
@@ -308,12 +341,16 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((o) => ({ value: String(o.orgId), text: o.name }));
     const place = extra.place;
+    // The words the list was narrowed by stay with the form, so it comes back as the person left it.
+    const find = extra.find ?? values.find?.trim() ?? '';
+    const choices = await serviceItems(actor, find, values.service?.trim());
     return reply.code(extra.status ?? 200).page('desk-new.njk', {
       values,
       errors: inFormOrder(extra.errors ?? {}),
       alreadySent: extra.alreadySent ?? false,
-      find: extra.find ?? '',
-      services: await serviceItems(extra.find ?? ''),
+      find,
+      services: choices.items,
+      ownCouncils: choices.own,
       channels: DESK_CHANNELS.map((c) => ({ value: c, text: CHANNELS[c] })),
       frontDoors:
         frontDoors.length > 1 ? [{ value: '', text: 'Choose an organisation' }, ...frontDoors] : null,
@@ -346,7 +383,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Form }>('/desk/new', async (request, reply) => {
     const actor = await intakeActor(request);
-    const find = formText(request.query, 'find').trim().slice(0, 100);
+    const find = formText(request.query, 'find').trim();
     const service = formText(request.query, 'service').trim();
     return showIntake(
       reply,

@@ -5,7 +5,8 @@
  * in Jersey, and postcodes shaped like Scottish, Welsh and Northern Irish ones that the shipped
  * directory does not hold, each told plainly who is responsible where the register knows and that
  * this service does not cover it, on /report, at the desk, on "who is responsible" and in the API;
- * and a report given only an outcode, which keeps the street staff can act on.
+ * a report given only an outcode, which keeps the street staff can act on; and choosing a service
+ * by its name or the words people use, on "who is responsible" and at the desk.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -275,5 +276,79 @@ describe('the front door at the edges of its partnerships', () => {
     const page = await getPage(app, `/desk/cases/${row.org_id}/${reference}`, agent);
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Outside 3 Fore Street, EX1/);
+  });
+
+  const options = (html: string, name = 'service') => {
+    const select = new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html);
+    assert.ok(select, `a ${name} list`);
+    return [...select[1]!.matchAll(/<option value="([^"]*)"([^>]*)>([^<]*)</g)].map((m) => ({
+      value: m[1]!,
+      attributes: m[2]!,
+      text: m[3]!.trim(),
+    }));
+  };
+
+  it('lets "who is responsible" choose a service by name from a list that works without JavaScript', async () => {
+    const page = await app.inject({ method: 'GET', url: '/responsible' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<select class="govuk-select" id="service" name="service"[^>]*data-autocomplete/);
+    assert.doesNotMatch(page.body, /LGSL code of the service/);
+    const list = options(page.body);
+    assert.ok(list.length > 900, `every live service: ${list.length}`);
+    const roads = list.find((o) => o.value === '557')!;
+    assert.equal(roads.text, 'Road maintenance (LGSL 557)');
+    assert.match(roads.attributes, /data-words="[^"]*pothole/);
+    assert.match(page.body, /<script type="module" src="\/assets\/app.js">/);
+    assert.match(page.body, /href="\/assets\/accessible-autocomplete.min.css"/);
+
+    const answer = await app.inject({ method: 'GET', url: '/responsible?postcode=EX1+1AE&service=557' });
+    assert.equal(answer.statusCode, 200);
+    assert.match(answer.body, /Devon County Council/);
+    assert.match(answer.body, /<option value="557" selected[ >]/);
+    const wrong = await app.inject({ method: 'GET', url: '/responsible?postcode=EX1+1AE&service=potholes' });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /href="#service">Select the service from the list/);
+
+    const script = await app.inject({ method: 'GET', url: '/assets/accessible-autocomplete.min.js' });
+    assert.equal(script.statusCode, 200, 'the autocomplete is served from here');
+  });
+
+  it('keeps the desk’s list narrowed and the service chosen when the form comes back, councils’ own first', async () => {
+    const all = options((await getPage(app, '/desk/new', agent)).body);
+    assert.ok(all.length > 900, `every front-line service: ${all.length}`);
+    const page = await getPage(app, '/desk/new', agent);
+    assert.match(page.body, /Services Exeter City Council provides come first/);
+    const firstTiers = await database.db
+      .selectFrom('service')
+      .select(['lgsl_code', 'providing_tier'])
+      .where('lgsl_code', '=', Number(all[1]!.value))
+      .executeTakeFirstOrThrow();
+    assert.ok(['district', 'all'].includes(String(firstTiers.providing_tier)), 'a district’s service first');
+
+    const found = await getPage(app, '/desk/new?find=pothole', agent);
+    const narrowed = options(found.body);
+    assert.deepEqual(
+      narrowed.map((o) => o.value),
+      ['', '557'],
+    );
+    const form = hiddenFields(found.body);
+    assert.equal(form.find, 'pothole');
+    const check = await postForm(app, '/desk/new', agent, {
+      ...form,
+      service: '557',
+      postcode: 'EX1 1AE',
+      action: 'check',
+    });
+    assert.equal(check.statusCode, 200, check.body);
+    assert.match(check.body, /Devon County Council/);
+    const again = options(check.body);
+    assert.deepEqual(
+      again.map((o) => o.value),
+      ['', '557'],
+      'still narrowed after check',
+    );
+    assert.match(check.body, /<option value="557" selected[ >]/);
+    assert.equal(hiddenFields(check.body).find, 'pothole');
+    assert.match(check.body, /id="find" name="find" type="text" spellcheck="false" value="pothole"/);
   });
 });
