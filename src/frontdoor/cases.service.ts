@@ -232,17 +232,29 @@ export function normaliseReference(text: string): string | null {
   return REFERENCE.test(reference) ? reference : null;
 }
 
+/** The longest each field of a contact may be: stated on every form that asks for it, and checked here. */
+export const INTAKE_LIMITS = {
+  description: 4000,
+  address: 500,
+  reporterName: 200,
+  accessPoint: 200,
+  resolution: 2000,
+} as const;
+
+const characters = (n: number) => `${n.toLocaleString('en-GB')} characters or fewer`;
+
 /** What is wrong with a contact, as a message per field (empty when nothing is): pure, so forms can use it. */
 export function checkIntake(input: IntakeInput): Record<string, string> {
   const problems: Record<string, string> = {};
   const description = input.description?.trim() ?? '';
   if (description === '') problems.description = 'Enter what you want to report or request';
-  else if (description.length > 4000) problems.description = 'Description must be 4,000 characters or fewer';
-  if (input.address !== undefined && input.address.length > 500) {
-    problems.address = 'Address must be 500 characters or fewer';
+  else if (description.length > INTAKE_LIMITS.description)
+    problems.description = `Description must be ${characters(INTAKE_LIMITS.description)}`;
+  if (input.address !== undefined && input.address.length > INTAKE_LIMITS.address) {
+    problems.address = `Street or place must be ${characters(INTAKE_LIMITS.address)}`;
   }
-  if (input.reporterName !== undefined && input.reporterName.trim().length > 200) {
-    problems.reporterName = 'Name must be 200 characters or fewer';
+  if (input.reporterName !== undefined && input.reporterName.trim().length > INTAKE_LIMITS.reporterName) {
+    problems.reporterName = `Name must be ${characters(INTAKE_LIMITS.reporterName)}`;
   }
   if (input.reporterEmail !== undefined && input.reporterEmail.trim() !== '') {
     const email = input.reporterEmail.trim();
@@ -255,15 +267,15 @@ export function checkIntake(input: IntakeInput): Record<string, string> {
       problems.reporterPhone = 'Enter a telephone number, like 01632 960 001 or +44 808 157 0192';
     }
   }
-  if (input.accessPoint !== undefined && input.accessPoint.length > 200) {
-    problems.accessPoint = 'Access point must be 200 characters or fewer';
+  if (input.accessPoint !== undefined && input.accessPoint.length > INTAKE_LIMITS.accessPoint) {
+    problems.accessPoint = `One-stop shop or access point must be ${characters(INTAKE_LIMITS.accessPoint)}`;
   }
   if (!Object.hasOwn(CHANNELS, input.channel)) problems.channel = 'Choose how the person got in touch';
   if (input.resolvedAtFirstContact) {
     const resolution = input.resolution?.trim() ?? '';
     if (resolution === '') problems.resolution = 'Say what was done to resolve it';
-    else if (resolution.length > 2000) {
-      problems.resolution = 'What was done must be 2,000 characters or fewer';
+    else if (resolution.length > INTAKE_LIMITS.resolution) {
+      problems.resolution = `What was done must be ${characters(INTAKE_LIMITS.resolution)}`;
     }
   }
   const attributes = Object.entries(input.attributes ?? {});
@@ -311,6 +323,8 @@ export function trackingTimes(
     .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
   const due = current.dueAt ?? given.at(-1)?.dueAt ?? null;
   return { openedAt: first.toISOString(), dueAt: iso(due) };
+}
+
 /** How many attributes a case keeps, and how long their codes and values may be. */
 export const ATTRIBUTE_LIMITS = { count: 50, code: 100, value: 1000 } as const;
 
@@ -324,6 +338,22 @@ export function isWebAddress(text: string, max: number): boolean {
     return false;
   }
 }
+
+/**
+ * The refusal of a contact for a council this service does not cover (`coverageOf`): a 422 that
+ * names the council responsible and its web site, so the person knows where to go.
+ */
+export function notCovered(answer: ResponsibleAnswer): ProblemError {
+  return new ProblemError(422, 'Not covered', answer.coverage?.text ?? answer.reason, {
+    notCovered: true,
+    responsible: answer.responsible,
+    homepageUrl: answer.coverage?.homepageUrl ?? null,
+  });
+}
+
+/** True for the refusal `notCovered` makes. */
+export const isNotCovered = (error: unknown): boolean =>
+  error instanceof ProblemError && error.extensions.notCovered === true;
 
 /** Raised inside intake's transaction for a council that has no reference prefix yet. */
 class NoCasePrefix extends Error {}
@@ -475,6 +505,11 @@ export function createCasesService(deps: CasesDeps): CasesService {
       };
       return (await answered(request)) ?? ambiguous;
     }
+    if (answer.coverage && !answer.coverage.covered) {
+      const stored = await answered(request);
+      if (stored) return stored;
+      throw notCovered(answer);
+    }
     const owner = answer.responsible!;
     const provider = answer.provider!;
     const frontDoor = input.frontDoorOrgId ?? owner.orgId;
@@ -540,7 +575,12 @@ export function createCasesService(deps: CasesDeps): CasesService {
             arrangementId: provider.arrangementId,
             status,
             description: input.description.trim(),
-            postcode: answer.place?.postcode ?? null,
+            // A full postcode, or the part of one the person gave (kept with the street they named).
+            postcode:
+              answer.place?.postcode ??
+              (answer.place?.kind === 'outcode' || answer.place?.kind === 'sector'
+                ? answer.place.query
+                : null),
             lat: input.lat ?? answer.place?.lat ?? null,
             lon: input.lon ?? answer.place?.lon ?? null,
             address: blankToNull(input.address),

@@ -24,10 +24,18 @@ import {
   staffCaseActor,
   type CaseActor,
 } from './case-actor.ts';
-import { CASE_STATUSES, statusChoices } from './case-status.ts';
-import { CHANNELS, checkIntake, type CaseDetail, type IntakeInput } from './cases.service.ts';
+import { CASE_STATUSES, refusedMove, statusChoices } from './case-status.ts';
+import {
+  CHANNELS,
+  INTAKE_LIMITS,
+  checkIntake,
+  isNotCovered,
+  type CaseDetail,
+  type IntakeInput,
+} from './cases.service.ts';
 import { serviceInformation, type ServiceInformation } from './service-information.ts';
 import { informationPath } from './service-information.pages.ts';
+import { searchServices, serviceWords } from '../register/service-search.ts';
 import {
   DESCRIPTION_LIMIT,
   formText,
@@ -36,6 +44,7 @@ import {
   inFieldOrder,
   newFormToken,
   postcodeProblem,
+  streetProblem,
   type Form,
 } from './form-input.ts';
 
@@ -47,6 +56,7 @@ export const DESK_CHANNELS: readonly Channel[] = ['phone', 'face_to_face', 'emai
 
 /** The fields of "take a request", in the order the page shows them (the error summary follows it). */
 export const DESK_INTAKE_FIELDS = [
+  'find',
   'service',
   'postcode',
   'choose',
@@ -87,6 +97,10 @@ export function parseDeskIntake(
   else if (!/^[1-9][0-9]{0,8}$/.test(serviceText)) errors.service = 'Select a service from the list';
   const problem = placePostcodeProblem(values.postcode ?? '');
   if (problem) errors.postcode = problem;
+  else {
+    const street = streetProblem(values.postcode ?? '', values.address);
+    if (street) errors.address = street;
+  }
   const choose = values.choose?.trim() ?? '';
   const chooseOrgId = parseId(choose);
 
@@ -210,26 +224,61 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     return actor;
   }
 
-  /** Services a resident may ask staff about: live, front-line ones, all of them or those matching `find`. */
+  /** Services a resident may ask staff about: live, front-line ones. */
   const takeable = (s: Service) => s.status !== 'Discontinued' && s.kind === 'front_line';
-  async function serviceItems(find: string) {
-    const list = (await register.services(find ? { query: find, limit: 500 } : {})).filter(takeable);
-    return [
-      {
-        value: '',
-        text: find
-          ? `Choose from ${list.length} ${list.length === 1 ? 'service' : 'services'} matching “${find}”`
-          : 'Choose a service',
-      },
-      ...list.map((s) => ({ value: String(s.lgslCode), text: `${s.label} (LGSL ${s.lgslCode})` })),
-    ];
+
+  /**
+   * The services to choose from: all takeable ones, or those `find` matches (by name, common words
+   * or LGSL number), with the one already chosen kept in the list. The services the actor's own
+   * councils provide by their tier come first, so an agent finds their councils' work before the
+   * rest; each option carries its common words for the autocomplete.
+   */
+  async function serviceItems(actor: CaseActor, find: string, chosen: string | undefined) {
+    const all = (await register.services({})).filter(takeable);
+    const doors = [...(await register.organisationSummaries([...actor.frontDoorOrgs])).values()];
+    const tiers = new Set(
+      doors.flatMap((o) =>
+        o.kind === 'county'
+          ? ['county', 'all']
+          : o.kind === 'district'
+            ? ['district', 'all']
+            : ['unitary', 'metropolitan_district', 'london_borough'].includes(o.kind)
+              ? ['county', 'district', 'all']
+              : [],
+      ),
+    );
+    const theirs = (s: Service) => s.providingTier !== null && tiers.has(s.providingTier);
+    const ordered = [...all.filter(theirs), ...all.filter((s) => !theirs(s))];
+    let list = find ? searchServices(ordered, find) : ordered;
+    const kept = chosen ? all.find((s) => String(s.lgslCode) === chosen) : undefined;
+    if (kept && !list.includes(kept)) list = [kept, ...list];
+    return {
+      own: doors.length > 0 && tiers.size > 0 ? doors.map((o) => o.name) : [],
+      items: [
+        {
+          value: '',
+          text: find
+            ? `Choose from ${list.length} ${list.length === 1 ? 'service' : 'services'} matching “${find}”`
+            : 'Choose a service',
+        },
+        ...list.map((s) => ({
+          value: String(s.lgslCode),
+          text: `${s.label} (LGSL ${s.lgslCode})`,
+          attributes: { 'data-words': serviceWords(s.lgslCode) },
+        })),
+      ],
+    };
   }
 
   /** A problem with the service or place, as the page says it, from a failed lookup. */
   function placeProblem(error: unknown, values: DeskIntakeValues): Record<string, string> | undefined {
-    if (!(error instanceof ProblemError) || (error.status !== 400 && error.status !== 404)) return undefined;
+    if (!(error instanceof ProblemError)) return undefined;
+    if (error.status !== 400 && error.status !== 404 && !isNotCovered(error)) return undefined;
     if (error.extensions.code === 'unknown_service') {
       return { service: 'Select a service from the list' };
+    }
+    if (isNotCovered(error) || (error.status === 404 && error.extensions.outside === true)) {
+      return { postcode: error.detail };
     }
     if (error.status === 404) {
       const postcode = (values.postcode ?? '').trim().toUpperCase();
@@ -301,19 +350,25 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((o) => ({ value: String(o.orgId), text: o.name }));
     const place = extra.place;
+    // The words the list was narrowed by stay with the form, so it comes back as the person left it.
+    const find = extra.find ?? values.find?.trim() ?? '';
+    const choices = await serviceItems(actor, find, values.service?.trim());
     return reply.code(extra.status ?? 200).page('desk-new.njk', {
       values,
       errors: inFormOrder(extra.errors ?? {}),
       alreadySent: extra.alreadySent ?? false,
-      find: extra.find ?? '',
-      services: await serviceItems(extra.find ?? ''),
+      find,
+      services: choices.items,
+      ownCouncils: choices.own,
       channels: DESK_CHANNELS.map((c) => ({ value: c, text: CHANNELS[c] })),
       frontDoors:
         frontDoors.length > 1 ? [{ value: '', text: 'Choose an organisation' }, ...frontDoors] : null,
       frontDoorName: frontDoors.length === 1 ? frontDoors[0]!.text : null,
       descriptionLimit: DESCRIPTION_LIMIT,
+      limits: INTAKE_LIMITS,
       place: place && {
         resolved: place.answer.status === 'resolved',
+        coverage: place.answer.coverage,
         service: place.answer.service,
         postcode: place.answer.place?.query ?? values.postcode?.trim().toUpperCase(),
         responsible: place.answer.responsible,
@@ -337,7 +392,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Form }>('/desk/new', async (request, reply) => {
     const actor = await intakeActor(request);
-    const find = formText(request.query, 'find').trim().slice(0, 100);
+    const find = formText(request.query, 'find').trim();
     const service = formText(request.query, 'service').trim();
     return showIntake(
       reply,
@@ -415,6 +470,14 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     } catch (error) {
       if (error instanceof ValidationProblem) {
         return showIntake(reply, actor, values, { errors: error.fields, status: 400 });
+      }
+      if (error instanceof ProblemError && isNotCovered(error)) {
+        const found = await lookUp(values);
+        return showIntake(reply, actor, values, {
+          errors: { postcode: error.detail },
+          place: found.place,
+          status: 422,
+        });
       }
       if (error instanceof ProblemError && error.status === 422) {
         // This form's token already opened a case with other answers: keep what was typed, and

@@ -55,6 +55,24 @@ export function inFieldOrder(
   return Object.fromEntries([...known, ...others]);
 }
 
+/**
+ * What is wrong with the street or place given with a postcode, or nothing: with only part of a
+ * postcode (an outcode like EX16, or a sector like EX16 1) the street or a landmark is required,
+ * so the team has a place it can act on; with a full postcode it is optional.
+ */
+export function streetProblem(postcode: string, street: string | undefined): string | undefined {
+  if ((street?.trim() ?? '') !== '') return undefined;
+  let query;
+  try {
+    query = parsePostcodeQuery(postcode);
+  } catch (error) {
+    if (error instanceof PostcodeFormatError) return undefined; // the postcode's own message says it
+    throw error;
+  }
+  if (query.kind === 'full') return undefined;
+  return `Enter the street or a landmark near the place: ${query.text} is only part of a postcode, and covers many streets`;
+}
+
 /** What is wrong with a postcode as typed (a full one when `full`), or nothing. */
 export function postcodeProblem(text: string, full: boolean): string | undefined {
   try {

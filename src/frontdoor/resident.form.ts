@@ -5,7 +5,7 @@
  * earlier answer back in hidden fields with the choice. Pure: no database, no clock, no randomness.
  */
 import { checkIntake, type IntakeInput } from './cases.service.ts';
-import { formValues, inFieldOrder, postcodeProblem } from './form-input.ts';
+import { formValues, inFieldOrder, postcodeProblem, streetProblem } from './form-input.ts';
 
 export interface ReportableService {
   lgslCode: number;
@@ -132,6 +132,9 @@ export function parseReportForm(body: Record<string, unknown>): ReportForm {
       errors.choose = 'Select the council area the place is in, or give its full postcode';
     }
   }
+
+  const street = streetProblem(place.postcode, values.address);
+  if (street && !errors.postcode && !errors.fullPostcode) errors.address = street;
 
   const contact: IntakeInput = {
     lgslCode,

@@ -12,7 +12,13 @@ import type { ResponsibleAnswer } from '../register/responsible.service.ts';
 import type { CaseStatus } from '../db/schema.ts';
 import { RESIDENT } from './case-actor.ts';
 import { CASE_STATUSES, isFinished } from './case-status.ts';
-import { normaliseReference, type CaseEventView, type CaseTracking } from './cases.service.ts';
+import {
+  INTAKE_LIMITS,
+  isNotCovered,
+  normaliseReference,
+  type CaseEventView,
+  type CaseTracking,
+} from './cases.service.ts';
 import {
   CARRIED_FIELDS,
   REPORTABLE_SERVICES,
@@ -69,7 +75,13 @@ export const residentPages: FastifyPluginAsync = async (app) => {
   async function showForm(
     reply: FastifyReply,
     values: ReportFormValues,
-    extra: { errors?: Record<string, string>; status?: number; alreadySent?: boolean } = {},
+    extra: {
+      errors?: Record<string, string>;
+      status?: number;
+      alreadySent?: boolean;
+      /** A council this service does not take reports for: who it is and where to go instead. */
+      outside?: { name: string; homepageUrl: string | null };
+    } = {},
   ) {
     // What a person typed (perhaps their name and email address) is not kept by the browser's cache.
     reply.header('cache-control', 'no-store');
@@ -77,8 +89,10 @@ export const residentPages: FastifyPluginAsync = async (app) => {
       values,
       errors: extra.errors ?? {},
       alreadySent: extra.alreadySent ?? false,
+      outside: extra.outside,
       services: await serviceItems(),
       descriptionLimit: DESCRIPTION_LIMIT,
+      limits: INTAKE_LIMITS,
     });
   }
 
@@ -157,6 +171,22 @@ export const residentPages: FastifyPluginAsync = async (app) => {
       if (error instanceof ValidationProblem) {
         return showForm(reply, values, { errors: inFormOrder(error.fields), status: 400 });
       }
+      if (error instanceof ProblemError && isNotCovered(error)) {
+        // Someone else is responsible there: say who, and where to go; keep what was typed.
+        const responsible = error.extensions.responsible as { name: string } | null;
+        return showForm(reply, values, {
+          errors: { postcode: error.detail },
+          status: 422,
+          ...(responsible
+            ? {
+                outside: {
+                  name: responsible.name,
+                  homepageUrl: (error.extensions.homepageUrl as string | null) ?? null,
+                },
+              }
+            : {}),
+        });
+      }
       if (error instanceof ProblemError && error.status === 422) {
         // This form's token opened a case with other answers (the person went back and changed
         // them): keep what they typed and give the form a new token, so sending it again is new.
@@ -175,9 +205,11 @@ export const residentPages: FastifyPluginAsync = async (app) => {
         return showForm(reply, postcode === undefined ? values : { ...values, postcode }, {
           errors: {
             postcode:
-              error.status === 404
-                ? `We cannot find the postcode ${(postcode ?? values.postcode ?? '').trim().toUpperCase()}. Check it, or enter only its first part, like EX1`
-                : error.detail,
+              error.status === 404 && error.extensions.outside === true
+                ? error.detail
+                : error.status === 404
+                  ? `We cannot find the postcode ${(postcode ?? values.postcode ?? '').trim().toUpperCase()}. Check it, or enter only its first part, like EX1`
+                  : error.detail,
           },
           status: error.status,
         });

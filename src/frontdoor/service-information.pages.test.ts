@@ -212,4 +212,13 @@ describe('a council’s information about its services', () => {
     const many = Array.from({ length: 21 }, (_, i) => `https://a.example.org/${i}`).join('\n');
     assert.deepEqual(parseLinks(many).problems, ['Enter 20 links or fewer']);
   });
+
+  it('refuses words for a link over 200 characters instead of cutting them', () => {
+    const words = 'w'.repeat(201);
+    assert.deepEqual(parseLinks(`Bins | https://a.example.org/bins\n${words} | https://a.example.org/x`), {
+      links: [{ text: 'Bins', href: 'https://a.example.org/bins' }],
+      problems: ['Line 2: the words to show must be 200 characters or fewer'],
+    });
+    assert.equal(parseLinks(`${'w'.repeat(200)} | https://a.example.org/x`).links[0]?.text.length, 200);
+  });
 });

@@ -15,6 +15,8 @@ import { staffCaseActor } from './case-actor.ts';
 import { formText, type Form } from './form-input.ts';
 import {
   FEES_LIMIT,
+  LINK_TEXT_LIMIT,
+  MAX_LINKS,
   SUMMARY_LIMIT,
   informationToEdit,
   linksAsText,
@@ -83,6 +85,8 @@ export const serviceInformationPages: FastifyPluginAsync = async (app) => {
       saved: extra.saved ?? false,
       summaryLimit: SUMMARY_LIMIT,
       feesLimit: FEES_LIMIT,
+      linkTextLimit: LINK_TEXT_LIMIT,
+      maxLinks: MAX_LINKS,
       action: informationPath(place.orgId, place.lgslCode),
     });
   }

@@ -24,7 +24,9 @@ export interface ServiceInformation {
   updatedAt: string;
 }
 
-const MAX_LINKS = 20;
+export const MAX_LINKS = 20;
+/** The longest words shown for a link. */
+export const LINK_TEXT_LIMIT = 200;
 
 /**
  * The links as stored (a JSON array of `{ text|title|label, url|href }`), keeping only web
@@ -57,7 +59,11 @@ export function linksFrom(stored: unknown): ServiceLink[] {
       [record.text, record.title, record.label]
         .find((v): v is string => typeof v === 'string' && v.trim() !== '')
         ?.trim() ?? url.host;
-    links.push({ text: text.slice(0, 200), href: url.toString() });
+    // Stored links are checked when saved (parseLinks); anything longer read back is shortened visibly.
+    links.push({
+      text: text.length > LINK_TEXT_LIMIT ? `${text.slice(0, LINK_TEXT_LIMIT - 1)}…` : text,
+      href: url.toString(),
+    });
     if (links.length === MAX_LINKS) break;
   }
   return links;
@@ -134,7 +140,9 @@ export function parseLinks(text: string): { links: ServiceLink[]; problems: stri
     const [label, address] = bar < 0 ? ['', line] : [line.slice(0, bar).trim(), line.slice(bar + 1).trim()];
     const [link] = linksFrom([{ text: label, url: address }]);
     if (!link) problems.push(`Line ${index + 1} is not a web address starting https:// or http://`);
-    else links.push(link);
+    else if (label.length > LINK_TEXT_LIMIT) {
+      problems.push(`Line ${index + 1}: the words to show must be ${LINK_TEXT_LIMIT} characters or fewer`);
+    } else links.push(link);
   });
   if (links.length > MAX_LINKS) problems.push(`Enter ${MAX_LINKS} links or fewer`);
   return { links, problems };

@@ -150,6 +150,7 @@ describe('geography API', () => {
           lon: -3.531951,
           terminated: null,
           source: CODE_POINT,
+          country: 'England',
         },
         localAreas: [{ code: 'E07000041', name: 'Exeter', kind: 'district', parentCode: 'E10000008' }],
         areas: [

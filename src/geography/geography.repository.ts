@@ -10,6 +10,8 @@ export interface PostcodeRecord {
   postcode: string;
   lat: number | null;
   lon: number | null;
+  /** The GSS code of the country the directory puts it in, where it says. */
+  countryCode: string | null;
   countyCode: string | null;
   districtCode: string | null;
   wardCode: string | null;
@@ -51,6 +53,7 @@ export async function findPostcode(db: Kysely<DB>, postcode: string): Promise<Po
       'postcode',
       'lat',
       'lon',
+      'country_code',
       'county_code',
       'district_code',
       'ward_code',
@@ -65,6 +68,7 @@ export async function findPostcode(db: Kysely<DB>, postcode: string): Promise<Po
     postcode: row.postcode,
     lat: row.lat,
     lon: row.lon,
+    countryCode: row.country_code,
     countyCode: row.county_code,
     districtCode: row.district_code,
     wardCode: row.ward_code,

@@ -22,6 +22,13 @@ export const PlaceSchema = Type.Object({
     Type.String({ description: 'The month (YYYYMM) the postcode was terminated, if it was' }),
   ),
   source: Nullable(Type.String({ description: 'The postcode or boundary file the answer comes from' })),
+  country: Nullable(
+    Type.String({
+      description:
+        "The country the place is in, where known: from the postcode directory's country code, or a postcode area wholly in one country",
+      examples: ['Scotland'],
+    }),
+  ),
 });
 
 export const AreaKindSchema = Type.Union([

@@ -237,6 +237,7 @@ describe('geography service', () => {
         lon: -3.531951,
         terminated: null,
         source: CODE_POINT,
+        country: 'England',
       });
       assert.deepEqual(answer.localAreas, [
         { code: 'E07000041', name: 'Exeter', kind: 'district', parentCode: 'E10000008' },
@@ -392,6 +393,7 @@ describe('geography service', () => {
         lon,
         terminated: null,
         source: TARGET_2021,
+        country: null,
       });
       assert.deepEqual(codes(answer.localAreas), ['E07000041']);
       assert.deepEqual(codes(answer.areas), ['E07000041', 'E10000008']);

@@ -8,7 +8,14 @@
 import type { Kysely } from 'kysely';
 import type { AreaKind, DB } from '../db/schema.ts';
 import { badRequest } from '../platform/errors.ts';
-import { PostcodeFormatError, parsePostcodeQuery, type PostcodeQuery } from './postcode.ts';
+import {
+  PostcodeFormatError,
+  countryOfCode,
+  countryOfPostcodeArea,
+  parsePostcodeQuery,
+  type PostcodeCountry,
+  type PostcodeQuery,
+} from './postcode.ts';
 import {
   areasAndMemberships,
   countPostcodesByCouncil,
@@ -41,6 +48,12 @@ export interface PlaceLookup {
     terminated: string | null;
     /** The postcode or boundary file the answer comes from. */
     source: string | null;
+    /**
+     * The country the place is in, where it is known: from the postcode directory's country code,
+     * or else from a postcode area that lies wholly in one country (EH: Scotland, CF: Wales, BT:
+     * Northern Ireland); null where neither says.
+     */
+    country: PostcodeCountry | null;
   };
   /**
    * The lowest-tier council areas (district / unitary / metropolitan district / London borough)
@@ -277,6 +290,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       lon: record?.lon ?? null,
       terminated: record?.terminated ?? null,
       source: record?.source ?? null,
+      country: countryOfCode(record?.countryCode) ?? countryOfPostcodeArea(query.outcode),
     };
     if (!record) return unknown(place, await notInDirectory(query));
     if (!record.districtCode) {
@@ -347,6 +361,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       lon: null,
       terminated: null,
       source: sources.length > 0 ? sources.join(', ') : null,
+      country: countryOfPostcodeArea(query.outcode),
     };
     const what =
       query.kind === 'sector' ? `postcode sector ${query.text}` : `postcode district ${query.text}`;
@@ -426,6 +441,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       lon,
       terminated: null,
       source: [...new Set(hits.map((h) => h.data.source))].join(', ') || null,
+      country: null,
     };
     if (hits.length === 0) {
       return unknown(

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   PostcodeFormatError,
+  countryOfCode,
+  countryOfPostcodeArea,
   isNormalPostcode,
   normalisePostcode,
   parsePostcodeQuery,
@@ -121,5 +123,35 @@ describe('normalising full postcodes', () => {
     assert.equal(isNormalPostcode('ex1 1aa'), false);
     assert.equal(isNormalPostcode('EX1 1AA '), false);
     assert.equal(isNormalPostcode('EX1  1AA'), false);
+  });
+});
+
+describe('the country of a postcode', () => {
+  it('reads it from a postcode area that lies wholly in one country outside England', () => {
+    assert.equal(countryOfPostcodeArea('EH1'), 'Scotland');
+    assert.equal(countryOfPostcodeArea('G12'), 'Scotland');
+    assert.equal(countryOfPostcodeArea('AB10'), 'Scotland');
+    assert.equal(countryOfPostcodeArea('CF10'), 'Wales');
+    assert.equal(countryOfPostcodeArea('BT1'), 'Northern Ireland');
+    assert.equal(countryOfPostcodeArea('JE2'), 'Channel Islands');
+    assert.equal(countryOfPostcodeArea('IM1'), 'Isle of Man');
+  });
+
+  it('says nothing for English areas, areas that cross a border, or a single letter that is not an area', () => {
+    for (const outcode of ['EX1', 'GL50', 'TD15', 'CH1', 'SY14', 'NP16', 'LD7', 'HR1', 'E1', 'B1', 'GU1']) {
+      assert.equal(countryOfPostcodeArea(outcode), null, outcode);
+    }
+  });
+
+  it('reads the directory’s GSS country code, and nothing else', () => {
+    assert.equal(countryOfCode('E92000001'), 'England');
+    assert.equal(countryOfCode('W92000004'), 'Wales');
+    assert.equal(countryOfCode('S92000003'), 'Scotland');
+    assert.equal(countryOfCode('N92000002'), 'Northern Ireland');
+    assert.equal(countryOfCode('L93000001'), 'Channel Islands');
+    assert.equal(countryOfCode('M83000003'), 'Isle of Man');
+    assert.equal(countryOfCode(null), null);
+    assert.equal(countryOfCode(''), null);
+    assert.equal(countryOfCode('X1'), null);
   });
 });

@@ -92,3 +92,67 @@ export function parsePostcodeQuery(input: string): PostcodeQuery {
   }
   throw new PostcodeFormatError(`"${text}" is not a UK postcode: enter one ${EXAMPLE}.`);
 }
+
+/** The countries a postcode can be in, as a person reads them. */
+export type PostcodeCountry =
+  'England' | 'Wales' | 'Scotland' | 'Northern Ireland' | 'Channel Islands' | 'Isle of Man';
+
+/**
+ * Postcode areas (the letters an outcode starts with) that lie wholly in one country outside
+ * England. Areas that cross a border (TD, CH, SY, LD, HR, NP) are left out:
+ * their postcodes say nothing about the country on their own.
+ */
+const AREA_COUNTRY: Readonly<Record<string, PostcodeCountry>> = {
+  AB: 'Scotland',
+  DD: 'Scotland',
+  DG: 'Scotland',
+  EH: 'Scotland',
+  FK: 'Scotland',
+  G: 'Scotland',
+  HS: 'Scotland',
+  IV: 'Scotland',
+  KA: 'Scotland',
+  KW: 'Scotland',
+  KY: 'Scotland',
+  ML: 'Scotland',
+  PA: 'Scotland',
+  PH: 'Scotland',
+  ZE: 'Scotland',
+  CF: 'Wales',
+  LL: 'Wales',
+  SA: 'Wales',
+  BT: 'Northern Ireland',
+  GY: 'Channel Islands',
+  JE: 'Channel Islands',
+  IM: 'Isle of Man',
+};
+
+/** The country a postcode's area lies wholly in, when it is outside England; null when it could be anywhere. */
+export function countryOfPostcodeArea(outcode: string): PostcodeCountry | null {
+  const area = /^[A-Z]{1,2}/.exec(outcode.trim().toUpperCase())?.[0] ?? '';
+  return AREA_COUNTRY[area] ?? null;
+}
+
+/**
+ * The country a GSS country code names (the postcode directory's `ctry`: E92000001, W92000004,
+ * S92000003, N92000002; L93000001 the Channel Islands, M83000003 the Isle of Man), by its first
+ * letter, as the ONS codes every area of a country; null for anything else.
+ */
+export function countryOfCode(code: string | null | undefined): PostcodeCountry | null {
+  switch (code?.trim().toUpperCase()[0]) {
+    case 'E':
+      return 'England';
+    case 'W':
+      return 'Wales';
+    case 'S':
+      return 'Scotland';
+    case 'N':
+      return 'Northern Ireland';
+    case 'L':
+      return 'Channel Islands';
+    case 'M':
+      return 'Isle of Man';
+    default:
+      return null;
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { parseId, parseIntCode } from '../platform/bounds.ts';
 import { isIsoDate } from '../platform/dates.ts';
-import type { RegisterService } from './register.service.ts';
+import { ARRANGEMENT_LIMITS, type RegisterService } from './register.service.ts';
 import {
   DELIVERY_LEVELS,
   DELIVERY_MODES,
@@ -97,8 +97,8 @@ export function parseArrangementForm(
   for (const field of FIELDS) {
     const raw = body[field];
     const text = Array.isArray(raw) ? raw[0] : raw;
-    if (typeof text === 'string')
-      values[field] = text.slice(0, field.endsWith('Decisions') || field === 'notes' ? 8000 : 100);
+    // Kept whole, however long: a text over its limit comes back with its error, never cut short.
+    if (typeof text === 'string') values[field] = text;
   }
   const errors: Record<string, string> = {};
   const lgsl = parseIntCode(values.lgslCode) ?? NaN;
@@ -188,6 +188,7 @@ export async function arrangementForm(
   return {
     org,
     service,
+    limits: ARRANGEMENT_LIMITS,
     values,
     errors: formErrors,
     errorList: Object.entries(formErrors).map(([field, text]) => ({

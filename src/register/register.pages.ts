@@ -36,6 +36,7 @@ const MATRIX_KEY = (Object.keys(DELIVERY_MODES) as DeliveryMode[]).map((mode) =>
   label: DELIVERY_MODES[mode],
   colour: MODE_COLOURS[mode],
 }));
+import { serviceWords } from './service-search.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -283,15 +284,32 @@ export const registerPages: FastifyPluginAsync = async (app) => {
     },
   );
 
+  /** Every live service as a list to choose from, with the common words people use for each. */
+  async function serviceChoices() {
+    const live = (await register.services({})).filter((s) => s.status !== 'Discontinued');
+    return [
+      { value: '', text: 'Choose a service' },
+      ...live.map((s) => ({
+        value: String(s.lgslCode),
+        text: `${s.label} (LGSL ${s.lgslCode})`,
+        attributes: { 'data-words': serviceWords(s.lgslCode) },
+      })),
+    ];
+  }
+
   app.get<{ Querystring: Query }>('/responsible', async (request, reply) => {
     const q = request.query;
     const postcode = typeof q.postcode === 'string' ? q.postcode.trim() : '';
     const serviceText = typeof q.service === 'string' ? q.service.trim() : '';
-    const context: Record<string, unknown> = { values: { postcode, service: serviceText } };
+    const context: Record<string, unknown> = {
+      values: { postcode, service: serviceText },
+      services: await serviceChoices(),
+    };
     if (postcode === '' && serviceText === '') return reply.page('responsible.njk', context);
     const errors: Record<string, string> = {};
-    if (!/^\d{1,5}$/.test(serviceText)) errors.service = 'Enter the LGSL service code, for example 524';
     if (postcode === '') errors.postcode = 'Enter a postcode';
+    if (serviceText === '') errors.service = 'Select the service';
+    else if (!/^\d{1,5}$/.test(serviceText)) errors.service = 'Select the service from the list';
     if (Object.keys(errors).length > 0)
       return reply.code(400).page('responsible.njk', { ...context, errors });
     try {
@@ -300,9 +318,8 @@ export const registerPages: FastifyPluginAsync = async (app) => {
     } catch (error) {
       if (error instanceof ProblemError && (error.status === 400 || error.status === 404)) {
         const field = error.extensions.code === 'unknown_service' ? 'service' : 'postcode';
-        return reply
-          .code(error.status)
-          .page('responsible.njk', { ...context, errors: { [field]: error.detail } });
+        const detail = field === 'service' ? 'Select the service from the list' : error.detail;
+        return reply.code(error.status).page('responsible.njk', { ...context, errors: { [field]: detail } });
       }
       throw error;
     }

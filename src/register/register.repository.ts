@@ -418,11 +418,22 @@ export interface ArrangementFact {
   provider: OrganisationSummary;
 }
 
+/** Which of the place's councils the register's partnerships take in, and their web sites. */
+export interface CoverageFacts {
+  /** Whether the register holds any partnership at all. */
+  anyPartnership: boolean;
+  /** The councils (and override organisations) of the place that are partnership members on the date. */
+  memberOrgIds: number[];
+  /** Their web sites, where the register has one. */
+  homepages: Map<number, string>;
+}
+
 /**
  * What deciding who is responsible needs from the register, in one round trip: the service, the
  * councils of the areas, the overrides in force on the date for the service in the override areas
  * (most recent first) with their organisations, and the arrangement in force for the service of
- * each of those councils and organisations, with its provider. All of it is public (anyone may ask
+ * each of those councils and organisations, with its provider; and which of them are members of a
+ * partnership on the date, with their web sites (`coverage`). All of it is public (anyone may ask
  * who is responsible), so it is read as the schema's owner, outside any tenant context.
  */
 export async function routingFacts(
@@ -436,6 +447,7 @@ export async function routingFacts(
   councils: OrganisationSummary[];
   overrides: Array<{ override: Override; org: OrganisationSummary | undefined }>;
   arrangements: ArrangementFact[];
+  coverage: CoverageFacts;
 }> {
   const org = (alias: string) => sql.raw(ORG_SUMMARY_COLUMNS.map((c) => `${alias}.${c}`).join(', '));
   const { rows } = await sql<{
@@ -450,6 +462,7 @@ export async function routingFacts(
       valid_from: string;
       provider: OrgRow;
     }>;
+    coverage: { any_partnership: boolean; members: number[]; homepages: Record<string, string> };
   }>`${prepared('routing_facts')}
     WITH councils AS (
       SELECT ${org('o')} FROM organisation o WHERE o.area_code = ANY (${[...councilAreaCodes]}::text[])
@@ -481,7 +494,16 @@ export async function routingFacts(
                 (SELECT row_to_json(x) FROM (SELECT ${org('o')} FROM organisation o WHERE o.org_id = latest.provider_org_id) x)
                   AS provider
          FROM latest WHERE latest.valid_to IS NULL OR latest.valid_to > ${date}::date) l
-      ) AS arrangements`.execute(db);
+      ) AS arrangements,
+      json_build_object(
+        'any_partnership', EXISTS (SELECT 1 FROM partnership),
+        'members', (SELECT coalesce(json_agg(DISTINCT pm.org_id), '[]') FROM partnership_member pm
+          WHERE pm.org_id IN (SELECT org_id FROM councils UNION SELECT org_id FROM overrides)
+            AND pm.joined_on <= ${date}::date AND (pm.left_on IS NULL OR pm.left_on > ${date}::date)),
+        'homepages', (SELECT coalesce(json_object_agg(o.org_id, o.homepage_url), '{}') FROM organisation o
+          WHERE o.org_id IN (SELECT org_id FROM councils UNION SELECT org_id FROM overrides)
+            AND o.homepage_url IS NOT NULL)
+      ) AS coverage`.execute(db);
   const row = rows[0]!;
   return {
     service: row.service ? toService(row.service) : undefined,
@@ -498,6 +520,11 @@ export async function routingFacts(
       validFrom: r.valid_from,
       provider: toOrganisationSummary(r.provider),
     })),
+    coverage: {
+      anyPartnership: row.coverage.any_partnership,
+      memberOrgIds: row.coverage.members.map(Number),
+      homepages: new Map(Object.entries(row.coverage.homepages).map(([id, url]) => [Number(id), url])),
+    },
   };
 }
 

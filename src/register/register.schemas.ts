@@ -196,4 +196,25 @@ export const ResponsibleAnswerSchema = Type.Object({
   reason: Type.String(),
   reasons: Type.Array(Type.Object({ rule: Type.String(), text: Type.String() })),
   candidates: Type.Array(CouncilRefSchema),
+  coverage: Type.Union([
+    Type.Object(
+      {
+        covered: Type.Boolean({
+          description:
+            'Whether this service takes reports for the responsible council: true for members of the partnerships in the register',
+        }),
+        homepageUrl: Type.Union([Type.String(), Type.Null()], {
+          description: "The responsible council's web site, where the register has one",
+        }),
+        text: Type.Union([Type.String(), Type.Null()], {
+          description: 'When not covered: who is responsible and that this service does not cover it',
+        }),
+      },
+      {
+        description:
+          'Whether this service covers the responsible council; null until one council is responsible',
+      },
+    ),
+    Type.Null(),
+  ]),
 });

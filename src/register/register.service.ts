@@ -82,13 +82,27 @@ export interface RegisterService {
   recordArrangement(actor: Actor, input: ArrangementInput): Promise<Arrangement>;
 }
 
-const MAX_DECISIONS = 30;
+/** The longest an arrangement's fields may be, stated on the form and checked for every caller. */
+export const ARRANGEMENT_LIMITS = { notes: 2000, decisions: 30, decision: 200 } as const;
+
+/** What each list of decisions is called on the form, so a message names the field. */
+const DECISION_FIELDS: Record<string, string> = {
+  reservedDecisions: 'Decisions the council keeps',
+  delegatedDecisions: 'Decisions delegated to the provider',
+};
 
 function checkDecisions(field: string, values: string[] | undefined, errors: Record<string, string>) {
   if (!values) return;
-  if (values.length > MAX_DECISIONS) errors[field] = `List at most ${MAX_DECISIONS} decisions`;
-  else if (values.some((v) => v.trim().length === 0 || v.length > 200))
-    errors[field] = 'Each decision must be between 1 and 200 characters';
+  const label = DECISION_FIELDS[field] ?? field;
+  const { decisions, decision } = ARRANGEMENT_LIMITS;
+  if (values.length > decisions)
+    errors[field] = `${label} can list up to ${decisions} decisions, one a line: there are ${values.length}`;
+  else if (values.some((v) => v.trim().length === 0)) errors[field] = `${label}: leave no decision empty`;
+  else if (values.some((v) => v.length > decision)) {
+    const line = values.findIndex((v) => v.length > decision) + 1;
+    errors[field] =
+      `${label}: each decision must be ${decision} characters or fewer (line ${line} has ${values[line - 1]!.length})`;
+  }
 }
 
 export function createRegisterService(db: Kysely<DB>): RegisterService {
@@ -162,7 +176,10 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
     const both = (input.delegatedDecisions ?? []).filter((d) => reserved.has(d.trim().toLowerCase()));
     if (both.length > 0 && !errors.delegatedDecisions)
       errors.delegatedDecisions = `A decision cannot be both reserved and delegated: ${both.join(', ')}`;
-    if ((input.notes ?? '').length > 2000) errors.notes = 'Notes must be 2,000 characters or fewer';
+    const notes = (input.notes ?? '').length;
+    if (notes > ARRANGEMENT_LIMITS.notes) {
+      errors.notes = `Notes must be ${ARRANGEMENT_LIMITS.notes.toLocaleString('en-GB')} characters or fewer: there are ${notes.toLocaleString('en-GB')}`;
+    }
     if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
   }
 

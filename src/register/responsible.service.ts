@@ -43,6 +43,20 @@ export interface ResponsibleAnswer {
   reason: string;
   reasons: Array<{ rule: DecidingRule; text: string }>;
   candidates: CouncilRef[];
+  /**
+   * Whether this service takes reports for the responsible council (`coverageOf`), with the
+   * council's web site and, when it does not, what the person is told; null until one council is
+   * responsible.
+   */
+  coverage: Coverage | null;
+}
+
+export interface Coverage {
+  covered: boolean;
+  /** The responsible council's web site, where the register has one. */
+  homepageUrl: string | null;
+  /** When not covered: who is responsible, that this service does not cover it, and where to go. */
+  text: string | null;
 }
 
 export interface ResponsibleQuery {
@@ -63,6 +77,46 @@ export interface ResponsibleService {
 }
 
 const TWO_TIER_LOCAL = new Set(['district']);
+
+/**
+ * Whether this service takes reports for the council responsible: it does for the members of the
+ * partnerships in its register, and for every council while the register holds no partnership
+ * (one council trying Jointly on its own). Anyone else is named, with its web site, and the person
+ * is told plainly that this service does not cover it. Pure.
+ */
+export function coverageOf(
+  responsible: CouncilRef,
+  facts: repo.CoverageFacts,
+  about: { service: string; place: string },
+): Coverage {
+  const site = facts.homepages.get(responsible.orgId);
+  const homepageUrl = site && /^https?:\/\/[^\s]+$/i.test(site) ? site : null;
+  const covered = !facts.anyPartnership || facts.memberOrgIds.includes(responsible.orgId);
+  return {
+    covered,
+    homepageUrl,
+    text: covered
+      ? null
+      : `${responsible.name} is responsible for ${about.service} at ${about.place}. This service only takes ` +
+        `reports for the councils of the partnerships it works for, and ${responsible.name} is not one of them: ` +
+        `contact ${responsible.name} directly${homepageUrl ? ` (${homepageUrl})` : ''}.`,
+  };
+}
+
+/**
+ * What a person is told about a place the register has no council for, when its country is known
+ * and is not England: this service covers councils in England that work in its partnerships.
+ */
+export function outsideEnglandText(placeText: string, country: string | null): string | null {
+  if (country === null || country === 'England') return null;
+  const islands = country === 'Channel Islands' || country === 'Isle of Man';
+  const where = islands ? `the ${country}` : country;
+  const who = islands ? 'its own government' : `the council for the address in ${country}`;
+  return (
+    `${placeText} is in ${where}. This service only covers councils in England that ` +
+    `work in its partnerships, so it cannot take reports there: contact ${who}.`
+  );
+}
 
 const councilRef = (o: OrganisationSummary): CouncilRef => ({
   gss: o.gss,
@@ -166,7 +220,14 @@ function decide(
   place: PlaceLookup,
   facts: RoutingFacts,
 ): ResponsibleAnswer {
-  const base = { date, place: null, responsible: null, provider: null, candidates: [] as CouncilRef[] };
+  const base = {
+    date,
+    place: null,
+    responsible: null,
+    provider: null,
+    candidates: [] as CouncilRef[],
+    coverage: null,
+  };
   const service = facts.service;
   if (!service) {
     const reason = `There is no LGSL service ${query.service}.`;
@@ -179,13 +240,17 @@ function decide(
   };
   const reasons: ResponsibleAnswer['reasons'] = [{ rule: 'place', text: place.reason }];
   if (place.status === 'unknown_place') {
-    throw notFound(place.reason, {
+    const outside = outsideEnglandText(place.place.query, place.place.country);
+    const reason = outside ? `${outside} (${place.reason})` : place.reason;
+    throw notFound(reason, {
       ...base,
       code: 'unknown_place',
       service: serviceRef,
       place: place.place,
-      reason: place.reason,
+      reason,
       reasons,
+      country: place.place.country,
+      outside: outside !== null,
     });
   }
 
@@ -255,6 +320,10 @@ function decide(
     reason: reasons.map((r) => r.text).join(' '),
     reasons,
     candidates,
+    coverage: coverageOf(responsible, facts.coverage, {
+      service: service.label.toLowerCase(),
+      place: place.place.query,
+    }),
   };
 }
 

@@ -94,7 +94,9 @@ describe('front door journeys in Chromium', () => {
       await page.fill('#find', 'household waste');
       await page.click('button:has-text("Find services")');
       await page.waitForURL(/find=household/);
-      await page.selectOption('#service', '524');
+      // The list of services is enhanced into an autocomplete: type a word, pick the service.
+      await page.fill('#service', 'household waste');
+      await page.click('.autocomplete__option:has-text("Household waste collection (LGSL 524)")');
       await page.fill('#postcode', 'CV21 1BH');
       await page.click('button:has-text("Check the council’s information")');
       await page.waitForSelector('#council-information');

@@ -171,7 +171,9 @@ describe('register pages in Chromium', () => {
     try {
       const { page, errors } = await open(context, '/responsible');
       await page.fill('#postcode', 'ex1 1ae');
-      await page.fill('#service', '524');
+      // The list of services is enhanced into an autocomplete: type a word, pick the service.
+      await page.fill('#service', 'household waste');
+      await page.click('.autocomplete__option:has-text("Household waste collection (LGSL 524)")');
       await page.click('button[type="submit"]');
       await page.waitForSelector('.govuk-summary-card');
       assert.match((await page.textContent('main')) ?? '', /Exeter City Council/);

@@ -17,6 +17,11 @@ const govukDist = path.join(
   'govuk',
 );
 
+const autocompleteDist = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('accessible-autocomplete/package.json')),
+  'dist',
+);
+
 export const assetPaths = {
   projectRoot,
   /** Compiled and copied files, served under /assets/. Not committed. */
@@ -27,9 +32,16 @@ export const assetPaths = {
   stylesEntry: fileURLToPath(new URL('./styles/app.scss', import.meta.url)),
   css: path.join(projectRoot, 'public', 'build', 'app.css'),
   govukPackageJson: path.join(govukDist, '..', '..', 'package.json'),
-  govukScripts: ['govuk-frontend.min.js', 'govuk-frontend.min.js.map'].map((file) =>
-    path.join(govukDist, file),
-  ),
+  govukScripts: [
+    ...['govuk-frontend.min.js', 'govuk-frontend.min.js.map'].map((file) => path.join(govukDist, file)),
+    // GOV.UK's accessible-autocomplete, which enhances a plain <select> of services (served from here, no CDN).
+    ...[
+      'accessible-autocomplete.min.js',
+      'accessible-autocomplete.min.js.map',
+      'accessible-autocomplete.min.css',
+      'accessible-autocomplete.min.css.map',
+    ].map((file) => path.join(autocompleteDist, file)),
+  ],
 } as const;
 
 async function modifiedAt(file: string): Promise<number | null> {
@@ -112,7 +124,7 @@ export function ensureCss(options: { force?: boolean } = {}): Promise<boolean> {
   return compiling;
 }
 
-/** Copies govuk-frontend's browser script (and its source map) into public/build when missing or stale. */
+/** Copies govuk-frontend's and accessible-autocomplete's browser files into public/build when missing or stale. */
 export async function ensureScripts(options: { force?: boolean } = {}): Promise<void> {
   await mkdir(assetPaths.buildDir, { recursive: true });
   for (const source of assetPaths.govukScripts) {
