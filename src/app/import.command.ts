@@ -346,7 +346,14 @@ export async function importAllReferenceData(
   progress: Progress,
   options: ImportAllOptions = {},
 ): Promise<ImportSummary[]> {
-  const planned = await planFolder(folder);
+  let planned: PlannedFile[];
+  try {
+    planned = await planFolder(folder);
+  } catch (error) {
+    // A file that cannot even be told apart stops the import before anything is written.
+    if (!(error instanceof ImportError) || error.file === folder) throw error;
+    throw new FolderImportError(error, folder, [], []);
+  }
   const order = (p: PlannedFile) => (p.kind ? KIND_ORDER.indexOf(p.kind) : KIND_ORDER.length);
   const imports = planned
     .filter((p) => p.kind)
