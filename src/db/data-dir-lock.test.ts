@@ -189,14 +189,14 @@ describe('the embedded data folder lock, with real processes', () => {
       path.join(dataDir, 'jointly.lock'),
       JSON.stringify({ ...thisProcess(), pid: deadPid, startTicks: '1' }),
     );
-    const racers = Array.from({ length: 4 }, () => startHolder('lock', dataDir, '3000'));
+    const racers = Array.from({ length: 3 }, () => startHolder('lock', dataDir, '3000'));
     const outcomes = await Promise.all(racers.map((r) => r.line(/^(locked|refused)/)));
     assert.equal(outcomes.filter((o) => o === 'locked').length, 1, outcomes.join('\n'));
     const winner = racers[outcomes.indexOf('locked')]!;
     for (const loser of outcomes.filter((o) => o !== 'locked')) {
       assert.match(loser, new RegExp(`process ${winner.child.pid} on `));
     }
-    assert.deepEqual((await Promise.all(racers.map((r) => r.exited))).sort(), [0, 3, 3, 3]);
+    assert.deepEqual((await Promise.all(racers.map((r) => r.exited))).sort(), [0, 3, 3]);
   });
 });
 

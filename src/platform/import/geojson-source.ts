@@ -23,11 +23,15 @@ export interface GeoFeature {
 }
 
 /** The features of a GeoJSON FeatureCollection, in order. */
-export async function* readFeatures(file: string, progress?: Progress): AsyncGenerator<GeoFeature> {
+export async function* readFeatures(
+  file: string,
+  progress?: Progress,
+  maxFeatureNumbers: number = MAX_FEATURE_NUMBERS,
+): AsyncGenerator<GeoFeature> {
   const size = await fileSize(file);
   if (size === 0) throw new ImportError('is empty: a GeoJSON FeatureCollection is needed', { file });
   const source = fs.createReadStream(file);
-  const collection = new FeatureCollectionReader(file);
+  const collection = new FeatureCollectionReader(file, maxFeatureNumbers);
   const features = chain([
     source,
     textOnly(file),
@@ -68,16 +72,19 @@ class FeatureCollectionReader {
   #feature: Assembler | null = null;
   #numbers = 0;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly maxNumbers: number,
+  ) {}
 
   take(token: Token): GeoFeature | typeof none {
     const feature = this.#feature;
     if (feature) {
       // A feature is assembled whole in memory: one with more numbers than any real boundary has
       // is refused, not read.
-      if (token.name === 'numberValue' && ++this.#numbers > MAX_FEATURE_NUMBERS) {
+      if (token.name === 'numberValue' && ++this.#numbers > this.maxNumbers) {
         throw new ImportError(
-          `feature ${this.#index} has more than ${MAX_FEATURE_NUMBERS / 2} positions: ` +
+          `feature ${this.#index} has more than ${this.maxNumbers / 2} positions: ` +
             'simplify it (generalised boundaries have a few thousand)',
           { file: this.file },
         );
