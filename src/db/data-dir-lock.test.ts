@@ -230,9 +230,14 @@ describe('the lock file', () => {
     assert.ok(fs.existsSync(file));
   });
 
-  it('replaces a lock file that is not one (empty or cut short)', () => {
+  it('replaces a lock file that is not one (empty or cut short) once it is not being written', () => {
     const dataDir = tempFolder();
-    fs.writeFileSync(path.join(dataDir, 'jointly.lock'), '{"pid": 12');
+    const file = path.join(dataDir, 'jointly.lock');
+    fs.writeFileSync(file, '{"pid": 12');
+    const old = new Date(Date.now() - 10_000);
+    fs.utimesSync(file, old, old);
+    const started = Date.now();
     lockDataDir(dataDir).release();
+    assert.ok(Date.now() - started < 1_000);
   });
 });

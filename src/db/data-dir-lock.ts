@@ -109,7 +109,7 @@ function parseHolder(text: string | null): LockHolder | null {
   if (text === null) return null;
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
-    if (!Number.isSafeInteger(value.pid) || typeof value.host !== 'string') return null;
+    if (!Number.isSafeInteger(value.pid) || value.pid! <= 0 || typeof value.host !== 'string') return null;
     return {
       pid: value.pid!,
       host: value.host,
@@ -160,11 +160,35 @@ function createExclusive(file: string, text: string): boolean {
     fs.linkSync(temporary, file);
     return true;
   } catch (error) {
-    if ((error as { code?: string }).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
   } finally {
     fs.rmSync(temporary, { force: true });
   }
+  // A file system without hard links: created exclusively, then written (a reader may see it
+  // empty for a moment, which lockDataDir allows for).
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx', 0o644);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    fs.writeSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
+}
+
+/** A lock file that does not say who holds it, written this long ago, is not being written now. */
+const UNREADABLE_GRACE_MS = 2_000;
+
+function modifiedMsAgo(file: string): number {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  return stat ? Date.now() - stat.mtimeMs : Infinity;
 }
 
 /**
@@ -221,12 +245,17 @@ export function lockDataDir(dataDir: string, probe: ProcessProbe = hostProbe): D
     if (readText(file) === mine) fs.rmSync(file, { force: true });
   };
 
-  for (let attempt = 0; attempt < 100; attempt++) {
+  let busy: LockHolder | undefined;
+  for (let attempt = 0; attempt < 200; attempt++) {
     if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) removeOldStyleLock(file, dataDir);
     if (createExclusive(file, mine)) return { file, release };
     const text = readText(file);
     if (text === null) continue; // released in between: try again
     const holder = parseHolder(text);
+    if (!holder && modifiedMsAgo(file) < UNREADABLE_GRACE_MS) {
+      sleep(20); // being written (only on a file system without hard links): read it again
+      continue;
+    }
     const state = holder ? holderState(holder, probe) : 'dead';
     if (state !== 'dead') throw new DataDirLockedError(dataDir, holder!, file, state);
 
@@ -234,10 +263,13 @@ export function lockDataDir(dataDir: string, probe: ProcessProbe = hostProbe): D
     if (!createExclusive(takeover, mine)) {
       const other = readText(takeover);
       const taker = parseHolder(other);
-      if (other !== null && (!taker || holderState(taker, probe) === 'dead')) {
+      if (other !== null && taker && holderState(taker, probe) === 'dead') {
+        removeIfUnchanged(takeover, other);
+      } else if (other !== null && !taker && modifiedMsAgo(takeover) >= UNREADABLE_GRACE_MS) {
         removeIfUnchanged(takeover, other);
       } else {
-        sleep(5); // another process is taking over: it takes a moment
+        if (taker) busy = taker;
+        sleep(20); // another process is taking over: it takes a moment
       }
       continue;
     }
@@ -251,7 +283,10 @@ export function lockDataDir(dataDir: string, probe: ProcessProbe = hostProbe): D
       if (readText(takeover) === mine) fs.rmSync(takeover, { force: true });
     }
   }
-  throw new Error(`Could not lock ${dataDir}: its lock file ${file} keeps changing.`);
+  if (busy) throw new DataDirLockedError(dataDir, busy, takeover, 'live');
+  throw new DatabaseInUseError(
+    `The embedded database in ${dataDir} could not be locked: its lock file ${file} keeps changing.`,
+  );
 }
 
 function sleep(ms: number): void {
