@@ -65,10 +65,17 @@ program
 
 program
   .command('import')
-  .description(`import reference data: ${IMPORT_KINDS.join(', ')}, or "all" for every file in a folder`)
+  .description(
+    `import reference data: ${IMPORT_KINDS.join(', ')}, or "all" for every file in a folder ` +
+      '(one transaction: a bad file anywhere keeps nothing from the folder)',
+  )
   .argument('<kind>', `one of ${IMPORT_KINDS.join(', ')}, all`)
   .argument('[files...]', 'files to import (for "all": the folder, default JOINTLY_REFERENCE_DATA)')
-  .action((kind: string, files: string[]) =>
+  .option(
+    '--each-file',
+    'for "all": commit each file as it is imported; after an error, the files before it are kept',
+  )
+  .action((kind: string, files: string[], options: { eachFile?: boolean }) =>
     withDatabase(async (database, config) => {
       const progress = terminalProgress(process.stderr);
       if (kind === 'all') {
@@ -76,6 +83,7 @@ program
           database.db,
           files[0] ?? config.referenceDataDir,
           progress,
+          { eachFile: options.eachFile === true },
         );
         for (const s of summaries) console.log(formatSummary(s));
         return;
@@ -84,10 +92,33 @@ program
         throw new InvalidArgumentError(`unknown kind "${kind}": use one of ${IMPORT_KINDS.join(', ')}, all`);
       }
       if (files.length === 0) throw new InvalidArgumentError(`name the file(s) to import as ${kind}`);
-      for (const file of files) {
-        console.log(
-          formatSummary(await runImport(database.db, kind as (typeof IMPORT_KINDS)[number], file, progress)),
-        );
+      if (options.eachFile) throw new InvalidArgumentError('--each-file is for "import all" only');
+      // Each file is its own transaction: the files printed before an error are kept.
+      for (const [i, file] of files.entries()) {
+        try {
+          console.log(
+            formatSummary(
+              await runImport(database.db, kind as (typeof IMPORT_KINDS)[number], file, progress),
+            ),
+          );
+        } catch (error) {
+          if (!(error instanceof ImportError)) throw error;
+          const kept = files.slice(0, i);
+          throw new ImportError(
+            error.problem +
+              `\nNothing from ${file} was imported` +
+              (kept.length === 0
+                ? '.'
+                : `; kept (committed before the error): ${kept.join(', ')}` +
+                  (i + 1 < files.length ? `; not imported: ${files.slice(i + 1).join(', ')}.` : '.')),
+            {
+              file: error.file,
+              ...(error.line === undefined ? {} : { line: error.line }),
+              ...(error.column === undefined ? {} : { column: error.column }),
+            },
+            { cause: error },
+          );
+        }
       }
     }),
   );

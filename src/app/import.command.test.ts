@@ -10,6 +10,7 @@ import type { Database } from '../db/engine.ts';
 import type { DB } from '../db/schema.ts';
 import { silentProgress, type Progress } from '../platform/import/progress.ts';
 import {
+  FolderImportError,
   IMPORT_KINDS,
   ImportError,
   importAllReferenceData,
@@ -185,6 +186,64 @@ describe('import command', () => {
     await assert.rejects(runImport(db, 'councils', path.join(missing, 'x.csv'), silentProgress), {
       name: 'ImportError',
       message: `${path.join(missing, 'x.csv')}: no such file`,
+    });
+  });
+
+  describe('a folder with a good councils file and a bad file after it', () => {
+    let fresh: Database;
+    let mixed: string;
+    before(async () => {
+      fresh = await openTestDatabase();
+      mixed = path.join(folder, 'mixed');
+      fs.mkdirSync(path.join(mixed, 'authorities'), { recursive: true });
+      fs.mkdirSync(path.join(mixed, 'bank-holidays'), { recursive: true });
+      fs.copyFileSync(
+        path.join(DATA, 'authorities/derived_england_council_hierarchy.csv'),
+        path.join(mixed, 'authorities/hierarchy.csv'),
+      );
+      // Bank holidays come last; this file passes the plan (a .json file) and fails on import.
+      fs.writeFileSync(path.join(mixed, 'bank-holidays/holidays.json'), '{"england-and-wales": {"events": [');
+    });
+    after(() => fresh.close());
+
+    it('keeps nothing from the folder, and says so', async () => {
+      const before = await tableCounts(fresh.db);
+      assert.equal(before.area, 0);
+      await assert.rejects(importAllReferenceData(fresh.db, mixed, silentProgress), (error: Error) => {
+        assert.ok(error instanceof FolderImportError);
+        assert.equal(error.file, path.join(mixed, 'bank-holidays/holidays.json'));
+        assert.deepEqual(error.kept, []);
+        assert.deepEqual(error.notImported, ['authorities/hierarchy.csv', 'bank-holidays/holidays.json']);
+        assert.match(error.message, /^.*holidays\.json.*\n/);
+        assert.match(
+          error.message,
+          new RegExp(`Nothing from ${mixed} was imported: the database is as it was\\.$`),
+        );
+        return true;
+      });
+      assert.deepEqual(await tableCounts(fresh.db), before);
+    });
+
+    it('file by file, keeps the councils file and names what was kept and what was not', async () => {
+      await assert.rejects(
+        importAllReferenceData(fresh.db, mixed, silentProgress, { eachFile: true }),
+        (error: Error) => {
+          assert.ok(error instanceof FolderImportError);
+          assert.deepEqual(
+            error.kept.map((s) => [s.file, s.inserted > 0]),
+            [['authorities/hierarchy.csv', true]],
+          );
+          assert.deepEqual(error.notImported, ['bank-holidays/holidays.json']);
+          assert.match(
+            error.message,
+            /\nKept \(committed before the error\): authorities\/hierarchy\.csv\.\nNot imported: bank-holidays\/holidays\.json\.$/,
+          );
+          return true;
+        },
+      );
+      const counts = await tableCounts(fresh.db);
+      assert.ok(counts.area! > 300, `${counts.area} areas kept`);
+      assert.equal(counts.import_run, 1);
     });
   });
 });

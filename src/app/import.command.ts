@@ -3,7 +3,9 @@
  * register. Each file is imported in one transaction (a bad row leaves the database as it was) and
  * recorded in `import_run`. A folder laid out like the shared reference data (authorities/,
  * population/, services/, boundaries/, postcodes/) is imported in dependency order: councils before
- * the boundaries and postcodes that refer to them. Files of other kinds are reported as skipped.
+ * the boundaries and postcodes that refer to them, all in one transaction (a bad file anywhere
+ * leaves the database as it was), or file by file when asked, in which case an error says which
+ * files were kept. Files of other kinds are reported as skipped.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -102,37 +104,45 @@ export async function runImport(
   progress: Progress,
   label: string = file,
 ): Promise<ImportSummary> {
-  const importer = IMPORTERS[kind];
-  if (!importer)
+  if (!IMPORTERS[kind])
     throw new ImportError(`unknown kind "${kind}": use one of ${IMPORT_KINDS.join(', ')}`, { file });
+  return withSystem(db, (tx) => importInto(tx, kind, file, progress, label));
+}
+
+/** Imports one file as `kind` in the caller's transaction, and records the run there. */
+async function importInto(
+  tx: Tx,
+  kind: ImportKind,
+  file: string,
+  progress: Progress,
+  label: string,
+): Promise<ImportSummary> {
   const startedAt = new Date();
-  return withSystem(db, async (tx) => {
-    const tally = await importer(tx, file, progress);
-    const summary: ImportSummary = {
+  const tally = await IMPORTERS[kind](tx, file, progress);
+  const summary: ImportSummary = {
+    kind,
+    file: label,
+    read: tally.read,
+    inserted: tally.inserted,
+    updated: tally.updated,
+    unchanged: tally.unchanged,
+    ...(tally.skipped > 0 ? { skipped: tally.skipped } : {}),
+    note: tally.describe(),
+  };
+  await tx
+    .insertInto('import_run')
+    .values({
       kind,
       file: label,
-      read: tally.read,
-      inserted: tally.inserted,
-      updated: tally.updated,
-      unchanged: tally.unchanged,
-      ...(tally.skipped > 0 ? { skipped: tally.skipped } : {}),
-      note: tally.describe(),
-    };
-    await tx
-      .insertInto('import_run')
-      .values({
-        kind,
-        file: label,
-        started_at: startedAt,
-        finished_at: new Date(),
-        rows_read: summary.read,
-        rows_inserted: summary.inserted,
-        rows_updated: summary.updated,
-        rows_unchanged: summary.unchanged,
-      })
-      .execute();
-    return summary;
-  });
+      started_at: startedAt,
+      finished_at: new Date(),
+      rows_read: summary.read,
+      rows_inserted: summary.inserted,
+      rows_updated: summary.updated,
+      rows_unchanged: summary.unchanged,
+    })
+    .execute();
+  return summary;
 }
 
 /** A file found in a reference data folder: what it will be imported as, or why it is skipped. */
@@ -276,22 +286,96 @@ async function planFile(file: string, label: string, folder: string): Promise<Pl
   }
 }
 
+export interface ImportAllOptions {
+  /**
+   * Commit each file as soon as it is imported, instead of the whole folder in one transaction.
+   * For folders too large for one transaction; an error then says which files were kept.
+   */
+  eachFile?: boolean;
+}
+
+/**
+ * A file of a folder that could not be imported, with what became of the folder: nothing kept
+ * (one transaction), or the files committed before it (file by file).
+ */
+export class FolderImportError extends ImportError {
+  /** The files committed before the error, with what each changed (none when importing as one). */
+  readonly kept: readonly ImportSummary[];
+  /** The files not imported: all of them in one transaction, else the one with the error and after. */
+  readonly notImported: readonly string[];
+
+  constructor(cause: ImportError, folder: string, kept: ImportSummary[], notImported: string[]) {
+    super(
+      cause.problem,
+      {
+        file: cause.file,
+        ...(cause.line === undefined ? {} : { line: cause.line }),
+        ...(cause.column === undefined ? {} : { column: cause.column }),
+      },
+      { cause },
+    );
+    this.name = 'FolderImportError';
+    this.kept = kept;
+    this.notImported = notImported;
+    this.message = `${cause.message}\n${folderOutcome(folder, kept, notImported)}`;
+  }
+}
+
+/** What an import of a folder that stopped at an error left in the database, in words. */
+export function folderOutcome(
+  folder: string,
+  kept: readonly ImportSummary[],
+  notImported: readonly string[],
+): string {
+  if (kept.length === 0) return `Nothing from ${folder} was imported: the database is as it was.`;
+  return [
+    `Kept (committed before the error): ${kept.map((s) => s.file).join(', ')}.`,
+    `Not imported: ${notImported.join(', ')}.`,
+  ].join('\n');
+}
+
 /**
  * Imports every reference file in `folder` (laid out as authorities/, population/, services/,
- * boundaries/, postcodes/), councils first. Returns one summary per file, skipped ones included.
+ * boundaries/, postcodes/), councils first, in one transaction: if any file cannot be imported,
+ * nothing from the folder is kept. With `eachFile`, each file is committed on its own and an error
+ * names the files kept. Returns one summary per file, skipped ones included.
  */
 export async function importAllReferenceData(
   db: Kysely<DB>,
   folder: string,
   progress: Progress,
+  options: ImportAllOptions = {},
 ): Promise<ImportSummary[]> {
-  const planned = await planFolder(folder);
+  let planned: PlannedFile[];
+  try {
+    planned = await planFolder(folder);
+  } catch (error) {
+    // A file that cannot even be told apart stops the import before anything is written.
+    if (!(error instanceof ImportError) || error.file === folder) throw error;
+    throw new FolderImportError(error, folder, [], []);
+  }
   const order = (p: PlannedFile) => (p.kind ? KIND_ORDER.indexOf(p.kind) : KIND_ORDER.length);
   const imports = planned
     .filter((p) => p.kind)
     .sort((a, b) => order(a) - order(b) || a.rank - b.rank || a.label.localeCompare(b.label));
   const summaries: ImportSummary[] = [];
-  for (const p of imports) summaries.push(await runImport(db, p.kind!, p.path, progress, p.label));
+  const importEach = async (tx: Tx | undefined): Promise<void> => {
+    for (const [i, p] of imports.entries()) {
+      try {
+        summaries.push(
+          tx
+            ? await importInto(tx, p.kind!, p.path, progress, p.label)
+            : await runImport(db, p.kind!, p.path, progress, p.label),
+        );
+      } catch (error) {
+        if (!(error instanceof ImportError)) throw error;
+        const notImported = imports.slice(tx ? 0 : i).map((q) => q.label);
+        throw new FolderImportError(error, folder, tx ? [] : [...summaries], notImported);
+      }
+    }
+  };
+  if (options.eachFile) await importEach(undefined);
+  else await withSystem(db, importEach);
   for (const p of planned.filter((p) => !p.kind)) {
     summaries.push({
       kind: 'skipped',

@@ -2,12 +2,10 @@
  * Opens the database: the embedded engine (PGlite) in a data folder by default, or a PostgreSQL
  * server when a connection string is given. Both speak the same SQL and run the same migrations.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
+import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { keepPrepared } from './prepared.ts';
 import type { DB } from './schema.ts';
@@ -34,7 +32,7 @@ export interface Database {
  */
 export type DatabaseTarget = { url: string; appUrl?: string } | { dataDir: string } | { memory: true };
 
-export class DatabaseInUseError extends Error {}
+export { DatabaseInUseError } from './data-dir-lock.ts';
 
 const INT8 = 20;
 const DATE = 1082;
@@ -88,28 +86,9 @@ async function openPostgres(url: string, appUrl: string | undefined): Promise<Da
   };
 }
 
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  fs.mkdirSync(dataDir, { recursive: true });
-  try {
-    return await lockfile.lock(dataDir, {
-      lockfilePath: path.join(dataDir, 'jointly.lock'),
-      stale: 15_000,
-      update: 5_000,
-      realpath: false,
-    });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ELOCKED') {
-      throw new DatabaseInUseError(
-        `The embedded database in ${dataDir} is in use by another Jointly process. ` +
-          'Stop that process first, or set JOINTLY_DATA_DIR to another folder.',
-      );
-    }
-    throw error;
-  }
-}
-
 async function openEmbedded(dataDir: string | undefined): Promise<Database> {
-  const unlock = dataDir === undefined ? async () => {} : await lockDataDir(dataDir);
+  const lock = dataDir === undefined ? undefined : lockDataDir(dataDir);
+  const unlock = async () => lock?.release();
   try {
     const engine = await PGlite.create({
       ...(dataDir === undefined ? {} : { dataDir }),

@@ -63,7 +63,7 @@ describe('bank holiday import', () => {
   });
 
   for (const [name, content, problem] of [
-    ['not-json.json', '{"england-and-wales": ', /is not JSON/],
+    ['not-json.json', '{"england-and-wales": ', /is not valid JSON/],
     ['array.json', '[]', /expected an object of divisions/],
     ['division.json', { wales: { events: [] } }, /"wales" is not a division/],
     [

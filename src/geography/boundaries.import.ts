@@ -31,6 +31,8 @@ const EXPECTED = 'LAD21CD (or another ONS …CD property), code or gss_code';
 
 /** Boundaries are large: fewer rows a statement keeps statements a sensible size. */
 const BOUNDARY_BATCH = 100;
+/** …and a batch of detailed outlines is written once it holds this many positions. */
+const BATCH_VERTICES = 500_000;
 
 const GSS_CODE = /^[EWSNLMKJ][0-9]{8}$/;
 
@@ -147,6 +149,7 @@ export async function importBoundaryFile(tx: Tx, file: string, progress: Progres
   const seen = new Map<string, number>();
   let codeProperty: string | undefined;
   let batch: Array<{ code: string; outline: Outline }> = [];
+  let batchVertices = 0;
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -175,6 +178,7 @@ export async function importBoundaryFile(tx: Tx, file: string, progress: Progres
     tally.inserted += result.inserted.length;
     tally.updated += result.updated.length;
     batch = [];
+    batchVertices = 0;
   };
 
   progress.start(`Boundaries: ${source}`, await fileSize(file));
@@ -203,7 +207,8 @@ export async function importBoundaryFile(tx: Tx, file: string, progress: Progres
       }
       const outline = outlineOf(feature.geometry, (problem) => fail(problem, code));
       batch.push({ code, outline });
-      if (batch.length >= BOUNDARY_BATCH) await flush();
+      batchVertices += outline.vertexCount;
+      if (batch.length >= BOUNDARY_BATCH || batchVertices >= BATCH_VERTICES) await flush();
     }
     await flush();
   } finally {

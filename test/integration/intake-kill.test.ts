@@ -77,20 +77,8 @@ describe('an acknowledged report survives the process being killed', () => {
     await dropDatabase?.();
   });
 
-  /**
-   * Starts the server; after a kill the embedded engine's lock is taken over only once it is stale
-   * (15 s), so a refusal for that reason is tried again, as a supervisor would.
-   */
-  async function start(): Promise<Server> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await startOnce();
-      } catch (error) {
-        if (attempt > 20 || !/in use by another Jointly process/.test(String(error))) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-      }
-    }
-  }
+  /** Starts the server; after a kill the embedded engine's folder is free at once. */
+  const start = (): Promise<Server> => startOnce();
 
   function startOnce(): Promise<Server> {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/jointly.js'), 'serve'], {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { CsvError, parse, type Info } from 'csv-parse';
 import { ImportError } from './import-error.ts';
 import type { Progress } from './progress.ts';
+import { textOnly } from './text-check.ts';
 
 /** Rows written per statement: big enough to be quick, small enough for any parameter limit. */
 export const BATCH_SIZE = 1000;
@@ -17,6 +18,9 @@ export interface CsvRecord {
   line: number;
   fields: string[];
 }
+
+/** The longest record read, in characters: real records are a few hundred. */
+export const MAX_RECORD_SIZE = 1024 * 1024;
 
 /** Progress is reported every this many bytes, so a long file does not tick per row. */
 const PROGRESS_STEP = 256 * 1024;
@@ -48,12 +52,21 @@ export class CsvFile {
     const source = fs.createReadStream(file);
     // Field counts are checked row by row against the header (see rows()), so that a bad row
     // further on cannot stop the header being read.
-    const parser = parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true });
+    const parser = parse({
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      // A quote never closed would otherwise gather the rest of the file into one field.
+      max_record_size: MAX_RECORD_SIZE,
+    });
+    const text = textOnly(file);
     source.on('error', (error) => parser.destroy(error));
-    source.pipe(parser);
+    text.on('error', (error) => parser.destroy(error));
+    source.pipe(text).pipe(parser);
     const reader = new RecordReader(file, parser[Symbol.asyncIterator]());
     const first = await reader.next();
-    return new CsvFile(file, size, first, reader, [parser, source]);
+    return new CsvFile(file, size, first, reader, [parser, text, source]);
   }
 
   /** The first record as a header: names trimmed. */
@@ -150,6 +163,12 @@ function csvProblem(file: string, error: unknown): Error {
   const line = typeof error.lines === 'number' ? error.lines : undefined;
   const place = line === undefined ? { file } : { file, line };
   switch (error.code) {
+    case 'CSV_MAX_RECORD_SIZE':
+      return new ImportError(
+        `a record is longer than ${MAX_RECORD_SIZE} characters (is a quote never closed?)`,
+        place,
+        { cause: error },
+      );
     case 'CSV_QUOTE_NOT_CLOSED':
       return new ImportError('a quoted field is never closed (is the file cut short?)', place, {
         cause: error,

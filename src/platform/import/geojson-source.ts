@@ -10,6 +10,10 @@ import Assembler from 'stream-json/assembler.js';
 import verifier from 'stream-json/utils/verifier.js';
 import { ImportError } from './import-error.ts';
 import type { Progress } from './progress.ts';
+import { textOnly } from './text-check.ts';
+
+/** The most numbers (two per position) one feature may hold: full-resolution outlines have fewer. */
+export const MAX_FEATURE_NUMBERS = 4_000_000;
 
 export interface GeoFeature {
   /** Position of the feature in the collection, from 0. */
@@ -19,12 +23,21 @@ export interface GeoFeature {
 }
 
 /** The features of a GeoJSON FeatureCollection, in order. */
-export async function* readFeatures(file: string, progress?: Progress): AsyncGenerator<GeoFeature> {
+export async function* readFeatures(
+  file: string,
+  progress?: Progress,
+  maxFeatureNumbers: number = MAX_FEATURE_NUMBERS,
+): AsyncGenerator<GeoFeature> {
   const size = await fileSize(file);
   if (size === 0) throw new ImportError('is empty: a GeoJSON FeatureCollection is needed', { file });
   const source = fs.createReadStream(file);
-  const collection = new FeatureCollectionReader(file);
-  const features = chain([source, parser({ streamValues: false }), (token: Token) => collection.take(token)]);
+  const collection = new FeatureCollectionReader(file, maxFeatureNumbers);
+  const features = chain([
+    source,
+    textOnly(file),
+    parser({ streamValues: false }),
+    (token: Token) => collection.take(token),
+  ]);
   source.on('error', (error) => features.destroy(error));
   let reported = 0;
   if (progress) {
@@ -37,7 +50,7 @@ export async function* readFeatures(file: string, progress?: Progress): AsyncGen
     for await (const feature of features as AsyncIterable<GeoFeature>) yield feature;
   } catch (error) {
     if (error instanceof ImportError) throw error;
-    throw await syntaxError(file, error);
+    throw await jsonSyntaxError(file, error);
   } finally {
     source.destroy();
     features.destroy();
@@ -57,12 +70,25 @@ class FeatureCollectionReader {
   #sawFeatures = false;
   #index = 0;
   #feature: Assembler | null = null;
+  #numbers = 0;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly maxNumbers: number,
+  ) {}
 
   take(token: Token): GeoFeature | typeof none {
     const feature = this.#feature;
     if (feature) {
+      // A feature is assembled whole in memory: one with more numbers than any real boundary has
+      // is refused, not read.
+      if (token.name === 'numberValue' && ++this.#numbers > this.maxNumbers) {
+        throw new ImportError(
+          `feature ${this.#index} has more than ${this.maxNumbers / 2} positions: ` +
+            'simplify it (generalised boundaries have a few thousand)',
+          { file: this.file },
+        );
+      }
       feature.consume(token);
       if (!feature.done) return none;
       this.#feature = null;
@@ -80,6 +106,7 @@ class FeatureCollectionReader {
         throw new ImportError(`feature ${this.#index} is not an object`, { file: this.file });
       }
       this.#feature = new Assembler();
+      this.#numbers = 0;
       this.#feature.consume(token);
       return none;
     }
@@ -141,7 +168,7 @@ function asFeature(file: string, index: number, value: unknown): GeoFeature {
 }
 
 /** The parser stops without saying where; the verifier reads the file again to find the place. */
-async function syntaxError(file: string, error: unknown): Promise<Error> {
+export async function jsonSyntaxError(file: string, error: unknown): Promise<Error> {
   const reason =
     error instanceof Error ? error.message.replace(/^Parser cannot parse input: /, '') : String(error);
   try {
