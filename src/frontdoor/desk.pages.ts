@@ -24,7 +24,7 @@ import {
   staffCaseActor,
   type CaseActor,
 } from './case-actor.ts';
-import { CASE_STATUSES, refusedMove, statusChoices } from './case-status.ts';
+import { CASE_STATUSES, statusChoices } from './case-status.ts';
 import {
   CHANNELS,
   INTAKE_LIMITS,
