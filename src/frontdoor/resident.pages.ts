@@ -244,7 +244,7 @@ export const residentPages: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Form }>('/track', async (request, reply) => {
     if (!('reference' in request.query)) return reply.page('track.njk', { values: {}, errors: {} });
-    const typed = formText(request.query, 'reference').slice(0, 100);
+    const typed = formText(request.query, 'reference');
     if (typed.trim() === '') {
       return reply.code(400).page('track.njk', {
         values: { reference: typed },

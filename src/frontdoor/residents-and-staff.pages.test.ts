@@ -351,4 +351,41 @@ describe('the front door at the edges of its partnerships', () => {
     assert.equal(hiddenFields(check.body).find, 'pothole');
     assert.match(check.body, /id="find" name="find" type="text" spellcheck="false" value="pothole"/);
   });
+
+  it('keeps a long reference as it was typed when it is refused', async () => {
+    const typed = `EXE-2026-${'1'.repeat(150)}`;
+    const response = await app.inject({ method: 'GET', url: `/track?reference=${typed}` });
+    assert.equal(response.statusCode, 400);
+    assert.ok(response.body.includes(`value="${typed}"`), 'the whole reference comes back');
+    assert.match(response.body, /Enter your reference as it was given to you/);
+  });
+
+  it('names the note that is too long when a status changes, keeping both notes as typed', async () => {
+    await services.auth.createAccount({
+      email: 'officer.exeter@example.org',
+      displayName: 'Sam Officer',
+      password: PASSWORD,
+      grants: [{ orgId: org.exeter!, role: 'officer', partnershipId: null, lgslCodes: null }],
+    });
+    const officer = await signIn(app, 'officer.exeter@example.org', PASSWORD);
+    const sent = await report({ ...REPORT, postcode: 'EX1 1AE' });
+    const reference = String(sent.headers.location).split('/').at(-1)!;
+    const row = await database.db
+      .selectFrom('service_case')
+      .select(['org_id', 'version'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    const internalNote = 'i'.repeat(4001);
+    const response = await postForm(app, `/desk/cases/${row.org_id}/${reference}/status`, officer, {
+      _csrf: officer.csrf,
+      status: 'investigating',
+      publicNote: 'We are looking at it.',
+      internalNote,
+      version: String(row.version),
+    });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /href="#internalNote">Note for staff must be 4,000 characters or fewer/);
+    assert.doesNotMatch(response.body, /href="#publicNote"/);
+    assert.ok(response.body.includes(internalNote), 'the note comes back whole');
+  });
 });
