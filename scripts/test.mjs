@@ -20,6 +20,14 @@ const files = only.length > 0 ? only : [...testFiles('src'), ...testFiles('test'
 const engine = process.env.TEST_DATABASE_URL
   ? `PostgreSQL (${new URL(process.env.TEST_DATABASE_URL).host})`
   : 'PGlite';
+// Build the pages' styles and scripts once, before test files start servers side by side: each
+// would otherwise find them missing or stale and compile them at the same time.
+const assets = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--eval', "await (await import('./src/platform/views/build-css.ts')).ensureAssets()"],
+  { stdio: 'inherit' },
+);
+if (assets.status !== 0) process.exit(assets.status ?? 1);
 console.log(`Running ${files.length} test files on ${engine}`);
 const result = spawnSync(
   process.execPath,

@@ -98,8 +98,23 @@ describe('cases service', () => {
       .where('jurisdiction', 'in', ['devon', 'exeter', 'teignbridge', 'warwickshire', 'rugby'])
       .execute();
     for (const row of rows) org[row.jurisdiction!] = row.org_id;
-    // Devon, Exeter and Teignbridge work together; Rugby is in none of their partnerships.
+    // Devon, Exeter and Teignbridge work together; Warwickshire is in a partnership of its own
+    // (so the front door covers it, and it has no partner); Rugby is in none.
     await withSystem(database.db, async (tx) => {
+      const alone = await tx
+        .insertInto('partnership')
+        .values({ slug: 'test-warwickshire', name: 'Test Warwickshire partnership' })
+        .returning('partnership_id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('partnership_member')
+        .values({
+          org_id: org.warwickshire!,
+          partnership_id: alone.partnership_id,
+          role: 'member',
+          joined_on: '2008-04-01',
+        })
+        .execute();
       const p = await tx
         .insertInto('partnership')
         .values({ slug: 'test-devon', name: 'Test Devon partnership' })
