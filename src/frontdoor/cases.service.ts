@@ -923,9 +923,16 @@ export function createCasesService(deps: CasesDeps): CasesService {
           }
           const publicNote = blankToNull(change.publicNote);
           const internalNote = blankToNull(change.internalNote);
-          if ((publicNote?.length ?? 0) > 4000 || (internalNote?.length ?? 0) > 4000) {
-            throw new ValidationProblem({ publicNote: 'Notes must be 4,000 characters or fewer' });
-          }
+          // Each note over its limit is named by its own field.
+          const tooLong = {
+            ...((publicNote?.length ?? 0) > 4000
+              ? { publicNote: 'What to tell the resident must be 4,000 characters or fewer' }
+              : {}),
+            ...((internalNote?.length ?? 0) > 4000
+              ? { internalNote: 'Note for staff must be 4,000 characters or fewer' }
+              : {}),
+          };
+          if (Object.keys(tooLong).length > 0) throw new ValidationProblem(tooLong);
           if (row.version !== change.expectedVersion) throw stale();
           const refused = refusedMove(row.status, change.status);
           if (refused) throw conflict(refused);
