@@ -62,6 +62,13 @@ describe('bank holiday import', () => {
     assert.equal(rows.filter((r) => r.division === 'scotland').length, 1);
   });
 
+  it('reads a file saved with a byte-order mark', async () => {
+    const body = { scotland: { events: [{ title: 'St Andrew’s Day', date: '2026-11-30' }] } };
+    const file = await write('bom.json', `\uFEFF${JSON.stringify(body)}`);
+    const summary = await runImport(database.db, 'bank-holidays', file, silentProgress);
+    assert.deepEqual([summary.read, summary.inserted + summary.updated + summary.unchanged], [1, 1]);
+  });
+
   for (const [name, content, problem] of [
     ['not-json.json', '{"england-and-wales": ', /is not valid JSON/],
     ['array.json', '[]', /expected an object of divisions/],

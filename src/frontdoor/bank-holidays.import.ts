@@ -78,7 +78,7 @@ export async function importBankHolidayFile(
   const divisions = chain([
     source,
     // The file may grow while it is read: the limit holds on what is read, too.
-    textOnly(file, { maxBytes, tooLong: tooLarge(`over ${maxBytes / 1024} KB`) }),
+    textOnly(file, { maxBytes, tooLong: tooLarge(`over ${maxBytes / 1024} KB`), dropBom: true }),
     parser(),
     (token: Token) => {
       if (first && token.name !== 'startObject') {

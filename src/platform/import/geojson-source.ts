@@ -34,7 +34,7 @@ export async function* readFeatures(
   const collection = new FeatureCollectionReader(file, maxFeatureNumbers);
   const features = chain([
     source,
-    textOnly(file),
+    textOnly(file, { dropBom: true }),
     parser({ streamValues: false }),
     (token: Token) => collection.take(token),
   ]);

@@ -51,6 +51,8 @@ export interface TextOnlyOptions {
   /** The most bytes the file may have; more is refused with `tooLong` as the problem. */
   maxBytes?: number;
   tooLong?: string;
+  /** Drop a UTF-8 byte-order mark at the start (for JSON, whose parsers do not expect one). */
+  dropBom?: boolean;
 }
 
 /** A pass-through stream of a file's bytes that fails with an ImportError unless they are text. */
@@ -59,6 +61,10 @@ export function textOnly(file: string, options: TextOnlyOptions = {}): Transform
   let offset = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      if (options.dropBom && offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+        chunk = chunk.subarray(3);
+        offset = 3;
+      }
       if (options.maxBytes !== undefined && offset + chunk.length > options.maxBytes) {
         done(new ImportError(options.tooLong ?? `is longer than ${options.maxBytes} bytes`, { file }));
         return;
