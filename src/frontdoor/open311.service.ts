@@ -10,10 +10,11 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { CaseStatus, DB } from '../db/schema.ts';
-import { withTenant } from '../db/context.ts';
+import { withTenant, type Tx } from '../db/context.ts';
 import { ProblemError, ValidationProblem } from '../platform/errors.ts';
 import type { RegisterService } from '../register/register.service.ts';
 import type { ResponsibleService } from '../register/responsible.service.ts';
+import { recordAudits } from '../platform/audit.ts';
 import { checkIdempotencyKey } from '../platform/idempotency.ts';
 import type { ApiClient } from './api-keys.ts';
 import type { CaseActor } from './case-actor.ts';
@@ -260,6 +261,25 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
     };
   }
 
+  /**
+   * A client's read of residents' details (description, address, attributes) is audited under its
+   * council, one row per request it was shown in full, in the transaction that read them.
+   */
+  async function recordKeyedReads(tx: Tx, client: ApiClient, references: string[]): Promise<void> {
+    const reader = { via: 'open311', keyId: client.keyId, key: client.name };
+    await recordAudits(
+      tx,
+      references.map((reference) => ({
+        orgId: client.orgId,
+        accountId: null,
+        action: 'view' as const,
+        entityType: 'case',
+        entityKey: reference,
+        after: reader,
+      })),
+    );
+  }
+
   const mayReadFully = (row: CaseListRow, client: ApiClient | undefined) =>
     client !== undefined && [row.org_id, row.provider_org_id, row.contact_org_id].includes(client.orgId);
 
@@ -272,7 +292,8 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
     query: RequestsQuery,
     client: ApiClient | undefined,
   ): Promise<Open311Request[]> {
-    return withTenant(db, { readOrgs: [where.orgId], writeOrgs: [], accountId: null }, async (tx) => {
+    const scope = { readOrgs: [where.orgId], writeOrgs: client ? [client.orgId] : [], accountId: null };
+    return withTenant(db, scope, async (tx) => {
       const ids = query.serviceRequestIds;
       const codes = query.serviceCodes?.map(Number);
       const rows = await sql<CaseListRow>`
@@ -312,7 +333,15 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
         list = list.filter((r) => wanted.has(baseStatus(r.status)));
       }
       const from = (query.page - 1) * query.pageSize;
-      return list.slice(from, from + query.pageSize).map((r) => requestOf(r, mayReadFully(r, client)));
+      const page = list.slice(from, from + query.pageSize);
+      const full = client ? page.filter((r) => mayReadFully(r, client)) : [];
+      if (client && full.length > 0)
+        await recordKeyedReads(
+          tx,
+          client,
+          full.map((r) => r.reference),
+        );
+      return page.map((r) => requestOf(r, mayReadFully(r, client)));
     });
   }
 

@@ -16,16 +16,24 @@ export interface AuditEntry {
 }
 
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+  await recordAudits(tx, [entry]);
+}
+
+/** Several audit rows in one statement (for example every request a client was shown in full). */
+export async function recordAudits(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   await tx
     .insertInto('audit_log')
-    .values({
-      org_id: entry.orgId,
-      account_id: entry.accountId,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_key: entry.entityKey,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-    })
+    .values(
+      entries.map((entry) => ({
+        org_id: entry.orgId,
+        account_id: entry.accountId,
+        action: entry.action,
+        entity_type: entry.entityType,
+        entity_key: entry.entityKey,
+        before: entry.before === undefined ? null : JSON.stringify(entry.before),
+        after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      })),
+    )
     .execute();
 }

@@ -266,4 +266,44 @@ describe('Open311 intake from real clients', () => {
       assert.ok(!other.body.includes(id), 'nothing of the request is told');
     }
   });
+  it('records each request a client with a key is shown in full, and nothing for a read without a key', async () => {
+    const response = await postForm('requests.json', {
+      jurisdiction_id: 'exeter',
+      api_key: fixMyStreet.key,
+      ...EXETER,
+      service_code: '577',
+      description: 'Dog fouling by the bench',
+    });
+    assert.equal(response.statusCode, 201, response.body);
+    const id = (response.json()[0] as { service_request_id: string }).service_request_id;
+    const views = () =>
+      database.db
+        .selectFrom('audit_log')
+        .select(['org_id', 'account_id', 'after'])
+        .where('action', '=', 'view')
+        .where('entity_type', '=', 'case')
+        .where('entity_key', '=', id)
+        .execute();
+    const anonymous = await app.inject({
+      method: 'GET',
+      url: `/open311/v2/requests/${id}.json?jurisdiction_id=exeter`,
+    });
+    assert.equal(anonymous.statusCode, 200, anonymous.body);
+    assert.equal((anonymous.json()[0] as { description: string }).description, '');
+    assert.deepEqual(await views(), [], 'a read without a key shows nothing personal and records nothing');
+
+    const keyed = await app.inject({
+      method: 'GET',
+      url: `/open311/v2/requests.json?jurisdiction_id=exeter&api_key=${fixMyStreet.key}&service_request_id=${id}`,
+    });
+    assert.equal(keyed.statusCode, 200, keyed.body);
+    assert.equal((keyed.json()[0] as { description: string }).description, 'Dog fouling by the bench');
+    const recorded = await views();
+    assert.equal(recorded.length, 1);
+    assert.equal(recorded[0]!.org_id, exeterOrgId);
+    assert.equal(recorded[0]!.account_id, null);
+    const after =
+      typeof recorded[0]!.after === 'string' ? JSON.parse(recorded[0]!.after) : recorded[0]!.after;
+    assert.deepEqual(after, { via: 'open311', keyId: fixMyStreet.keyId, key: 'FixMyStreet' });
+  });
 });
