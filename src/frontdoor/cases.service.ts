@@ -325,6 +325,9 @@ export function trackingTimes(
   return { openedAt: first.toISOString(), dueAt: iso(due) };
 }
 
+/** The longest search of cases, in characters. */
+export const SEARCH_LIMIT = 100;
+
 /** How many attributes a case keeps, and how long their codes and values may be. */
 export const ATTRIBUTE_LIMITS = { count: 50, code: 100, value: 1000 } as const;
 
@@ -763,6 +766,9 @@ export function createCasesService(deps: CasesDeps): CasesService {
   async function queue(actor: CaseActor, filter: QueueFilter = {}): Promise<QueueView> {
     const scope = caseScope(actor, filter.orgId === undefined ? undefined : [filter.orgId]);
     const search = filter.search?.trim() ?? '';
+    if (search.length > SEARCH_LIMIT) {
+      throw new ValidationProblem({ q: `Search for ${SEARCH_LIMIT} characters or fewer` });
+    }
     const reference = search === '' ? null : normaliseReference(search);
     const postcodeText = search.toUpperCase().replace(/\s+/g, '');
     const postcode = /^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$/.test(postcodeText)
@@ -770,13 +776,7 @@ export function createCasesService(deps: CasesDeps): CasesService {
       : null;
     const at = now();
     const text =
-      search === ''
-        ? undefined
-        : reference
-          ? { reference }
-          : postcode
-            ? { postcode }
-            : { words: search.slice(0, 100) };
+      search === '' ? undefined : reference ? { reference } : postcode ? { postcode } : { words: search };
     // A search by a name, address or postcode looks through residents' details: it is recorded
     // under each organisation searched (who searched, for what, how many were found).
     const audited =

@@ -143,6 +143,16 @@ describe('case desk pages', () => {
     assert.match(found.body, /1 case</);
   });
 
+  it('refuses a search longer than 100 characters on its field, keeping what was typed', async () => {
+    const words = 'bins '.repeat(30).trim();
+    const page = await get(`/desk?q=${encodeURIComponent(words)}`, exeter);
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /<title>Error: Cases/);
+    assert.match(page.body, /href="#q">Find a case must be 100 characters or fewer \(you entered 149\)/);
+    assert.match(page.body, /id="q-error"/);
+    assert.ok(page.body.includes(`value="${words}"`), 'the search comes back whole');
+  });
+
   it('shows the case with the resident’s details, and records that they were seen', async () => {
     const page = await get(`/desk/cases/${org.exeter}/${reference}`, exeter);
     assert.equal(page.statusCode, 200);

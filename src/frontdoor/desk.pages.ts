@@ -28,6 +28,7 @@ import { CASE_STATUSES, statusChoices } from './case-status.ts';
 import {
   CHANNELS,
   INTAKE_LIMITS,
+  SEARCH_LIMIT,
   checkIntake,
   isNotCovered,
   type CaseDetail,
@@ -508,7 +509,15 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     if (formText(q, 'team').trim() !== '' && team === 0) {
       throw badRequest('The team in the address must be the number of an organisation.');
     }
-    const search = formText(q, 'q').trim().slice(0, 100);
+    // A search longer than the service looks for is refused on its field, with what was typed kept.
+    const typed = formText(q, 'q').trim();
+    const errors =
+      typed.length > SEARCH_LIMIT
+        ? {
+            q: `Find a case must be ${SEARCH_LIMIT} characters or fewer (you entered ${typed.length.toLocaleString('en-GB')})`,
+          }
+        : undefined;
+    const search = errors ? '' : typed;
     const view = await cases.queue(actor, {
       state,
       ...(Number.isInteger(lgsl) && lgsl > 0 ? { lgslCode: lgsl } : {}),
@@ -516,7 +525,8 @@ export const deskPages: FastifyPluginAsync = async (app) => {
       ...(search ? { search } : {}),
     });
     const teamName = view.counts.find((c) => c.providerOrgId === team)?.providerName;
-    return reply.page('desk.njk', {
+    return reply.code(errors ? 400 : 200).page('desk.njk', {
+      errors,
       view,
       state,
       states: Object.entries(STATES).map(([value, label]) => ({
@@ -524,7 +534,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
         text: label,
         selected: value === state,
       })),
-      search,
+      search: typed,
       service: Number.isInteger(lgsl) && lgsl > 0 ? lgsl : undefined,
       team: Number.isSafeInteger(team) && team > 0 ? team : undefined,
       teamName,
