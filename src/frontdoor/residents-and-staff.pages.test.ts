@@ -385,7 +385,7 @@ describe('the front door at the edges of its partnerships', () => {
     });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /href="#internalNote">Note for staff must be 4,000 characters or fewer/);
-    assert.match(response.body, /id="internalNote-error"/, "the field itself says what is wrong");
+    assert.match(response.body, /id="internalNote-error"/, 'the field itself says what is wrong');
     assert.doesNotMatch(response.body, /href="#publicNote"/);
     assert.ok(response.body.includes(internalNote), 'the note comes back whole');
   });
