@@ -40,6 +40,9 @@ import { serviceWords } from './service-search.ts';
 
 type Query = Record<string, string | string[] | undefined>;
 
+/** The longest words the matrix's service filter takes. */
+const MATRIX_SEARCH_LIMIT = 100;
+
 const asList = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
@@ -102,7 +105,13 @@ export const registerPages: FastifyPluginAsync = async (app) => {
       .map(Number)
       .filter((n) => Number.isInteger(n) && n > 0);
     const mode = typeof q.mode === 'string' && Object.hasOwn(DELIVERY_MODES, q.mode) ? q.mode : undefined;
-    const search = typeof q.q === 'string' ? q.q.trim().slice(0, 100) : '';
+    const typed = typeof q.q === 'string' ? q.q.trim() : '';
+    // Longer words than any service's name are refused on the field, never cut.
+    const searchError =
+      typed.length > MATRIX_SEARCH_LIMIT
+        ? `Service name or LGSL code must be ${MATRIX_SEARCH_LIMIT} characters or fewer (you entered ${typed.length.toLocaleString('en-GB')})`
+        : undefined;
+    const search = searchError ? '' : typed;
     const matrix = await register.matrix(await actorFor(request), request.params.slug, {
       date: asAt.date,
       ...(lgslCodes.length ? { lgslCodes } : {}),
@@ -110,19 +119,25 @@ export const registerPages: FastifyPluginAsync = async (app) => {
       ...(mode ? { mode } : {}),
       ...(search ? { query: search } : {}),
     });
-    return { matrix, asAt, memberOrgIds, mode, search };
+    return { matrix, asAt, memberOrgIds, mode, search: typed, searchError };
   };
 
   app.get<{ Params: { slug: string }; Querystring: Query }>(
     '/partnerships/:slug/services',
     async (request, reply) => {
-      const { matrix, asAt, memberOrgIds, mode, search } = await matrixFor(request);
+      const { matrix, asAt, memberOrgIds, mode, search, searchError } = await matrixFor(request);
       const partnership = await register.partnership(request.params.slug);
       const query = new URLSearchParams(
         Object.entries(request.query).flatMap(([k, v]) => asList(v).map((x) => [k, x] as [string, string])),
       ).toString();
-      return reply.page('matrix.njk', {
+      const problems = [
+        ...(searchError ? [{ text: searchError, href: '#q' }] : []),
+        ...(asAt.error ? [{ text: asAt.error, href: '#date-day' }] : []),
+      ];
+      return reply.code(searchError ? 400 : 200).page('matrix.njk', {
         partnership,
+        searchError,
+        problems,
         matrix,
         asAt,
         asAtText: formatDate(matrix.date),
@@ -147,7 +162,8 @@ export const registerPages: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { slug: string }; Querystring: Query }>(
     '/partnerships/:slug/services.csv',
     async (request, reply) => {
-      const { matrix } = await matrixFor(request);
+      const { matrix, searchError } = await matrixFor(request);
+      if (searchError) throw badRequest(searchError);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${matrix.partnership.slug}-${matrix.date}.csv"`)

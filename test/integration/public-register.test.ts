@@ -97,6 +97,28 @@ describe('the public register', () => {
     }
   });
 
+  it('refuses filter words longer than 100 characters on the field, keeping them, and in the CSV', async () => {
+    const words = 'waste collection '.repeat(7).trim();
+    const page = await getPage(app, `/partnerships/integrated-devon/services?q=${encodeURIComponent(words)}`);
+    assert.equal(page.statusCode, 400);
+    assert.match(
+      page.body,
+      /href="#q">Service name or LGSL code must be 100 characters or fewer \(you entered 118\)/,
+    );
+    assert.match(page.body, /id="q-error"/);
+    assert.ok(page.body.includes(`value="${words}"`), 'the words come back whole');
+    const csv = await getPage(
+      app,
+      `/partnerships/integrated-devon/services.csv?q=${encodeURIComponent(words)}`,
+    );
+    assert.equal(csv.statusCode, 400);
+    const fits = await getPage(
+      app,
+      `/partnerships/integrated-devon/services?q=${encodeURIComponent('waste')}`,
+    );
+    assert.equal(fits.statusCode, 200);
+  });
+
   it('answers every link on each demo partnership’s page', async () => {
     const broken: string[] = [];
     for (const p of await services.register.listPartnerships()) {
