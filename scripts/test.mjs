@@ -24,7 +24,13 @@ const engine = process.env.TEST_DATABASE_URL
 // would otherwise find them missing or stale and compile them at the same time.
 const assets = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--eval', "await (await import('./src/platform/views/build-css.ts')).ensureAssets()"],
+  [
+    '--import',
+    'tsx',
+    '--input-type=module',
+    '--eval',
+    "await (await import('./src/platform/views/build-css.ts')).ensureAssets()",
+  ],
   { stdio: 'inherit' },
 );
 if (assets.status !== 0) process.exit(assets.status ?? 1);
