@@ -34,9 +34,10 @@ after(async () => {
 
 const REFERENCE = /^[A-Z]{3}-\d{4}-\d{6}$/;
 
-async function fillReport(page: Page, postcode: string, description: string) {
+async function fillReport(page: Page, postcode: string, description: string, address?: string) {
   await page.check('input[name="service"][value="524"]');
   await page.fill('#postcode', postcode);
+  if (address !== undefined) await page.fill('#address', address);
   await page.fill('#description', description);
 }
 
@@ -89,7 +90,7 @@ describe('a resident reports and follows a case', () => {
     try {
       const { page, errors } = await pageWithErrors(context);
       await page.goto(`${server.url}/report`);
-      await fillReport(page, 'EX2', 'Bins not collected.');
+      await fillReport(page, 'EX2', 'Bins not collected.', 'Outside 4 Alphington Road');
       await page.click('button:has-text("Send report")');
       await page.waitForSelector('h1:has-text("Which council area is the place in?")');
       await assertGoodPage(page, errors, 'the choice of council area');
@@ -107,7 +108,7 @@ describe('a resident reports and follows a case', () => {
     try {
       const { page } = await pageWithErrors(context);
       await page.goto(`${server.url}/report`);
-      await fillReport(page, 'EX2', 'Fly-tipped mattress by the bins.');
+      await fillReport(page, 'EX2', 'Fly-tipped mattress by the bins.', 'By the bins on Cowick Street');
       await page.click('button:has-text("Send report")');
       await page.waitForSelector('h1:has-text("Which council area is the place in?")');
       // Not sure which council: the full postcode instead of a choice.
