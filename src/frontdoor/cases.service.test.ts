@@ -3,6 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openTestDatabase } from '../../test/support/database.ts';
+import { addTestPartnership } from '../../test/support/fixtures.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem, withTenant } from '../db/context.ts';
 import { importAllReferenceData } from '../app/import.command.ts';
@@ -101,36 +102,12 @@ describe('cases service', () => {
     // Devon, Exeter and Teignbridge work together; Warwickshire is in a partnership of its own
     // (so the front door covers it, and it has no partner); Rugby is in none.
     await withSystem(database.db, async (tx) => {
-      const alone = await tx
-        .insertInto('partnership')
-        .values({ slug: 'test-warwickshire', name: 'Test Warwickshire partnership' })
-        .returning('partnership_id')
-        .executeTakeFirstOrThrow();
-      await tx
-        .insertInto('partnership_member')
-        .values({
-          org_id: org.warwickshire!,
-          partnership_id: alone.partnership_id,
-          role: 'member',
-          joined_on: '2008-04-01',
-        })
-        .execute();
-      const p = await tx
-        .insertInto('partnership')
-        .values({ slug: 'test-devon', name: 'Test Devon partnership' })
-        .returning('partnership_id')
-        .executeTakeFirstOrThrow();
-      await tx
-        .insertInto('partnership_member')
-        .values(
-          (['devon', 'exeter', 'teignbridge'] as const).map((k) => ({
-            org_id: org[k]!,
-            partnership_id: p.partnership_id,
-            role: 'member' as const,
-            joined_on: '2008-04-01',
-          })),
-        )
-        .execute();
+      await addTestPartnership(tx, 'test-warwickshire', 'Test Warwickshire partnership', [org.warwickshire!]);
+      await addTestPartnership(tx, 'test-devon', 'Test Devon partnership', [
+        org.devon!,
+        org.exeter!,
+        org.teignbridge!,
+      ]);
     });
   });
   after(() => database.close());

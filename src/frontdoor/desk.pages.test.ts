@@ -3,6 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../test/support/database.ts';
+import { addTestPartnership } from '../../test/support/fixtures.ts';
 import {
   buildTestApp,
   csrfTokenIn,
@@ -41,24 +42,13 @@ describe('case desk pages', () => {
     ({ app, services } = await buildTestApp(database));
     Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon', 'rugby']));
     // Devon, Exeter and Teignbridge work together; Rugby is in none of their partnerships.
-    await withSystem(database.db, async (tx) => {
-      const p = await tx
-        .insertInto('partnership')
-        .values({ slug: 'test-devon', name: 'Test Devon partnership' })
-        .returning('partnership_id')
-        .executeTakeFirstOrThrow();
-      await tx
-        .insertInto('partnership_member')
-        .values(
-          (['devon', 'exeter', 'teignbridge'] as const).map((k) => ({
-            org_id: org[k]!,
-            partnership_id: p.partnership_id,
-            role: 'member' as const,
-            joined_on: '2008-04-01',
-          })),
-        )
-        .execute();
-    });
+    await withSystem(database.db, (tx) =>
+      addTestPartnership(tx, 'test-devon', 'Test Devon partnership', [
+        org.devon!,
+        org.exeter!,
+        org.teignbridge!,
+      ]),
+    );
     for (const [email, orgId] of [
       ['officer.exeter@example.org', org.exeter!],
       ['officer.teignbridge@example.org', org.teignbridge!],

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
-import { withSystem } from '../../src/db/context.ts';
+import { withSystem, type Tx } from '../../src/db/context.ts';
 
 export const COUNCILS = {
   devon: { gss: 'E10000008', name: 'Devon County Council', short: 'Devon', kind: 'county', parent: null },
@@ -65,6 +65,32 @@ export interface Fixture {
 }
 
 /** Inserts the councils (and their areas), the services and one partnership of Exeter, Teignbridge and Devon. */
+/** A partnership of tests, whose members joined in April 2008; returns its id. */
+export async function addTestPartnership(
+  tx: Tx,
+  slug: string,
+  name: string,
+  memberOrgIds: readonly number[],
+): Promise<number> {
+  const { partnership_id: partnershipId } = await tx
+    .insertInto('partnership')
+    .values({ slug, name })
+    .returning('partnership_id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('partnership_member')
+    .values(
+      memberOrgIds.map((orgId) => ({
+        org_id: orgId,
+        partnership_id: partnershipId,
+        role: 'member' as const,
+        joined_on: '2008-04-01',
+      })),
+    )
+    .execute();
+  return partnershipId;
+}
+
 export async function loadFixture(db: Kysely<DB>): Promise<Fixture> {
   return withSystem(db, async (tx) => {
     const list = Object.entries(COUNCILS).sort(
@@ -93,22 +119,11 @@ export async function loadFixture(db: Kysely<DB>): Promise<Fixture> {
       org[key as CouncilKey] = row.org_id;
     }
     await tx.insertInto('service').values(SERVICES).execute();
-    const p = await tx
-      .insertInto('partnership')
-      .values({ slug: 'test-devon', name: 'Test Devon partnership' })
-      .returning('partnership_id')
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('partnership_member')
-      .values(
-        (['devon', 'exeter', 'teignbridge'] as const).map((k) => ({
-          org_id: org[k],
-          partnership_id: p.partnership_id,
-          role: 'member' as const,
-          joined_on: '2008-04-01',
-        })),
-      )
-      .execute();
-    return { org, partnershipId: p.partnership_id };
+    const partnershipId = await addTestPartnership(tx, 'test-devon', 'Test Devon partnership', [
+      org.devon,
+      org.exeter,
+      org.teignbridge,
+    ]);
+    return { org, partnershipId };
   });
 }
