@@ -325,6 +325,9 @@ export function trackingTimes(
   return { openedAt: first.toISOString(), dueAt: iso(due) };
 }
 
+/** The longest note on a case (to the resident or for staff), in characters. */
+export const NOTE_LIMIT = 4000;
+
 /** The longest search of cases, in characters. */
 export const SEARCH_LIMIT = 100;
 
@@ -925,11 +928,11 @@ export function createCasesService(deps: CasesDeps): CasesService {
           const internalNote = blankToNull(change.internalNote);
           // Each note over its limit is named by its own field.
           const tooLong = {
-            ...((publicNote?.length ?? 0) > 4000
-              ? { publicNote: 'What to tell the resident must be 4,000 characters or fewer' }
+            ...((publicNote?.length ?? 0) > NOTE_LIMIT
+              ? { publicNote: `What to tell the resident must be ${characters(NOTE_LIMIT)}` }
               : {}),
-            ...((internalNote?.length ?? 0) > 4000
-              ? { internalNote: 'Note for staff must be 4,000 characters or fewer' }
+            ...((internalNote?.length ?? 0) > NOTE_LIMIT
+              ? { internalNote: `Note for staff must be ${characters(NOTE_LIMIT)}` }
               : {}),
           };
           if (Object.keys(tooLong).length > 0) throw new ValidationProblem(tooLong);
@@ -1003,8 +1006,8 @@ export function createCasesService(deps: CasesDeps): CasesService {
         if (!mayNoteCase(actor, row)) throw forbidden('You cannot add notes to this case.');
         const body = note.body?.trim() ?? '';
         if (body === '') throw new ValidationProblem({ body: 'Enter the note' });
-        if (body.length > 4000)
-          throw new ValidationProblem({ body: 'Notes must be 4,000 characters or fewer' });
+        if (body.length > NOTE_LIMIT)
+          throw new ValidationProblem({ body: `Notes must be ${characters(NOTE_LIMIT)}` });
         const at = now();
         await repo.insertEvents(tx, [
           {
