@@ -20,11 +20,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       `
 -- The request role can log in: roles are the server's, so an owner that may not change roles
 -- leaves this to the administrator (docs/operations.md).
+-- Roles are shared by every database of the server: a role already right is left alone, and one
+-- changed by another database's migration at the same moment (XX000, "tuple concurrently
+-- updated") has been given the same attributes.
 DO $$
 BEGIN
-  ALTER ROLE jointly_app LOGIN NOINHERIT;
-EXCEPTION WHEN insufficient_privilege THEN
-  RAISE NOTICE 'could not let jointly_app log in (%): run "ALTER ROLE jointly_app LOGIN PASSWORD ..." as an administrator', SQLERRM;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jointly_app' AND rolcanlogin AND NOT rolinherit) THEN
+    ALTER ROLE jointly_app LOGIN NOINHERIT;
+  END IF;
+EXCEPTION
+  WHEN insufficient_privilege THEN
+    RAISE NOTICE 'could not let jointly_app log in (%): run "ALTER ROLE jointly_app LOGIN PASSWORD ..." as an administrator', SQLERRM;
+  WHEN SQLSTATE 'XX000' THEN
+    RAISE NOTICE 'jointly_app was being changed by another migration at the same time (%)', SQLERRM;
 END
 $$;
 
