@@ -1,7 +1,8 @@
 /**
  * Transactions with a tenant context. Request work runs as the non-owner role `jointly_app`, with
- * the organisations it may read and write set for this transaction only (set_config(..., true)),
- * so row-level security holds even for a query that forgets its filter.
+ * the organisations it may read and write sealed into this transaction only
+ * (`jointly_begin_scope`), so row-level security holds even for a query that forgets its filter,
+ * and a statement inside the transaction cannot widen it.
  *
  * On PostgreSQL, request work connects as `jointly_app` itself (a login role that is neither the
  * owner nor a member of any role, DATABASE_APP_URL): `RESET ROLE`, `SET ROLE` or
@@ -30,11 +31,14 @@ const orgList = (ids: readonly number[]): string => {
   return ids.join(',');
 };
 
-/** The settings that give a transaction its tenant context (ids are checked numbers). */
-const scopeSettings = (scope: TenantScope): string =>
-  `set_config('jointly.read_orgs', '${orgList(scope.readOrgs)}', true), ` +
-  `set_config('jointly.write_orgs', '${orgList(scope.writeOrgs)}', true), ` +
-  `set_config('jointly.account_id', '${scope.accountId === null ? '' : orgList([scope.accountId])}', true)`;
+/**
+ * The call that gives a transaction its tenant context (ids are checked numbers). The database
+ * seals the scope, and takes it only from the statement that begins the transaction (migration
+ * 0011): a later `set_config` of the same settings leaves the transaction with no scope at all.
+ */
+const beginScope = (scope: TenantScope): string =>
+  `jointly_begin_scope('{${orgList(scope.readOrgs)}}'::bigint[], '{${orgList(scope.writeOrgs)}}'::bigint[], ` +
+  `${scope.accountId === null ? 'null' : orgList([scope.accountId])}::bigint)`;
 
 /** Owner connection → the request role's pool on the same PostgreSQL database. */
 const requestDbs = new WeakMap<Kysely<DB>, RequestPool>();
@@ -118,10 +122,10 @@ export async function withTenant<T>(
     });
     await pool.confined;
     connectionDb = pool.db;
-    begin = `begin; select ${scopeSettings(scope)}`;
+    begin = `begin; select ${beginScope(scope)}`;
   } else if (embedded.has(db)) {
     connectionDb = db;
-    begin = `${TENANT_BEGIN}begin; select set_config('role', 'jointly_app', true), ${scopeSettings(scope)}`;
+    begin = `${TENANT_BEGIN}begin; select set_config('role', 'jointly_app', true), ${beginScope(scope)}`;
   } else {
     throw new RequestRoleError(
       'Request work on PostgreSQL needs DATABASE_APP_URL: a connection as the role jointly_app ' +

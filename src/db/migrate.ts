@@ -11,6 +11,7 @@ import * as sessionsAndTokens from './migrations/0007_sessions_and_tokens.ts';
 import * as caseViewAudit from './migrations/0008_case_view_audit.ts';
 import * as caseClientAttributes from './migrations/0009_case_client_attributes.ts';
 import * as publicRegister from './migrations/0010_public_register.ts';
+import * as sealedTenantScope from './migrations/0011_sealed_tenant_scope.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_case_view_audit': caseViewAudit,
   '0009_case_client_attributes': caseClientAttributes,
   '0010_public_register': publicRegister,
+  '0011_sealed_tenant_scope': sealedTenantScope,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -34,11 +34,12 @@ export const TENANT_BEGIN = '/* jointly:tenant */ ';
 
 /**
  * Statements that could leave a tenant transaction's role or change its settings: RESET, SET
- * ROLE / SESSION AUTHORIZATION / a setting, set_config, and a statement after a semicolon that ends
- * or nests the transaction. Application queries never need them inside a tenant transaction.
+ * ROLE / SESSION AUTHORIZATION / a setting, set_config, jointly_begin_scope (whose own check that it
+ * begins the transaction sees this engine's clock only to the millisecond), and a statement after a
+ * semicolon that ends or nests the transaction. Application queries never need them inside a tenant transaction.
  */
 const LEAVES_CONTEXT =
-  /\bset_config\b|\breset\b|\bset\s+(?:local\s+|session\s+)?(?:(?:role|session)(?![\w"])|"?jointly\.)|\bsession_authorization\b|(?:^|;)\s*(?:commit|rollback|abort|end|begin|start|savepoint|release|prepare|discard|set)\b/i;
+  /\bset_config\b|\bjointly_begin_scope\b|\breset\b|\bset\s+(?:local\s+|session\s+)?(?:(?:role|session)(?![\w"])|"?jointly\.)|\bsession_authorization\b|(?:^|;)\s*(?:commit|rollback|abort|end|begin|start|savepoint|release|prepare|discard|set)\b/i;
 
 /** True when `text` holds a statement that a tenant transaction on this engine refuses. */
 export function leavesTenantContext(text: string): boolean {

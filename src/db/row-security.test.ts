@@ -151,6 +151,37 @@ describe('row-level security catalogue', () => {
     assert.deepEqual(wrong, [], `request role privileges it must not have: ${wrong.join(', ')}`);
   });
 
+  it('every policy and view reads the tenant scope through its sealed readers, once per statement', async () => {
+    const { rows } = await sql<{ name: string; text: string }>`
+      select p.tablename || '.' || p.policyname as name, coalesce(p.qual, '') || ' ' || coalesce(p.with_check, '') as text
+        from pg_policies p where p.schemaname = current_schema()
+      union all
+      select v.viewname, v.definition from pg_views v where v.schemaname = current_schema()
+       order by 1`.execute(database.db);
+    const wrong: string[] = [];
+    for (const { name, text } of rows) {
+      // A setting read directly would trust whatever the transaction set it to.
+      if (/current_setting/i.test(text)) wrong.push(`${name} reads a setting directly`);
+      for (const reader of ['jointly_read_orgs', 'jointly_write_orgs', 'jointly_account_id']) {
+        const calls = text.split(`${reader}()`).length - 1;
+        const once = text.split(`SELECT ${reader}()`).length - 1;
+        if (calls !== once) wrong.push(`${name} calls ${reader}() per row`);
+      }
+      if (/jointly_may_(read|write)_case/.test(text)) wrong.push(`${name} calls a per-row case check`);
+    }
+    assert.deepEqual(wrong, [], wrong.join('; '));
+    assert.ok(rows.length >= 30, `expected the policies, found ${rows.length}`);
+  });
+
+  it('request work cannot seal a scope of its own or read the secret behind the seals', async () => {
+    const { rows } = await sql<{ seal: boolean; sealed: boolean; begin: boolean; secret: boolean }>`
+      select has_function_privilege('jointly_app', 'jointly_scope_seal(text, text, text)', 'EXECUTE') as seal,
+             has_function_privilege('jointly_app', 'jointly_scope_sealed()', 'EXECUTE') as sealed,
+             has_function_privilege('jointly_app', 'jointly_begin_scope(bigint[], bigint[], bigint)', 'EXECUTE') as begin,
+             has_table_privilege('jointly_app', 'app_secret', 'SELECT') as secret`.execute(database.db);
+    assert.deepEqual(rows[0], { seal: false, sealed: false, begin: true, secret: false });
+  });
+
   it('request context runs as a role that is neither owner nor superuser', async () => {
     const row = await withTenant(
       database.db,
@@ -416,6 +447,7 @@ describe('a request transaction cannot leave its role', () => {
     for (const text of [
       ...attempts,
       "set local jointly.read_orgs = '1,2'",
+      "select jointly_begin_scope('{1,2}', '{1,2}', null)",
       'select 1; commit',
       'SET "jointly.write_orgs" TO 3',
     ]) {
@@ -430,4 +462,165 @@ describe('a request transaction cannot leave its role', () => {
       assert.ok(!leavesTenantContext(text), text);
     }
   });
+});
+
+describe('a request transaction cannot widen its tenant scope', () => {
+  let database: Database;
+  let exeter: number;
+  let cotswold: number;
+  before(async () => {
+    database = await openTestDatabase();
+    [exeter, cotswold] = await withSystem(database.db, async (tx) => {
+      const ids: number[] = [];
+      for (const [name, prefix] of [
+        ['Exeter City Council', 'EXE'],
+        ['Cotswold District Council', 'COT'],
+      ] as const) {
+        const org = await tx
+          .insertInto('organisation')
+          .values({ kind: 'district', name, short_name: name, source: 'test', case_prefix: prefix })
+          .returning('org_id')
+          .executeTakeFirstOrThrow();
+        await tx
+          .insertInto('case_number')
+          .values({ org_id: org.org_id, prefix, year: 2026, last_number: 1 })
+          .execute();
+        ids.push(org.org_id);
+      }
+      return ids as [number, number];
+    });
+  });
+  after(() => database.close());
+
+  const exeterOnly = (): TenantScope => ({ readOrgs: [exeter], writeOrgs: [exeter], accountId: 7 });
+  const both = () => `${exeter},${cotswold}`;
+  /** What request work sees: whose reference numbers (written orgs), and who it is for audit. */
+  const seen = (tx: Tx) =>
+    sql<{ numbers: number; account: string | null }>`
+      select (select count(*)::int from case_number) as numbers, jointly_account_id()::text as account`
+      .execute(tx)
+      .then((r) => r.rows[0]!);
+
+  const widenings = (): string[] => [
+    `select set_config('jointly.write_orgs', '${both()}', true), set_config('jointly.read_orgs', '${both()}', true)`,
+    `select set_config('jointly.write_orgs', '${both()}', false)`,
+    `select 1 from organisation where set_config('jointly.write_orgs', '${both()}', true) is not null limit 1`,
+    `set local jointly.write_orgs = '${both()}'`,
+    `set jointly.write_orgs = '${both()}'`,
+    `select jointly_begin_scope(array[${both()}]::bigint[], array[${both()}]::bigint[], null)`,
+  ];
+
+  it('sees its own scope when nothing is changed', async () => {
+    assert.deepEqual(await withTenant(database.db, exeterOnly(), seen), { numbers: 1, account: '7' });
+  });
+
+  for (const [index, label] of [
+    'set_config of both settings',
+    'set_config for the session',
+    'set_config inside a query',
+    'SET LOCAL',
+    'SET',
+    'a second jointly_begin_scope',
+  ].entries()) {
+    it(`sees no other council after ${label}, and the next transaction is its own again`, async () => {
+      const attempt = widenings()[index]!;
+      let outcome: { numbers: number; account: string | null } | 'refused';
+      try {
+        outcome = await withTenant(database.db, exeterOnly(), async (tx) => {
+          await sql.raw(attempt).execute(tx);
+          return seen(tx);
+        });
+      } catch {
+        outcome = 'refused';
+      }
+      if (outcome !== 'refused') {
+        // A changed setting breaks the seal: the transaction is left with no scope at all.
+        assert.deepEqual(outcome, { numbers: 0, account: null }, attempt);
+      }
+      assert.deepEqual(await withTenant(database.db, exeterOnly(), seen), { numbers: 1, account: '7' });
+    });
+  }
+
+  it(
+    'on PostgreSQL, the database itself narrows a rewritten scope to nothing',
+    { skip: testEngine() !== 'postgres' },
+    async () => {
+      const outcome = await withTenant(database.db, exeterOnly(), async (tx) => {
+        await sql.raw(`select set_config('jointly.write_orgs', '${both()}', true)`).execute(tx);
+        return seen(tx);
+      });
+      assert.deepEqual(outcome, { numbers: 0, account: null });
+    },
+  );
+
+  it(
+    'on PostgreSQL, refuses a second jointly_begin_scope in the database itself',
+    { skip: testEngine() !== 'postgres' },
+    async () => {
+      await assert.rejects(
+        withTenant(database.db, exeterOnly(), (tx) => sql.raw(widenings()[5]!).execute(tx)),
+        /tenant scope is set only by the statement that begins it/,
+      );
+    },
+  );
+
+  it(
+    'gives no scope to a seal made with a secret of its own in a temporary table',
+    { skip: testEngine() !== 'postgres' },
+    async () => {
+      const forged = await withTenant(
+        database.db,
+        { readOrgs: [], writeOrgs: [], accountId: null },
+        async (tx) => {
+          await sql`create temporary table app_secret (name text, value text) on commit drop`.execute(tx);
+          await sql`insert into app_secret values ('request_scope', 'known')`.execute(tx);
+          const wide = both();
+          await sql`
+          select set_config('jointly.read_orgs', ${wide}, true), set_config('jointly.write_orgs', ${wide}, true),
+                 set_config('jointly.account_id', '', true),
+                 set_config('jointly.scope_seal', encode(sha256(convert_to(concat_ws('|', 'known', pg_backend_pid(),
+                   extract(epoch from transaction_timestamp()), ${wide}::text, ${wide}::text, ''), 'UTF8')), 'hex'), true)`.execute(
+            tx,
+          );
+          return seen(tx);
+        },
+      );
+      assert.deepEqual(forged, { numbers: 0, account: null });
+    },
+  );
+
+  it(
+    'gives no scope to a transaction that copies the settings and seal of an earlier one',
+    { skip: testEngine() !== 'postgres' },
+    async () => {
+      const earlier = await withTenant(
+        database.db,
+        { readOrgs: [exeter, cotswold], writeOrgs: [exeter, cotswold], accountId: 1 },
+        async (tx) => {
+          const { rows } = await sql<{ reads: string; writes: string; account: string; seal: string }>`
+        select current_setting('jointly.read_orgs') as reads, current_setting('jointly.write_orgs') as writes,
+               current_setting('jointly.account_id') as account, current_setting('jointly.scope_seal') as seal`.execute(
+            tx,
+          );
+          return rows[0]!;
+        },
+      );
+      const replayed = await withTenant(
+        database.db,
+        { readOrgs: [], writeOrgs: [], accountId: null },
+        async (tx) => {
+          for (const [name, value] of [
+            ['read_orgs', earlier.reads],
+            ['write_orgs', earlier.writes],
+            ['account_id', earlier.account],
+            ['scope_seal', earlier.seal],
+          ]) {
+            await sql`select set_config(${'jointly.' + name}, ${value}, true)`.execute(tx);
+          }
+          return seen(tx);
+        },
+      );
+      assert.deepEqual(replayed, { numbers: 0, account: null });
+    },
+  );
 });
