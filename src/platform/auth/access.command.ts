@@ -4,13 +4,12 @@
  * `jointly session list|end`: the sessions people are signed in with, and ending one.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Config } from '../../app/config.ts';
 import type { Database } from '../../db/engine.ts';
 import { formatDateTime } from '../dates.ts';
-import { createAuthService } from './auth.service.ts';
+import { createAuthService, type AuthSettings } from './auth.service.ts';
 import { SessionInputError } from './sessions.ts';
 
-type WithDatabase = (work: (database: Database, config: Config) => Promise<void>) => Promise<void>;
+type WithDatabase = (work: (database: Database, config: AuthSettings) => Promise<void>) => Promise<void>;
 
 /** "12" → 12; anything else is refused with a message. */
 export function parseId(value: string): number {

@@ -4,21 +4,15 @@
  * not echo it; `--no-password` makes an account that signs in only with the organisation's account.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { Config } from '../../app/config.ts';
 import type { Database } from '../../db/engine.ts';
 import type { Role } from '../../db/schema.ts';
-import {
-  AccountInputError,
-  MIN_PASSWORD_LENGTH,
-  ROLE_NAMES,
-  ROLES,
-  createAuthService,
-  type AccountSummary,
-} from './auth.service.ts';
+import { AccountInputError, ROLE_NAMES, ROLES } from './account-input.ts';
+import { createAuthService, type AccountSummary, type AuthSettings } from './auth.service.ts';
+import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 
 export const PASSWORD_ENV = 'JOINTLY_ACCOUNT_PASSWORD';
 
-type WithDatabase = (work: (database: Database, config: Config) => Promise<void>) => Promise<void>;
+type WithDatabase = (work: (database: Database, config: AuthSettings) => Promise<void>) => Promise<void>;
 
 /** Where the command reads the password from and writes to; tests pass their own. */
 export interface AccountCommandIo {

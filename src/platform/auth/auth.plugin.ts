@@ -28,7 +28,8 @@ import { wantsProblemDocument } from '../error-handling.ts';
 import { ProblemError } from '../errors.ts';
 import { bearerToken } from './access-rules.ts';
 import { CSRF_REFUSED_API, CSRF_REFUSED_PAGE, passesCsrf, requireCsrfToken } from './csrf.ts';
-import { normaliseEmail, type OidcChecks } from './auth.service.ts';
+import { normaliseEmail } from './account-input.ts';
+import type { OidcChecks } from './oidc.ts';
 import type { Principal } from './principal.ts';
 import { SignInFailures, type SignInDecision } from './sign-in-limits.ts';
 

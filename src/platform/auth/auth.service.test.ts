@@ -7,7 +7,9 @@ import type { Database } from '../../db/engine.ts';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { loadFixture, type Fixture } from '../../../test/support/fixtures.ts';
 import { addAccountCommand, parseServices, PASSWORD_ENV, type AccountCommandIo } from './account.command.ts';
-import { AccountInputError, createAuthService, keyFromSecret, type AuthService } from './auth.service.ts';
+import { AccountInputError } from './account-input.ts';
+import { createAuthService, type AuthService } from './auth.service.ts';
+import { keyFromSecret } from './session-key.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
