@@ -20,6 +20,17 @@ import { addAccountCommand } from '../platform/auth/account.command.ts';
 import { addAccessCommands } from '../platform/auth/access.command.ts';
 import { addOpen311Command } from '../frontdoor/open311.command.ts';
 import { terminalProgress } from '../platform/import/progress.ts';
+import { parseAreaKind } from '../geography/areas.import.ts';
+import type { DefinableKind } from '../geography/area-kinds.ts';
+
+/** `--kind` for import areas, refused with the kinds there are. */
+function parseKindOption(text: string): DefinableKind {
+  try {
+    return parseAreaKind(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
 
 async function openConfigured(config: Config): Promise<Database> {
   const database = await openDatabase(
@@ -75,52 +86,80 @@ program
     '--each-file',
     'for "all": commit each file as it is imported; after an error, the files before it are kept',
   )
-  .action((kind: string, files: string[], options: { eachFile?: boolean }) =>
-    withDatabase(async (database, config) => {
-      const progress = terminalProgress(process.stderr);
-      if (kind === 'all') {
-        const summaries = await importAllReferenceData(
-          database.db,
-          files[0] ?? config.referenceDataDir,
-          progress,
-          { eachFile: options.eachFile === true },
-        );
-        for (const s of summaries) console.log(formatSummary(s));
-        return;
-      }
-      if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
-        throw new InvalidArgumentError(`unknown kind "${kind}": use one of ${IMPORT_KINDS.join(', ')}, all`);
-      }
-      if (files.length === 0) throw new InvalidArgumentError(`name the file(s) to import as ${kind}`);
-      if (options.eachFile) throw new InvalidArgumentError('--each-file is for "import all" only');
-      // Each file is its own transaction: the files printed before an error are kept.
-      for (const [i, file] of files.entries()) {
-        try {
-          console.log(
-            formatSummary(
-              await runImport(database.db, kind as (typeof IMPORT_KINDS)[number], file, progress),
-            ),
+  .option('--partnership <slug>', 'for "areas": the partnership whose areas they are')
+  .option('--kind <kind>', 'for "areas": locality, market-town, parish or ward', parseKindOption)
+  .action(
+    (
+      kind: string,
+      files: string[],
+      options: { eachFile?: boolean; partnership?: string; kind?: DefinableKind },
+    ) =>
+      withDatabase(async (database, config) => {
+        const progress = terminalProgress(process.stderr);
+        if (kind === 'all') {
+          const summaries = await importAllReferenceData(
+            database.db,
+            files[0] ?? config.referenceDataDir,
+            progress,
+            { eachFile: options.eachFile === true },
           );
-        } catch (error) {
-          if (!(error instanceof ImportError)) throw error;
-          const kept = files.slice(0, i);
-          throw new ImportError(
-            error.problem +
-              `\nNothing from ${file} was imported` +
-              (kept.length === 0
-                ? '.'
-                : `; kept (committed before the error): ${kept.join(', ')}` +
-                  (i + 1 < files.length ? `; not imported: ${files.slice(i + 1).join(', ')}.` : '.')),
-            {
-              file: error.file,
-              ...(error.line === undefined ? {} : { line: error.line }),
-              ...(error.column === undefined ? {} : { column: error.column }),
-            },
-            { cause: error },
+          for (const s of summaries) console.log(formatSummary(s));
+          return;
+        }
+        if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+          throw new InvalidArgumentError(
+            `unknown kind "${kind}": use one of ${IMPORT_KINDS.join(', ')}, all`,
           );
         }
-      }
-    }),
+        if (files.length === 0) throw new InvalidArgumentError(`name the file(s) to import as ${kind}`);
+        if (options.eachFile) throw new InvalidArgumentError('--each-file is for "import all" only');
+        if (kind === 'areas' && (options.partnership === undefined || options.kind === undefined)) {
+          throw new InvalidArgumentError(
+            'areas need --partnership SLUG and --kind (locality, market-town, parish or ward)',
+          );
+        }
+        if (kind !== 'areas' && (options.partnership !== undefined || options.kind !== undefined)) {
+          throw new InvalidArgumentError('--partnership and --kind are for "import areas" only');
+        }
+        const importOptions =
+          options.partnership !== undefined && options.kind !== undefined
+            ? { areas: { partnership: options.partnership, kind: options.kind } }
+            : {};
+        // Each file is its own transaction: the files printed before an error are kept.
+        for (const [i, file] of files.entries()) {
+          try {
+            console.log(
+              formatSummary(
+                await runImport(
+                  database.db,
+                  kind as (typeof IMPORT_KINDS)[number],
+                  file,
+                  progress,
+                  file,
+                  importOptions,
+                ),
+              ),
+            );
+          } catch (error) {
+            if (!(error instanceof ImportError)) throw error;
+            const kept = files.slice(0, i);
+            throw new ImportError(
+              error.problem +
+                `\nNothing from ${file} was imported` +
+                (kept.length === 0
+                  ? '.'
+                  : `; kept (committed before the error): ${kept.join(', ')}` +
+                    (i + 1 < files.length ? `; not imported: ${files.slice(i + 1).join(', ')}.` : '.')),
+              {
+                file: error.file,
+                ...(error.line === undefined ? {} : { line: error.line }),
+                ...(error.column === undefined ? {} : { column: error.column }),
+              },
+              { cause: error },
+            );
+          }
+        }
+      }),
   );
 
 program

@@ -19,7 +19,16 @@ import {
   type ImportKind,
 } from './import.command.ts';
 
-const TABLES = ['area', 'organisation', 'service', 'boundary', 'postcode', 'bank_holiday', 'import_run'];
+const TABLES = [
+  'area',
+  'area_postcode',
+  'organisation',
+  'service',
+  'boundary',
+  'postcode',
+  'bank_holiday',
+  'import_run',
+];
 
 /** A text start that each importer recognises, then binary data (a PNG's first bytes). */
 const STARTS: Record<ImportKind, string> = {
@@ -29,6 +38,7 @@ const STARTS: Record<ImportKind, string> = {
   boundaries: '{"type":"FeatureCollection","features":[',
   postcodes: 'pcds,lat,long,oslaua\n',
   'bank-holidays': '{"england-and-wales":{"events":[',
+  areas: 'name,postcodes\n',
 };
 const BINARY = Buffer.from([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
@@ -62,11 +72,19 @@ describe('binary and oversized input to the importers', () => {
       const file = path.join(folder, `${kind}.${extension}`);
       fs.writeFileSync(file, Buffer.concat([Buffer.from(start), BINARY, BINARY]));
       const before = await counts();
-      await assert.rejects(runImport(database.db, kind, file, silentProgress), (error: Error) => {
-        assert.ok(error instanceof ImportError, String(error));
-        assert.equal(error.message, `${file}: does not look like text (binary data at byte ${start.length})`);
-        return true;
-      });
+      await assert.rejects(
+        runImport(database.db, kind, file, silentProgress, file, {
+          areas: { partnership: 'any', kind: 'locality' },
+        }),
+        (error: Error) => {
+          assert.ok(error instanceof ImportError, String(error));
+          assert.equal(
+            error.message,
+            `${file}: does not look like text (binary data at byte ${start.length})`,
+          );
+          return true;
+        },
+      );
       assert.deepEqual(await counts(), before);
     });
   }

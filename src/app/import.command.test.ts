@@ -154,7 +154,7 @@ describe('import command', () => {
   it('offers the kinds the CLI lists', () => {
     assert.deepEqual(
       [...IMPORT_KINDS],
-      ['councils', 'population', 'services', 'boundaries', 'postcodes', 'bank-holidays'],
+      ['councils', 'population', 'services', 'boundaries', 'postcodes', 'bank-holidays', 'areas'],
     );
   });
 

@@ -29,6 +29,7 @@ import {
   importServiceFile,
   serviceFormatOf,
 } from '../register/services.import.ts';
+import { importAreaFile, type AreaImportOptions } from '../geography/areas.import.ts';
 import { importBoundaryFile, inspectBoundaryFile } from '../geography/boundaries.import.ts';
 import { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from '../geography/postcodes.import.ts';
 import { importBankHolidayFile } from '../frontdoor/bank-holidays.import.ts';
@@ -42,8 +43,14 @@ export const IMPORT_KINDS = [
   'boundaries',
   'postcodes',
   'bank-holidays',
+  'areas',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** What some kinds need besides the file: `areas` needs the partnership and the kind of area. */
+export interface ImportOptions {
+  areas?: AreaImportOptions;
+}
 
 export interface ImportSummary {
   kind: string;
@@ -59,7 +66,10 @@ export interface ImportSummary {
 const POPULATION_FORMATS = COUNCIL_FORMATS.filter((f) => f.id === 'census-population');
 
 /** Reads one file of a kind into the register, in the caller's transaction. */
-const IMPORTERS: Record<ImportKind, (tx: Tx, file: string, progress: Progress) => Promise<Tally>> = {
+const IMPORTERS: Record<
+  ImportKind,
+  (tx: Tx, file: string, progress: Progress, options: ImportOptions) => Promise<Tally>
+> = {
   councils: async (tx, file, progress) =>
     importCouncilFile(tx, await openCsv(file, COUNCIL_FORMATS, COUNCIL_FILES_NOT_IMPORTED), progress),
   population: async (tx, file, progress) =>
@@ -69,6 +79,17 @@ const IMPORTERS: Record<ImportKind, (tx: Tx, file: string, progress: Progress) =
   boundaries: (tx, file, progress) => importBoundaryFile(tx, file, progress),
   postcodes: async (tx, file, progress) => importPostcodeFile(tx, await CsvFile.open(file), progress),
   'bank-holidays': (tx, file, progress) => importBankHolidayFile(tx, file, progress),
+  areas: async (tx, file, progress, options) => {
+    if (!options.areas) {
+      throw new ImportError(
+        'areas need --partnership SLUG and --kind (locality, market-town, parish or ward)',
+        {
+          file,
+        },
+      );
+    }
+    return importAreaFile(tx, await CsvFile.open(file), progress, options.areas);
+  },
 };
 
 /**
@@ -103,10 +124,11 @@ export async function runImport(
   file: string,
   progress: Progress,
   label: string = file,
+  options: ImportOptions = {},
 ): Promise<ImportSummary> {
   if (!IMPORTERS[kind])
     throw new ImportError(`unknown kind "${kind}": use one of ${IMPORT_KINDS.join(', ')}`, { file });
-  return withSystem(db, (tx) => importInto(tx, kind, file, progress, label));
+  return withSystem(db, (tx) => importInto(tx, kind, file, progress, label, options));
 }
 
 /** Imports one file as `kind` in the caller's transaction, and records the run there. */
@@ -116,9 +138,10 @@ async function importInto(
   file: string,
   progress: Progress,
   label: string,
+  options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const startedAt = new Date();
-  const tally = await IMPORTERS[kind](tx, file, progress);
+  const tally = await IMPORTERS[kind](tx, file, progress, options);
   const summary: ImportSummary = {
     kind,
     file: label,

@@ -12,6 +12,7 @@ import * as caseViewAudit from './migrations/0008_case_view_audit.ts';
 import * as caseClientAttributes from './migrations/0009_case_client_attributes.ts';
 import * as publicRegister from './migrations/0010_public_register.ts';
 import * as sealedTenantScope from './migrations/0011_sealed_tenant_scope.ts';
+import * as areasBelowCouncils from './migrations/0012_areas_below_councils.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_case_client_attributes': caseClientAttributes,
   '0010_public_register': publicRegister,
   '0011_sealed_tenant_scope': sealedTenantScope,
+  '0012_areas_below_councils': areasBelowCouncils,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -15,6 +15,7 @@ import { leavesTenantContext } from './pglite-dialect.ts';
 const WITHOUT_ORG = {
   area: 'reference',
   area_member: 'reference',
+  area_postcode: 'reference',
   boundary: 'reference',
   postcode: 'reference',
   service: 'reference',

@@ -16,7 +16,8 @@ export type AreaKind =
   | 'parish'
   | 'ward'
   | 'cluster'
-  | 'locality';
+  | 'locality'
+  | 'market_town';
 
 export interface AreaTable {
   code: string;
@@ -25,6 +26,12 @@ export interface AreaTable {
   parent_code: string | null;
   source: string;
   updated_at: Timestamp;
+}
+
+/** An area's postcode units, sectors and districts (migration 0012). */
+export interface AreaPostcodeTable {
+  area_code: string;
+  prefix: string;
 }
 
 export interface AreaMemberTable {
@@ -447,6 +454,7 @@ export interface IdempotencyKeyTable {
 export interface DB {
   area: AreaTable;
   area_member: AreaMemberTable;
+  area_postcode: AreaPostcodeTable;
   boundary: BoundaryTable;
   postcode: PostcodeTable;
   service: ServiceTable;

@@ -3,10 +3,11 @@
  * partner bodies, clusters, service menus and arrangements, and an account for each role.
  * Loading twice changes nothing: a partnership that exists already is left as it is.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, OrganisationKind } from '../db/schema.ts';
 import { withSystem, type Tx } from '../db/context.ts';
 import { SHIPPED_BANK_HOLIDAYS } from '../frontdoor/bank-holidays.import.ts';
+import { areaCodeFor, defineAreas } from '../geography/areas.import.ts';
 import { createGeographyService } from '../geography/geography.service.ts';
 import { createResponsibleService } from '../register/responsible.service.ts';
 import { loadDemoActivity } from './activity.ts';
@@ -156,6 +157,22 @@ async function loadPartnership(tx: Tx, p: DemoPartnership): Promise<boolean> {
       .values(cluster.districtGss.map((d) => ({ area_code: cluster.code, member_code: d })))
       .onConflict((oc) => oc.doNothing())
       .execute();
+  }
+  for (const locality of p.localities) {
+    const sectors = await sql<{ sector: string }>`
+      SELECT DISTINCT left(postcode, length(postcode) - 2) AS sector FROM postcode
+       WHERE postcode >= ${`${locality.outcode} `} AND postcode <= ${`${locality.outcode} \uffff`}
+         AND left(postcode, ${locality.outcode.length + 1}) = ${`${locality.outcode} `}
+       ORDER BY 1`.execute(tx);
+    const code = areaCodeFor(p.slug, locality.kind, locality.name);
+    await defineAreas(
+      tx,
+      `demo: ${p.slug}`,
+      partnershipId,
+      locality.kind,
+      [{ code, name: locality.name, prefixes: new Set(sectors.rows.map((r) => r.sector)) }],
+      `demo: ${locality.source}`,
+    );
   }
   await tx
     .insertInto('partnership_area')

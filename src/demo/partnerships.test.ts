@@ -2,6 +2,7 @@
  * Holds the demo data to the real reference files: councils from the authority hierarchy, services
  * from the LGSL lists, and arrangements that resolve, date and read as the register expects.
  */
+import { areaCodeFor } from '../geography/areas.import.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -231,8 +232,14 @@ describe('demo partnerships', () => {
   it('resolves every organisation and area an arrangement names', () => {
     for (const p of DEMO_PARTNERSHIPS) {
       const orgs = new Set([...p.members.map((m) => m.gss), ...p.otherBodies.map((b) => b.key)]);
-      const areas = new Set([...p.members.map((m) => m.gss), ...p.clusters.map((c) => c.code)]);
+      const localities = p.localities.map((l) => areaCodeFor(p.slug, l.kind, l.name));
+      const areas = new Set([
+        ...p.members.map((m) => m.gss),
+        ...p.clusters.map((c) => c.code),
+        ...localities,
+      ]);
       const clusters = new Set(p.clusters.map((c) => c.code));
+      const wider = { cluster: clusters, locality: new Set([...clusters, ...localities]) };
       for (const a of p.arrangements) {
         const where = `${p.slug} ${a.member} LGSL ${a.lgsl} from ${a.validFrom}`;
         assert.ok(orgs.has(a.member), `${where}: unknown member`);
@@ -241,7 +248,10 @@ describe('demo partnerships', () => {
           assert.ok(orgs.has(a.leadCommissioner), `${where}: unknown lead commissioner`);
         if (a.area !== undefined) assert.ok(areas.has(a.area), `${where}: unknown area ${a.area}`);
         if (a.level === 'cluster' || a.level === 'locality')
-          assert.ok(a.area !== undefined && clusters.has(a.area), `${where}: a ${a.level} needs its cluster`);
+          assert.ok(
+            a.area !== undefined && wider[a.level].has(a.area),
+            `${where}: a ${a.level} needs its cluster or locality`,
+          );
       }
     }
   });
@@ -252,8 +262,8 @@ describe('demo partnerships', () => {
       for (const a of p.arrangements) {
         const where = `${p.slug} ${a.member} LGSL ${a.lgsl} from ${a.validFrom}`;
         assert.ok(isIsoDate(a.validFrom), `${where}: not a real date`);
-        const key = `${a.member}:${a.lgsl}:${a.validFrom}`;
-        assert.ok(!seen.has(key), `${where}: two arrangements from the same date`);
+        const key = `${a.member}:${a.lgsl}:${a.validFrom}:${a.area ?? ''}`;
+        assert.ok(!seen.has(key), `${where}: two arrangements for one area from the same date`);
         seen.add(key);
         if (a.mode === 'retained') assert.equal(a.provider, a.member, `${where}: retained by itself`);
         else assert.notEqual(a.provider, a.member, `${where}: provided by someone else`);

@@ -11,6 +11,7 @@
  * Dates come from the seeds (report, meeting and go-live dates). Where a seed gives only a year the
  * demo uses 1 April of that year, and where it gives only a month, the 1st; `source` says so.
  */
+import { areaCodeFor } from '../geography/areas.import.ts';
 import type { DeliveryLevel, DeliveryMode, OrganisationKind } from '../db/schema.ts';
 
 export interface DemoMember {
@@ -32,6 +33,17 @@ export interface DemoCluster {
   code: string;
   name: string;
   districtGss: string[];
+}
+
+/**
+ * A partnership's own area below a council, made from every postcode sector of `outcode` that the
+ * shipped postcode data holds (so it is as wide as the postcode district, as far as the data goes).
+ */
+export interface DemoLocality {
+  name: string;
+  kind: 'locality';
+  outcode: string;
+  source: string;
 }
 
 export interface DemoServiceMenu {
@@ -69,6 +81,7 @@ export interface DemoPartnership {
   members: DemoMember[];
   otherBodies: DemoBody[];
   clusters: DemoCluster[];
+  localities: DemoLocality[];
   serviceMenus: DemoServiceMenu[];
   arrangements: DemoArrangement[];
 }
@@ -155,9 +168,18 @@ const DEVON_CLUSTER_SERVICES = [
 ];
 
 /*
- * The blueprint also allows delivery "at market town level" (§3). The reference data has no market-town,
- * locality or parish areas, so the demo records no locality-level arrangement rather than invent one.
+ * The blueprint also allows delivery "at market town level" (§3) but names no town and no service.
+ * To show a rule below the district, the demo takes two of Mid Devon's market towns as localities
+ * of the partnership, each as wide as its postcode district in the shipped postcode data (Tiverton,
+ * EX16; Crediton, EX17), and has Mid Devon keep household waste collection there itself at market
+ * town level while the rest of Mid Devon goes to the East cluster. Illustrative, and marked so:
+ * the towns, the service and the date are the demo's choices, not the seed's.
  */
+const DEVON_MARKET_TOWNS = [
+  { name: 'Tiverton', outcode: 'EX16' },
+  { name: 'Crediton', outcode: 'EX17' },
+];
+const MARKET_TOWN_LEVEL_FROM = '2010-04-01';
 function devonArrangements(): DemoArrangement[] {
   const rows: DemoArrangement[] = [];
 
@@ -206,6 +228,25 @@ function devonArrangements(): DemoArrangement[] {
         );
       }
     }
+  }
+
+  // Market-town level (illustrative): Mid Devon keeps household waste collection in two towns.
+  for (const town of DEVON_MARKET_TOWNS) {
+    rows.push(
+      row({
+        member: MID_DEVON,
+        lgsl: 524,
+        validFrom: MARKET_TOWN_LEVEL_FROM,
+        mode: 'retained',
+        level: 'locality',
+        provider: MID_DEVON,
+        area: areaCodeFor('integrated-devon', 'locality', town.name),
+        source:
+          `${DEVON_SEED} blueprint §3 "be that County wide, joint cluster, District based or at market town ` +
+          `level"; illustrative: ${town.name} (${town.outcode}), the service and the date ` +
+          `(${MARKET_TOWN_LEVEL_FROM}) are the demo's choices`,
+      }),
+    );
   }
 
   // District level: the regulatory role of Members stays with each council.
@@ -359,6 +400,12 @@ const INTEGRATED_DEVON: DemoPartnership = {
     },
   ],
   clusters: DEVON_CLUSTERS.map(({ code, name, districtGss }) => ({ code, name, districtGss })),
+  localities: DEVON_MARKET_TOWNS.map(({ name, outcode }) => ({
+    name,
+    kind: 'locality' as const,
+    outcode,
+    source: `${DEVON_SEED} blueprint §3 "at market town level"; illustrative: the seed names no market town`,
+  })),
   serviceMenus: [
     {
       name: 'Spatially delivered services (four clusters)',
@@ -641,6 +688,7 @@ const WARWICKSHIRE_WAY: DemoPartnership = {
     },
   ],
   clusters: [],
+  localities: [],
   // The pilots of §5.1 r), grouped as the seed groups them, plus the joint working of §5.1 g) and p).
   // The seed's "Shared Services" group is recorded as back office.
   serviceMenus: [
@@ -1023,6 +1071,7 @@ const VISION_2020: DemoPartnership = {
     },
   ],
   clusters: [],
+  localities: [],
   serviceMenus: [
     { name: 'Agreed for broader sharing: Public Protection', kind: 'front_line', lgsl: [406, 412] },
     ...(['front_line', 'back_office'] as const).map((kind) => ({
@@ -1422,6 +1471,7 @@ const TRANSFORMING_LANCASHIRE: DemoPartnership = {
     },
   ],
   clusters: [],
+  localities: [],
   serviceMenus: LANCS_MENUS,
   arrangements: lancashireArrangements(),
 };

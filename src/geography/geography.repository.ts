@@ -153,3 +153,35 @@ export async function preferredBoundaries(db: Kysely<DB>): Promise<BoundaryRecor
     vertexCount: row.vertex_count,
   }));
 }
+
+/**
+ * The areas below or across councils that hold a place: those listing any of `prefixes` (the
+ * postcode, its sector, its district) in `area_postcode`, and parishes and wards by the codes the
+ * postcode directory gives it.
+ */
+export async function areasHolding(
+  db: Kysely<DB>,
+  prefixes: readonly string[],
+  codes: readonly string[],
+): Promise<AreaRecord[]> {
+  if (prefixes.length === 0 && codes.length === 0) return [];
+  const rows = await db
+    .selectFrom('area')
+    .select(['code', 'name', 'kind', 'parent_code'])
+    .where((eb) =>
+      eb.or([
+        eb(
+          'code',
+          'in',
+          eb
+            .selectFrom('area_postcode')
+            .select('area_code')
+            .where('prefix', 'in', prefixes.length ? [...prefixes] : ['']),
+        ),
+        eb.and([eb('code', 'in', codes.length ? [...codes] : ['']), eb('kind', 'in', ['parish', 'ward'])]),
+      ]),
+    )
+    .orderBy('code')
+    .execute();
+  return rows.map((row) => ({ code: row.code, name: row.name, kind: row.kind, parentCode: row.parent_code }));
+}

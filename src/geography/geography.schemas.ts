@@ -43,6 +43,7 @@ export const AreaKindSchema = Type.Union([
   Type.Literal('ward'),
   Type.Literal('cluster'),
   Type.Literal('locality'),
+  Type.Literal('market_town'),
 ]);
 
 export const AreaSchema = Type.Object({

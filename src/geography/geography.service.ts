@@ -16,8 +16,10 @@ import {
   type PostcodeCountry,
   type PostcodeQuery,
 } from './postcode.ts';
+import { BELOW_COUNCIL_KINDS, kindText, moreSpecificFirst } from './area-kinds.ts';
 import {
   areasAndMemberships,
+  areasHolding,
   countPostcodesByCouncil,
   findPostcode,
   preferredBoundaries,
@@ -155,6 +157,7 @@ const KIND_ORDER: AreaKind[] = [
   'county',
   'cluster',
   'locality',
+  'market_town',
   'region',
   'country',
   'parish',
@@ -307,16 +310,32 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
         `${query.text} is recorded in council area ${record.districtCode}, which is not in the register.`,
       );
     }
+    const within = await areasWithin(
+      [query.text, query.sector, query.outcode],
+      [record.wardCode, record.parishCode].filter((c): c is string => c !== null),
+    );
     return {
       status: 'found',
       place,
       localAreas,
-      areas,
+      areas: [...areas, ...within],
       reason:
         `${query.text} is in ${named(local)}${inCounty(local, areas)}, according to ` +
-        `${describePostcodeSource(record.source)}.${terminatedText(record)}`,
+        `${describePostcodeSource(record.source)}.${withinText(within)}${terminatedText(record)}`,
     };
   }
+
+  /** The areas below or across councils that hold a place, the most specific first. */
+  async function areasWithin(prefixes: string[], codes: string[]): Promise<AreaRef[]> {
+    const found = await areasHolding(db, prefixes, codes);
+    return found
+      .map(ref)
+      .filter((a) => BELOW_COUNCIL_KINDS.has(a.kind))
+      .sort((a, b) => moreSpecificFirst(a, b) || a.code.localeCompare(b.code));
+  }
+
+  const withinText = (within: AreaRef[]) =>
+    within.length === 0 ? '' : ` It is in ${list(within.map((a) => `${a.name} (${kindText(a.kind)})`))}.`;
 
   function terminatedText(record: PostcodeRecord): string {
     return record.terminated
@@ -391,14 +410,19 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
     }
     if (localAreas.length === 1) {
       const local = localAreas[0]!;
+      // Only an area that lists the whole sector or district holds all of it.
+      const within = await areasWithin(
+        query.kind === 'sector' ? [query.sector, query.outcode] : [query.outcode],
+        [],
+      );
       return {
         status: 'found',
         place,
         localAreas,
-        areas,
+        areas: [...areas, ...within],
         reason:
           `All ${plural(total, 'postcode')} in ${what} in the postcode directory are in ` +
-          `${named(local)}${inCounty(local, areas)}.`,
+          `${named(local)}${inCounty(local, areas)}.${withinText(within)}`,
       };
     }
     return {

@@ -6,7 +6,14 @@ import { parseId } from '../platform/bounds.ts';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { prepared } from '../db/prepared.ts';
 import type { Tx } from '../db/context.ts';
-import type { ArrangementTable, DB, OrganisationTable, ResponsibilityOverrideTable } from '../db/schema.ts';
+import type {
+  AreaKind,
+  ArrangementTable,
+  DB,
+  OrganisationTable,
+  ResponsibilityOverrideTable,
+} from '../db/schema.ts';
+import { BELOW_COUNCIL_KINDS } from '../geography/area-kinds.ts';
 import type {
   Arrangement,
   ArrangementInput,
@@ -283,8 +290,10 @@ async function toArrangements(tx: Tx, rows: ArrangementRow[]): Promise<Arrangeme
 }
 
 /**
- * The arrangement in force on `date` for each organisation and service: the latest row starting on
- * or before the date (a later recording wins a tie), unless that row has ended by then.
+ * The arrangement in force on `date` for each organisation and service across its whole area: the
+ * latest such row starting on or before the date (a later recording wins a tie), unless that row
+ * has ended by then. Rows for an area below the council (a market town's own) are the place's, not
+ * the council's: `routingFacts` weighs them for a place inside that area.
  */
 export async function arrangementsInForce(
   tx: Tx,
@@ -299,6 +308,19 @@ export async function arrangementsInForce(
     .distinctOn(['org_id', 'lgsl_code'])
     .where('org_id', 'in', [...orgIds])
     .where('valid_from', '<=', date)
+    .where((eb) =>
+      eb.or([
+        eb('area_code', 'is', null),
+        eb(
+          'area_code',
+          'not in',
+          eb
+            .selectFrom('area')
+            .select('code')
+            .where('kind', 'in', [...BELOW_COUNCIL_KINDS]),
+        ),
+      ]),
+    )
     .orderBy('org_id')
     .orderBy('lgsl_code')
     .orderBy('valid_from', 'desc')
@@ -416,6 +438,8 @@ export interface ArrangementFact {
   level: Arrangement['level'];
   validFrom: string;
   provider: OrganisationSummary;
+  /** The area below the council it is recorded for; null for one that covers the council's whole area. */
+  within: { code: string; name: string; kind: AreaKind } | null;
 }
 
 /** Which of the place's councils the register's partnerships take in, and their web sites. */
@@ -461,6 +485,7 @@ export async function routingFacts(
       delivery_level: Arrangement['level'];
       valid_from: string;
       provider: OrgRow;
+      within: { code: string; name: string; kind: AreaKind } | null;
     }>;
     coverage: { any_partnership: boolean; members: number[]; homepages: Record<string, string> };
   }>`${prepared('routing_facts')}
@@ -471,13 +496,20 @@ export async function routingFacts(
       FROM responsibility_override ro
       WHERE ro.lgsl_code = ${lgslCode}::int AND ro.area_code = ANY (${[...overrideAreaCodes]}::text[])
         AND ro.valid_from <= ${date}::date AND (ro.valid_to IS NULL OR ro.valid_to > ${date}::date)
-    ), latest AS (
-      SELECT DISTINCT ON (a.org_id) a.org_id, a.arrangement_id, a.delivery_mode, a.delivery_level,
-             a.valid_from, a.valid_to, a.provider_org_id
-      FROM arrangement a
+    ), scoped AS (
+      -- Each area below a council has its own timeline; every other row is the council's whole area.
+      SELECT a.*, CASE WHEN ar.kind = ANY (${[...BELOW_COUNCIL_KINDS]}::text[]) THEN ar.code ELSE '' END AS scope,
+             CASE WHEN ar.kind = ANY (${[...BELOW_COUNCIL_KINDS]}::text[])
+               THEN json_build_object('code', ar.code, 'name', ar.name, 'kind', ar.kind) END AS within
+      FROM arrangement a LEFT JOIN area ar ON ar.code = a.area_code
       WHERE a.lgsl_code = ${lgslCode}::int AND a.valid_from <= ${date}::date
         AND a.org_id IN (SELECT org_id FROM councils UNION SELECT org_id FROM overrides)
-      ORDER BY a.org_id, a.valid_from DESC, a.arrangement_id DESC
+    ), latest AS (
+      SELECT DISTINCT ON (s.org_id, s.scope) s.org_id, s.arrangement_id, s.delivery_mode, s.delivery_level,
+             s.valid_from, s.valid_to, s.provider_org_id, s.within
+      FROM scoped s
+      WHERE s.scope = '' OR s.scope = ANY (${[...overrideAreaCodes]}::text[])
+      ORDER BY s.org_id, s.scope, s.valid_from DESC, s.arrangement_id DESC
     )
     SELECT
       (SELECT row_to_json(s) FROM (
@@ -491,6 +523,7 @@ export async function routingFacts(
       ) AS overrides,
       (SELECT coalesce(json_agg(l), '[]') FROM (
          SELECT latest.arrangement_id, latest.org_id, latest.delivery_mode, latest.delivery_level, latest.valid_from,
+                latest.within,
                 (SELECT row_to_json(x) FROM (SELECT ${org('o')} FROM organisation o WHERE o.org_id = latest.provider_org_id) x)
                   AS provider
          FROM latest WHERE latest.valid_to IS NULL OR latest.valid_to > ${date}::date) l
@@ -519,6 +552,7 @@ export async function routingFacts(
       level: r.delivery_level,
       validFrom: r.valid_from,
       provider: toOrganisationSummary(r.provider),
+      within: r.within,
     })),
     coverage: {
       anyPartnership: row.coverage.any_partnership,

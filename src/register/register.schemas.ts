@@ -190,6 +190,13 @@ export const ResponsibleAnswerSchema = Type.Object({
       since: Type.Union([Type.String(), Type.Null()]),
       arrangementId: Type.Union([Type.Integer(), Type.Null()]),
       onBehalfOf: Type.String(),
+      area: Type.Union(
+        [Type.Object({ code: Type.String(), name: Type.String(), kind: Type.String() }), Type.Null()],
+        {
+          description:
+            'The area below the council whose own arrangement applied; null for the whole council area',
+        },
+      ),
     }),
     Type.Null(),
   ]),

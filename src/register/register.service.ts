@@ -158,7 +158,8 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
       errors.leadCommissionerOrgId = 'Select the lead commissioner from the list';
     if (input.level === 'cluster' || input.level === 'locality') {
       const kind = input.areaCode ? await repo.areaKind(tx, input.areaCode) : undefined;
-      const wanted = input.level === 'cluster' ? ['cluster'] : ['locality', 'parish', 'cluster'];
+      const wanted =
+        input.level === 'cluster' ? ['cluster'] : ['locality', 'market_town', 'parish', 'ward', 'cluster'];
       if (!kind || !wanted.includes(kind))
         errors.areaCode =
           input.level === 'cluster' ? 'Select the cluster' : 'Select the locality or market town';

@@ -10,6 +10,8 @@ import { badRequest, notFound } from '../platform/errors.ts';
 import { isIsoDate, todayInLondon } from '../platform/dates.ts';
 import type { GeographyService, PlaceLookup, AreaRef } from '../geography/geography.service.ts';
 import * as repo from './register.repository.ts';
+import { applying } from './precedence.ts';
+import { kindText } from '../geography/area-kinds.ts';
 import { DELIVERY_LEVELS, DELIVERY_MODES, type OrganisationSummary, type Service } from './register.types.ts';
 
 export type ResponsibleStatus = 'resolved' | 'ambiguous' | 'unknown_place' | 'unknown_service';
@@ -39,6 +41,8 @@ export interface ResponsibleAnswer {
     since: string | null;
     arrangementId: number | null;
     onBehalfOf: string;
+    /** The area below the council whose arrangement applied; null when the council's whole area's did. */
+    area: { code: string; name: string; kind: string } | null;
   } | null;
   reason: string;
   reasons: Array<{ rule: DecidingRule; text: string }>;
@@ -139,7 +143,7 @@ function byTier(
   local: AreaRef,
   councils: Map<string, OrganisationSummary>,
   service: Service,
-): { orgs: OrganisationSummary[]; rule: DecidingRule; text: string } {
+): { orgs: OrganisationSummary[]; rule: DecidingRule; text: string; tierUnknown?: true } {
   const localCouncil = councils.get(local.code);
   const county = local.parentCode ? councils.get(local.parentCode) : undefined;
   if (!localCouncil)
@@ -165,7 +169,10 @@ function byTier(
   return {
     orgs: [county, localCouncil],
     rule: 'tier',
-    text: `${about}: it could be ${county.name} or ${localCouncil.name}; ask the resident or record an override.`,
+    tierUnknown: true,
+    text:
+      `${about}, so which tier provides it is unknown: it could be ${county.name} or ${localCouncil.name}. ` +
+      'Where the place is is not in question; record an override to say which council it is.',
   };
 }
 
@@ -262,19 +269,31 @@ function decide(
   );
   const responsibleOrgs = new Map<number, OrganisationSummary>();
   const texts = new Map<string, { rule: DecidingRule; text: string }>();
+  const areaOfPlace = new Map(place.areas.map((a) => [a.code, a] as const));
+  // A service without a providing tier leaves the council open even where the place is certain.
+  let tierUnknown = false;
   for (const local of place.localAreas) {
-    // The most specific override wins: one for the local area itself, then any wider area.
-    const override =
-      overrides.find((o) => o.areaCode === local.code) ??
-      overrides.find((o) => o.areaCode !== local.code && place.areas.some((a) => a.code === o.areaCode));
+    // The override for the most specific area covering this part of the place, then the latest.
+    const applicable = overrides.filter(
+      (o) =>
+        o.areaCode === local.code ||
+        (areaOfPlace.has(o.areaCode) && !place.localAreas.some((l) => l.code === o.areaCode)),
+    );
+    const override = applying(applicable, (o) => ({
+      kind: areaOfPlace.get(o.areaCode)!.kind,
+      validFrom: o.validFrom,
+      recorded: o.overrideId,
+    }));
     if (override && overrideOrgs.get(override.orgId)) {
       const org = overrideOrgs.get(override.orgId)!;
       responsibleOrgs.set(org.orgId, org);
-      const text = `Override from ${override.validFrom}: ${org.name} is responsible for this service in ${override.areaCode}: ${override.reason}`;
+      const area = areaOfPlace.get(override.areaCode)!;
+      const text = `Override from ${override.validFrom}: ${org.name} is responsible for this service in ${area.name} (${override.areaCode}): ${override.reason}`;
       texts.set(text, { rule: 'override', text });
       continue;
     }
     const tier = byTier(local, councils, service);
+    if (tier.tierUnknown) tierUnknown = true;
     for (const org of tier.orgs) responsibleOrgs.set(org.orgId, org);
     texts.set(tier.text, { rule: tier.rule, text: tier.text });
   }
@@ -292,8 +311,12 @@ function decide(
     const reason =
       candidates.length === 0
         ? `${place.reason} No council in the register covers it.`
-        : `More than one council could be responsible here: ${candidates.map((c) => c.name).join(' or ')}. ` +
-          'Ask the resident to choose the exact address or point on a map.';
+        : tierUnknown && place.localAreas.length === 1
+          ? `The providing tier of ${service.label} (LGSL ${service.lgslCode}) is unknown: GOV.UK's list gives it ` +
+            `none, so it could be ${candidates.map((c) => c.name).join(' or ')}. The place is not in doubt; ` +
+            'an override for the area would settle it.'
+          : `More than one council could be responsible here: ${candidates.map((c) => c.name).join(' or ')}. ` +
+            'Ask the resident to choose the exact address or point on a map.';
     return {
       ...base,
       status: 'ambiguous',
@@ -307,7 +330,10 @@ function decide(
   const responsible = chosen ?? candidates[0]!;
   const decision = providerFrom(
     responsible,
-    facts.arrangements.find((a) => a.orgId === responsible.orgId),
+    applying(
+      facts.arrangements.filter((a) => a.orgId === responsible.orgId),
+      (a) => ({ kind: a.within?.kind ?? 'district', validFrom: a.validFrom, recorded: a.arrangementId }),
+    ),
   );
   reasons.push(decision.reason);
   return {
@@ -349,14 +375,18 @@ interface ProviderDecision {
 /** Who delivers for the responsible council under its arrangement in force (none: itself), and why. */
 function providerFrom(
   responsible: CouncilRef,
-  arrangement: repo.ArrangementFact | undefined,
+  arrangement:
+    (Omit<repo.ArrangementFact, 'within'> & { within?: repo.ArrangementFact['within'] }) | undefined,
 ): ProviderDecision {
   if (arrangement) {
+    const where = arrangement.within
+      ? ` in ${arrangement.within.name} (${kindText(arrangement.within.kind)}, ${arrangement.within.code})`
+      : '';
     const text =
       arrangement.mode === 'retained'
-        ? `${responsible.name} delivers it in-house (arrangement from ${arrangement.validFrom}).`
+        ? `${responsible.name} delivers it in-house${where} (arrangement from ${arrangement.validFrom}).`
         : `${DELIVERY_MODES[arrangement.mode]}: ${arrangement.provider.name} delivers it on behalf of ` +
-          `${responsible.name}, ${DELIVERY_LEVELS[arrangement.level].toLowerCase()} (arrangement from ${arrangement.validFrom}).`;
+          `${responsible.name}${where}, ${DELIVERY_LEVELS[arrangement.level].toLowerCase()} (arrangement from ${arrangement.validFrom}).`;
     return {
       reason: { rule: 'arrangement', text },
       provider: {
@@ -369,6 +399,7 @@ function providerFrom(
         since: arrangement.validFrom,
         arrangementId: arrangement.arrangementId,
         onBehalfOf: responsible.name,
+        area: arrangement.within ?? null,
       },
     };
   }
@@ -387,6 +418,7 @@ function providerFrom(
       since: null,
       arrangementId: null,
       onBehalfOf: responsible.name,
+      area: null,
     },
   };
 }

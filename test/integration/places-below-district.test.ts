@@ -1,0 +1,145 @@
+/**
+ * Places below the district: an arrangement recorded for a locality changes "who is responsible"
+ * for a postcode inside it and not for one outside it, through the API and the pages. The demo's
+ * localities of Integrated Devon are Tiverton (EX16) and Crediton (EX17), where Mid Devon keeps
+ * household waste collection (LGSL 524) itself from 2010-04-01 while the rest of Mid Devon is
+ * served by the East cluster's team (hosted by East Devon) from 2009-04-07.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { openTestDatabase } from '../support/database.ts';
+import { buildTestApp } from '../support/app.ts';
+import type { Database } from '../../src/db/engine.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { demoAccountCreator, loadDemo } from '../../src/demo/demo.loader.ts';
+import { silentProgress } from '../../src/platform/import/progress.ts';
+
+const TIVERTON = 'integrated-devon:locality:tiverton';
+const CREDITON = 'integrated-devon:locality:crediton';
+
+interface Answer {
+  status: string;
+  responsible: { name: string; gss: string } | null;
+  provider: { name: string; level: string | null; area: { code: string; name: string; kind: string } | null };
+  reason: string;
+  reasons: Array<{ rule: string; text: string }>;
+}
+
+describe('places below the district', () => {
+  let database: Database;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await openTestDatabase();
+    const built = await buildTestApp(database);
+    app = built.app;
+    await loadDemo(
+      database.db,
+      loadConfig().referenceDataDir,
+      silentProgress,
+      demoAccountCreator(built.services.auth),
+    );
+  });
+  after(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  const responsible = async (postcode: string, date = '2026-06-01'): Promise<Answer> => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/v1/responsible?service=524&postcode=${encodeURIComponent(postcode)}&date=${date}`,
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json<Answer>();
+  };
+
+  it('answers a Tiverton postcode with Mid Devon’s own market-town arrangement, and names the area', async () => {
+    const answer = await responsible('EX16 6AR');
+    assert.equal(answer.responsible?.gss, 'E07000042');
+    assert.equal(answer.provider.name, 'Mid Devon District Council');
+    assert.equal(answer.provider.level, 'locality');
+    assert.deepEqual(answer.provider.area, { code: TIVERTON, name: 'Tiverton', kind: 'locality' });
+    assert.match(answer.reason, /in Tiverton \(locality, integrated-devon:locality:tiverton\)/);
+  });
+
+  it('answers a Crediton postcode the same way, with its own area', async () => {
+    const answer = await responsible(await firstPostcode('EX17 ', 'E07000042'));
+    assert.equal(answer.provider.area?.code, CREDITON);
+  });
+
+  it('answers a Mid Devon postcode outside both towns with the cluster arrangement of the whole district', async () => {
+    const answer = await responsible('EX15 1BU');
+    assert.equal(answer.responsible?.gss, 'E07000042');
+    assert.equal(answer.provider.name, 'East Devon District Council');
+    assert.equal(answer.provider.level, 'cluster');
+    assert.equal(answer.provider.area, null);
+  });
+
+  it('answers a Tiverton postcode by the cluster before the market-town arrangement began', async () => {
+    const answer = await responsible('EX16 6AR', '2009-06-01');
+    assert.equal(answer.provider.name, 'East Devon District Council');
+    assert.equal(answer.provider.area, null);
+  });
+
+  it('leaves another council’s postcode in the same postcode district to that council', async () => {
+    // EX16 9JL is in North Devon: Mid Devon's arrangement for Tiverton is Mid Devon's alone.
+    const answer = await responsible('EX16 9JL');
+    assert.equal(answer.responsible?.gss, 'E07000043');
+    assert.equal(answer.provider.area, null);
+    assert.notEqual(answer.provider.name, 'Mid Devon District Council');
+  });
+
+  it('lists the locality among the areas covering the postcode, with its kind', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/areas?postcode=EX16%206AR' });
+    assert.equal(response.statusCode, 200, response.body);
+    const body = response.json<{ areas: Array<{ code: string; kind: string }>; reason: string }>();
+    assert.ok(
+      body.areas.some((a) => a.code === TIVERTON && a.kind === 'locality'),
+      JSON.stringify(body.areas),
+    );
+    assert.ok(!body.areas.some((a) => a.code === CREDITON));
+    assert.match(body.reason, /It is in Tiverton \(locality\)/);
+    const outside = await app.inject({ method: 'GET', url: '/api/v1/areas?postcode=EX15%201BU' });
+    assert.ok(!outside.json<{ areas: Array<{ kind: string }> }>().areas.some((a) => a.kind === 'locality'));
+  });
+
+  it('says on the page which area’s arrangement applied, and says nothing of it outside the area', async () => {
+    const inside = await app.inject({ method: 'GET', url: '/responsible?postcode=EX16+6AR&service=524' });
+    assert.equal(inside.statusCode, 200);
+    assert.match(
+      inside.body,
+      /Arrangement for<\/dt><dd class="govuk-summary-list__value">Tiverton \(locality\)/,
+    );
+    const outside = await app.inject({ method: 'GET', url: '/responsible?postcode=EX15+1BU&service=524' });
+    assert.equal(outside.statusCode, 200);
+    assert.doesNotMatch(outside.body, /Arrangement for</);
+  });
+
+  it('says a service with no providing tier leaves the council open, not the place, and offers both', async () => {
+    // LGSL 1152, abandoned shopping trolleys: GOV.UK's list gives it no providing tier.
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/responsible?service=1152&postcode=EX1%201AE',
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const answer = response.json<Answer & { candidates: Array<{ gss: string }> }>();
+    assert.equal(answer.status, 'ambiguous');
+    assert.deepEqual(answer.candidates.map((c) => c.gss).sort(), ['E07000041', 'E10000008']);
+    assert.match(answer.reason, /providing tier of Abandoned shopping trolleys \(LGSL 1152\) is unknown/);
+    assert.doesNotMatch(answer.reason, /address|point on a map/);
+  });
+
+  /** A postcode of `outcode` in `district` from the shipped data, for a test that needs any one. */
+  async function firstPostcode(outcode: string, district: string): Promise<string> {
+    const row = await database.db
+      .selectFrom('postcode')
+      .select('postcode')
+      .where('postcode', 'like', `${outcode}%`)
+      .where('district_code', '=', district)
+      .orderBy('postcode')
+      .executeTakeFirstOrThrow();
+    return row.postcode;
+  }
+});
