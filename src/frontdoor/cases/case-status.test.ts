@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CASE_STATUSES, refusedMove, statusChoices } from './case-status.ts';
+import {
+  CASE_STATUSES,
+  isActive,
+  refusedMove,
+  refusedPause,
+  refusedReferralFrom,
+  statusChoices,
+} from './case-status.ts';
 import type { CaseStatus } from '../../db/schema.ts';
 
 describe('the status form’s choices', () => {
@@ -34,5 +41,37 @@ describe('the status form’s choices', () => {
       );
       assert.deepEqual([...rest].sort(), [...allowed].sort(), from);
     }
+  });
+});
+
+describe('which cases may wait on the resident or be referred', () => {
+  const statuses = Object.keys(CASE_STATUSES) as CaseStatus[];
+
+  it('lets only a case in hand that is not already waiting start to wait', () => {
+    for (const status of statuses) {
+      const refused = refusedPause({ status, pausedAt: null });
+      assert.equal(refused === null, isActive(status), status);
+    }
+    assert.equal(refusedPause({ status: 'open', pausedAt: null }), null);
+    assert.equal(
+      refusedPause({ status: 'in_progress', pausedAt: new Date('2026-11-02T09:00:00Z') }),
+      'The case is already waiting on the resident.',
+    );
+    assert.equal(
+      refusedPause({ status: 'fixed', pausedAt: null }),
+      'The case is fixed: only a case in hand can wait.',
+    );
+    assert.match(
+      refusedPause({ status: 'referred', pausedAt: null })!,
+      /^The case is not our responsibility/,
+    );
+  });
+
+  it('lets only a case in hand be referred, and says why another cannot', () => {
+    for (const status of statuses) {
+      assert.equal(refusedReferralFrom(status) === null, isActive(status), status);
+    }
+    assert.equal(refusedReferralFrom('closed'), 'The case is closed: only a case in hand can be referred.');
+    assert.match(refusedReferralFrom('referred')!, /only a case in hand can be referred/);
   });
 });

@@ -28,7 +28,8 @@ export const FINISHED_STATUSES: ReadonlySet<CaseStatus> = new Set<CaseStatus>([
   'cancelled',
 ]);
 
-const WORKING: readonly CaseStatus[] = [
+/** The statuses of a case in hand: the desk's open lists and counts. */
+export const ACTIVE_STATUSES: readonly CaseStatus[] = [
   'open',
   'investigating',
   'action_scheduled',
@@ -37,7 +38,7 @@ const WORKING: readonly CaseStatus[] = [
 ];
 
 export const isFinished = (status: CaseStatus): boolean => FINISHED_STATUSES.has(status);
-export const isActive = (status: CaseStatus): boolean => WORKING.includes(status);
+export const isActive = (status: CaseStatus): boolean => ACTIVE_STATUSES.includes(status);
 
 /** Why a move from one status to another is not allowed, or null when it is. */
 export function refusedMove(from: CaseStatus, to: CaseStatus): string | null {
@@ -65,4 +66,23 @@ export function statusChoices(current: CaseStatus): CaseStatus[] {
   const at = all.indexOf(current);
   const onward = [...all.slice(at + 1), ...all.slice(0, at)];
   return [current, ...onward.filter((s) => refusedMove(current, s) === null)];
+}
+
+/**
+ * Why a case cannot start waiting on the resident (its service-level clock stopped), or null
+ * when it can: only a case in hand, not already waiting, can wait.
+ */
+export function refusedPause(c: { status: CaseStatus; pausedAt: Date | null }): string | null {
+  if (c.pausedAt !== null) return 'The case is already waiting on the resident.';
+  if (c.status === 'referred' || isFinished(c.status)) {
+    return `The case is ${CASE_STATUSES[c.status].toLowerCase()}: only a case in hand can wait.`;
+  }
+  return null;
+}
+
+/** Why a case in this status cannot be referred, or null when it can: only a case in hand goes on. */
+export function refusedReferralFrom(status: CaseStatus): string | null {
+  return status === 'referred' || isFinished(status)
+    ? `The case is ${CASE_STATUSES[status].toLowerCase()}: only a case in hand can be referred.`
+    : null;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { trackingTimes, viewAuditOrgs } from './cases.service.ts';
+import { trackingTimes, viewAuditOrgs } from './case-reading.service.ts';
 
 const at = (iso: string) => new Date(iso);
 

@@ -25,15 +25,15 @@ import {
   type CaseActor,
 } from '../cases/case-actor.ts';
 import { CASE_STATUSES, statusChoices } from '../cases/case-status.ts';
+import type { CaseDetail } from '../cases/cases.types.ts';
 import {
   CHANNELS,
   INTAKE_LIMITS,
-  SEARCH_LIMIT,
   checkIntake,
   isNotCovered,
-  type CaseDetail,
   type IntakeInput,
-} from '../cases/cases.service.ts';
+} from '../intake/intake.rules.ts';
+import { SEARCH_LIMIT } from './queue.service.ts';
 import { serviceInformation, type ServiceInformation } from '../information/service-information.ts';
 import { informationPath } from '../information/service-information.pages.ts';
 import { searchServices, serviceWords } from '../../register/service-search.ts';

@@ -25,7 +25,7 @@ import {
 } from './open311.service.ts';
 import { checkIdempotencyKey } from '../../platform/idempotency.ts';
 import { classifyError, isDataException } from '../../platform/error-handling.ts';
-import { ATTRIBUTE_LIMITS } from '../cases/cases.service.ts';
+import { ATTRIBUTE_LIMITS } from '../intake/intake.rules.ts';
 import type { AttributeAnswers } from './open311.catalogue.ts';
 
 /**

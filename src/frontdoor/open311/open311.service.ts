@@ -19,7 +19,7 @@ import { checkIdempotencyKey } from '../../platform/idempotency.ts';
 import type { ApiClient } from './api-keys.ts';
 import type { CaseActor } from '../cases/case-actor.ts';
 import { CASE_STATUSES } from '../cases/case-status.ts';
-import type { CasesService } from '../cases/cases.service.ts';
+import type { CasesService } from '../cases/cases.types.ts';
 import {
   EXTENDED_STATUS,
   SERVICE_ATTRIBUTES,

@@ -20,7 +20,7 @@ import {
   type StoredMessage,
 } from '../../platform/outbox.ts';
 import { caseScope, staffCaseActor } from '../cases/case-actor.ts';
-import { normaliseReference } from '../cases/cases.service.ts';
+import { normaliseReference } from '../cases/case-reference.ts';
 import { formText, type Form } from '../shared/form-input.ts';
 
 const PAGE_SIZE = 50;

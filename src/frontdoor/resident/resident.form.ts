@@ -4,7 +4,7 @@
  * The same reading serves the first page and the "which council area?" page, which posts every
  * earlier answer back in hidden fields with the choice. Pure: no database, no clock, no randomness.
  */
-import { checkIntake, type IntakeInput } from '../cases/cases.service.ts';
+import { checkIntake, type IntakeInput } from '../intake/intake.rules.ts';
 import { formValues, inFieldOrder, postcodeProblem, streetProblem } from '../shared/form-input.ts';
 
 export interface ReportableService {

@@ -12,13 +12,9 @@ import type { ResponsibleAnswer } from '../../register/responsible.service.ts';
 import type { CaseStatus } from '../../db/schema.ts';
 import { RESIDENT } from '../cases/case-actor.ts';
 import { CASE_STATUSES, isFinished } from '../cases/case-status.ts';
-import {
-  INTAKE_LIMITS,
-  isNotCovered,
-  normaliseReference,
-  type CaseEventView,
-  type CaseTracking,
-} from '../cases/cases.service.ts';
+import { normaliseReference } from '../cases/case-reference.ts';
+import type { CaseEventView, CaseTracking } from '../cases/cases.types.ts';
+import { INTAKE_LIMITS, isNotCovered } from '../intake/intake.rules.ts';
 import {
   CARRIED_FIELDS,
   REPORTABLE_SERVICES,
