@@ -31,7 +31,7 @@ import {
 } from '../register/services.import.ts';
 import { importBoundaryFile, inspectBoundaryFile } from '../geography/boundaries.import.ts';
 import { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from '../geography/postcodes.import.ts';
-import { importBankHolidayFile } from '../frontdoor/service-levels/bank-holidays.import.ts';
+import { importBankHolidayFile } from '../frontdoor/index.ts';
 
 export { ImportError } from '../platform/import/import-error.ts';
 

@@ -28,7 +28,7 @@ export const casesApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: IntakeAnswerSchema, 201: IntakeAnswerSchema },
       },
     },
-    async (request, reply) => {
+    async function openCaseFromApi(request, reply) {
       if (!/^application\/(.+\+)?json\b/.test(String(request.headers['content-type'] ?? ''))) {
         throw new ProblemError(415, 'Unsupported media type', 'Send the request as application/json.');
       }
@@ -77,6 +77,8 @@ export const casesApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CaseTrackingSchema },
       },
     },
-    async (request) => cases.track(request.params.reference),
+    async function trackCaseFromApi(request) {
+      return cases.track(request.params.reference);
+    },
   );
 };

@@ -391,7 +391,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get<{ Querystring: Form }>('/desk/new', async (request, reply) => {
+  app.get<{ Querystring: Form }>('/desk/new', async function showDeskIntake(request, reply) {
     const actor = await intakeActor(request);
     const find = formText(request.query, 'find').trim();
     const service = formText(request.query, 'service').trim();
@@ -403,7 +403,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     );
   });
 
-  app.post<{ Body: Form }>('/desk/new', { preHandler: csrf }, async (request, reply) => {
+  app.post<{ Body: Form }>('/desk/new', { preHandler: csrf }, async function takeDeskContact(request, reply) {
     const actor = await intakeActor(request);
     const body = request.body ?? {};
     const form = parseDeskIntake(body, actor.frontDoorOrgs);
@@ -496,7 +496,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
     }
   });
 
-  app.get<{ Querystring: Form }>('/desk', async (request, reply) => {
+  app.get<{ Querystring: Form }>('/desk', async function showDeskQueues(request, reply) {
     const actor = await deskActor(request);
     const q = request.query;
     const state = (Object.hasOwn(STATES, formText(q, 'state')) ? formText(q, 'state') : 'open') as State;
@@ -544,7 +544,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { org: string; reference: string }; Querystring: Form }>(
     '/desk/cases/:org/:reference',
-    async (request, reply) => {
+    async function showDeskCase(request, reply) {
       const actor = await deskActor(request);
       const detail = await cases.detail(actor, caseOrgId(request.params.org), request.params.reference);
       return showCase(reply, actor, detail, { done: formText(request.query, 'done') || undefined });
@@ -579,8 +579,8 @@ export const deskPages: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { org: string; reference: string }; Body: Form }>(
     '/desk/cases/:org/:reference/status',
     { preHandler: csrf },
-    (request, reply) =>
-      change(request, reply, 'status', 'status', (actor, orgId, reference, form) => {
+    function changeCaseStatus(request, reply) {
+      return change(request, reply, 'status', 'status', (actor, orgId, reference, form) => {
         const status = formText(form, 'status');
         if (!Object.hasOwn(CASE_STATUSES, status))
           throw new ValidationProblem({ status: 'Choose the status the case is now at' });
@@ -590,26 +590,28 @@ export const deskPages: FastifyPluginAsync = async (app) => {
           internalNote: formText(form, 'internalNote'),
           expectedVersion: parseIntCode(formText(form, 'version')) ?? 0,
         });
-      }),
+      });
+    },
   );
 
   app.post<{ Params: { org: string; reference: string }; Body: Form }>(
     '/desk/cases/:org/:reference/notes',
     { preHandler: csrf },
-    (request, reply) =>
-      change(request, reply, 'note', 'body', (actor, orgId, reference, form) =>
+    function addCaseNote(request, reply) {
+      return change(request, reply, 'note', 'body', (actor, orgId, reference, form) =>
         cases.addNote(actor, orgId, reference, {
           body: formText(form, 'body'),
           visibility: formText(form, 'visibility') === 'public' ? 'public' : 'internal',
         }),
-      ),
+      );
+    },
   );
 
   app.post<{ Params: { org: string; reference: string }; Body: Form }>(
     '/desk/cases/:org/:reference/referral',
     { preHandler: csrf },
-    (request, reply) =>
-      change(request, reply, 'referred', 'toOrgId', (actor, orgId, reference, form) => {
+    function referCase(request, reply) {
+      return change(request, reply, 'referred', 'toOrgId', (actor, orgId, reference, form) => {
         const to = parseId(formText(form, 'toOrgId')) ?? 0;
         if (to === 0) {
           throw new ValidationProblem({ toOrgId: 'Choose who the case belongs to' });
@@ -620,6 +622,7 @@ export const deskPages: FastifyPluginAsync = async (app) => {
           residentMessage: formText(form, 'residentMessage'),
           expectedVersion: parseIntCode(formText(form, 'version')) ?? 0,
         });
-      }),
+      });
+    },
   );
 };

@@ -93,7 +93,7 @@ export const serviceInformationPages: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { org: string; lgsl: string }; Querystring: Form }>(
     '/desk/information/:org/:lgsl',
-    async (request, reply) => {
+    async function showServiceInformation(request, reply) {
       const place = await target(request);
       const stored = await informationToEdit(db, place.orgId, place.lgslCode);
       return show(
@@ -113,7 +113,7 @@ export const serviceInformationPages: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { org: string; lgsl: string }; Body: Form }>(
     '/desk/information/:org/:lgsl',
     { preHandler: csrf },
-    async (request, reply) => {
+    async function saveServiceInformationForm(request, reply) {
       const place = await target(request);
       const body = request.body ?? {};
       const values = {

@@ -162,7 +162,7 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
       .send(render(format, root, body));
 
   // Errors in the format the path asked for (XML, the required one, when it named none).
-  app.setErrorHandler(async (error: unknown, request, reply) => {
+  app.setErrorHandler(async function answerOpen311Error(error: unknown, request, reply) {
     let format: Open311Format = 'xml';
     try {
       format = splitFormat(request.url.split('?')[0]!.split('/').at(-1) ?? '').format;
@@ -195,7 +195,7 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
     );
   });
 
-  app.setNotFoundHandler(async (request, reply) => {
+  app.setNotFoundHandler(async function answerOpen311NotFound(request, reply) {
     let format: Open311Format = 'xml';
     try {
       format = splitFormat(request.url.split('?')[0]!.split('/').at(-1) ?? '').format;
@@ -233,7 +233,7 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
     ...((request.body && typeof request.body === 'object' ? request.body : {}) as Params),
   });
 
-  app.get<{ Params: { resource: string } }>('/:resource', async (request, reply) => {
+  app.get<{ Params: { resource: string } }>('/:resource', async function getOpen311Resource(request, reply) {
     const { name, format } = splitFormat(request.params.resource);
     const params = request.query as Params;
     if (name === 'discovery') {
@@ -298,13 +298,16 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
     throw new Open311Error(404, `There is no resource ${name}`);
   });
 
-  app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
-    const { name, format } = splitFormat(request.params.file);
-    const where = await open311.jurisdiction(one(request.query as Params, 'jurisdiction_id'));
-    return send(reply, format, 'service_definition', await open311.definition(where, name));
-  });
+  app.get<{ Params: { file: string } }>(
+    '/services/:file',
+    async function getServiceDefinition(request, reply) {
+      const { name, format } = splitFormat(request.params.file);
+      const where = await open311.jurisdiction(one(request.query as Params, 'jurisdiction_id'));
+      return send(reply, format, 'service_definition', await open311.definition(where, name));
+    },
+  );
 
-  app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/requests/:file', async function getServiceRequest(request, reply) {
     const { name, format } = splitFormat(request.params.file);
     const params = request.query as Params;
     const where = await open311.jurisdiction(one(params, 'jurisdiction_id'));
@@ -312,7 +315,7 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
     return send(reply, format, 'service_requests', await open311.request(where, name, client));
   });
 
-  app.get<{ Params: { file: string } }>('/tokens/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/tokens/:file', async function getRequestByToken(request, reply) {
     const { name, format } = splitFormat(request.params.file);
     const params = request.query as Params;
     const where = await open311.jurisdiction(one(params, 'jurisdiction_id'));
@@ -320,54 +323,57 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
     return send(reply, format, 'service_requests', await open311.token(client, name));
   });
 
-  app.post<{ Params: { resource: string } }>('/:resource', async (request, reply) => {
-    const { name, format } = splitFormat(request.params.resource);
-    const params = paramsOf(request);
-    const where = await open311.jurisdiction(one(params, 'jurisdiction_id'));
-    const client = await requiredClient(params, where.orgId);
-    if (name === 'requests') {
-      const serviceCode = one(params, 'service_code');
-      if (serviceCode === undefined) throw new Open311Error(400, 'service_code was not provided');
-      const lat = number(params, 'lat', [-90, 90]);
-      const lon = number(params, 'long', [-180, 180]);
-      if ((lat === undefined) !== (lon === undefined))
-        throw new Open311Error(400, 'give both lat and long, or neither');
-      const header = request.headers['idempotency-key'];
-      let token: string;
-      try {
-        token = checkIdempotencyKey(Array.isArray(header) ? header[0] : header) ?? randomUUID();
-      } catch {
-        throw new Open311Error(400, 'Idempotency-Key must be 1 to 255 printable characters without spaces');
+  app.post<{ Params: { resource: string } }>(
+    '/:resource',
+    async function postOpen311Resource(request, reply) {
+      const { name, format } = splitFormat(request.params.resource);
+      const params = paramsOf(request);
+      const where = await open311.jurisdiction(one(params, 'jurisdiction_id'));
+      const client = await requiredClient(params, where.orgId);
+      if (name === 'requests') {
+        const serviceCode = one(params, 'service_code');
+        if (serviceCode === undefined) throw new Open311Error(400, 'service_code was not provided');
+        const lat = number(params, 'lat', [-90, 90]);
+        const lon = number(params, 'long', [-180, 180]);
+        if ((lat === undefined) !== (lon === undefined))
+          throw new Open311Error(400, 'give both lat and long, or neither');
+        const header = request.headers['idempotency-key'];
+        let token: string;
+        try {
+          token = checkIdempotencyKey(Array.isArray(header) ? header[0] : header) ?? randomUUID();
+        } catch {
+          throw new Open311Error(400, 'Idempotency-Key must be 1 to 255 printable characters without spaces');
+        }
+        const created = await open311.create(client, {
+          serviceCode,
+          ...(lat !== undefined ? { lat, lon: lon! } : {}),
+          ...(one(params, 'address_string') ? { addressString: one(params, 'address_string')! } : {}),
+          description: one(params, 'description') ?? '',
+          attributes: attributesOf(params),
+          ...(one(params, 'media_url') ? { mediaUrl: one(params, 'media_url')! } : {}),
+          ...(one(params, 'email') ? { email: one(params, 'email')! } : {}),
+          ...(one(params, 'phone') ? { phone: one(params, 'phone')! } : {}),
+          ...(one(params, 'first_name') ? { firstName: one(params, 'first_name')! } : {}),
+          ...(one(params, 'last_name') ? { lastName: one(params, 'last_name')! } : {}),
+          token,
+        });
+        return send(reply, format, 'service_requests', [created], 201);
       }
-      const created = await open311.create(client, {
-        serviceCode,
-        ...(lat !== undefined ? { lat, lon: lon! } : {}),
-        ...(one(params, 'address_string') ? { addressString: one(params, 'address_string')! } : {}),
-        description: one(params, 'description') ?? '',
-        attributes: attributesOf(params),
-        ...(one(params, 'media_url') ? { mediaUrl: one(params, 'media_url')! } : {}),
-        ...(one(params, 'email') ? { email: one(params, 'email')! } : {}),
-        ...(one(params, 'phone') ? { phone: one(params, 'phone')! } : {}),
-        ...(one(params, 'first_name') ? { firstName: one(params, 'first_name')! } : {}),
-        ...(one(params, 'last_name') ? { lastName: one(params, 'last_name')! } : {}),
-        token,
-      });
-      return send(reply, format, 'service_requests', [created], 201);
-    }
-    if (name === 'servicerequestupdates') {
-      const id = one(params, 'service_request_id');
-      const status = one(params, 'status');
-      if (id === undefined) throw new Open311Error(400, 'service_request_id was not provided');
-      if (status === undefined) throw new Open311Error(400, 'status was not provided');
-      const updatedAt = dateParam(params, 'updated_datetime');
-      const answer = await open311.receiveUpdate(client, {
-        serviceRequestId: id,
-        status,
-        description: one(params, 'description') ?? '',
-        ...(updatedAt ? { updatedAt } : {}),
-      });
-      return send(reply, format, 'service_request_updates', [answer]);
-    }
-    throw new Open311Error(404, `There is no resource ${name} to POST to`);
-  });
+      if (name === 'servicerequestupdates') {
+        const id = one(params, 'service_request_id');
+        const status = one(params, 'status');
+        if (id === undefined) throw new Open311Error(400, 'service_request_id was not provided');
+        if (status === undefined) throw new Open311Error(400, 'status was not provided');
+        const updatedAt = dateParam(params, 'updated_datetime');
+        const answer = await open311.receiveUpdate(client, {
+          serviceRequestId: id,
+          status,
+          description: one(params, 'description') ?? '',
+          ...(updatedAt ? { updatedAt } : {}),
+        });
+        return send(reply, format, 'service_request_updates', [answer]);
+      }
+      throw new Open311Error(404, `There is no resource ${name} to POST to`);
+    },
+  );
 };

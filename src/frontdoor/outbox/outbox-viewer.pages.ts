@@ -157,7 +157,7 @@ export const outboxViewerPages: FastifyPluginAsync = async (app) => {
   const staff = (request: FastifyRequest) =>
     staffCaseActor(request.principal, (id) => register.partnershipMemberIds(id));
 
-  app.get<{ Querystring: Form }>('/outbox', async (request, reply) => {
+  app.get<{ Querystring: Form }>('/outbox', async function listOutboxMessages(request, reply) {
     const actor = await staff(request);
     let parsed: ReturnType<typeof parseFilter>;
     try {
@@ -220,46 +220,49 @@ export const outboxViewerPages: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.get<{ Params: { org: string; message: string } }>('/outbox/:org/:message', async (request, reply) => {
-    const actor = await staff(request);
-    const orgId = Number(request.params.org);
-    const messageId = Number(request.params.message);
-    const missing = () => notFound('There is no such message that you can see.');
-    if (!Number.isSafeInteger(orgId) || orgId <= 0 || !Number.isSafeInteger(messageId) || messageId <= 0) {
-      throw missing();
-    }
-    // The recipient is personal data: seeing it in full is recorded against the message's organisation.
-    const scope = { readOrgs: actor.readOrgs, writeOrgs: actor.readOrgs, accountId: actor.accountId };
-    const message = await withTenant(database.db, scope, async (tx) => {
-      const found = await messageById(tx, orgId, messageId, caseScope(actor));
-      if (found && actor.accountId !== null) {
-        await recordAudit(tx, {
-          orgId,
-          accountId: actor.accountId,
-          action: 'view',
-          entityType: 'outbox_message',
-          entityKey: String(messageId),
-        });
+  app.get<{ Params: { org: string; message: string } }>(
+    '/outbox/:org/:message',
+    async function showOutboxMessage(request, reply) {
+      const actor = await staff(request);
+      const orgId = Number(request.params.org);
+      const messageId = Number(request.params.message);
+      const missing = () => notFound('There is no such message that you can see.');
+      if (!Number.isSafeInteger(orgId) || orgId <= 0 || !Number.isSafeInteger(messageId) || messageId <= 0) {
+        throw missing();
       }
-      return found;
-    });
-    if (!message) throw missing();
-    reply.header('cache-control', 'no-store');
-    return reply.page('outbox-message.njk', {
-      message: {
-        ...row(message),
-        recipient: message.channel === 'staff' ? `The team at ${message.orgName}` : message.recipient,
-        nextAttemptAt: message.nextAttemptAt.toISOString(),
-        sentAt: message.sentAt?.toISOString() ?? null,
-        providerReference: message.providerReference,
-        text: messageText(message.template, message.personalisation),
-        details: Object.entries(message.personalisation).map(([key, value]) => ({
-          key: { text: key },
-          value: { text: text(value) },
-        })),
-        isResident: message.channel !== 'staff',
-      },
-      sentThrough,
-    });
-  });
+      // The recipient is personal data: seeing it in full is recorded against the message's organisation.
+      const scope = { readOrgs: actor.readOrgs, writeOrgs: actor.readOrgs, accountId: actor.accountId };
+      const message = await withTenant(database.db, scope, async (tx) => {
+        const found = await messageById(tx, orgId, messageId, caseScope(actor));
+        if (found && actor.accountId !== null) {
+          await recordAudit(tx, {
+            orgId,
+            accountId: actor.accountId,
+            action: 'view',
+            entityType: 'outbox_message',
+            entityKey: String(messageId),
+          });
+        }
+        return found;
+      });
+      if (!message) throw missing();
+      reply.header('cache-control', 'no-store');
+      return reply.page('outbox-message.njk', {
+        message: {
+          ...row(message),
+          recipient: message.channel === 'staff' ? `The team at ${message.orgName}` : message.recipient,
+          nextAttemptAt: message.nextAttemptAt.toISOString(),
+          sentAt: message.sentAt?.toISOString() ?? null,
+          providerReference: message.providerReference,
+          text: messageText(message.template, message.personalisation),
+          details: Object.entries(message.personalisation).map(([key, value]) => ({
+            key: { text: key },
+            value: { text: text(value) },
+          })),
+          isResident: message.channel !== 'staff',
+        },
+        sentThrough,
+      });
+    },
+  );
 };

@@ -15,14 +15,9 @@ import { CASE_STATUSES, isFinished } from '../cases/case-status.ts';
 import { normaliseReference } from '../cases/case-reference.ts';
 import type { CaseEventView, CaseTracking } from '../cases/cases.types.ts';
 import { INTAKE_LIMITS, isNotCovered } from '../intake/intake.rules.ts';
-import {
-  CARRIED_FIELDS,
-  REPORTABLE_SERVICES,
-  inFormOrder,
-  parseReportForm,
-  type ReportFormValues,
-} from './resident.form.ts';
+import { CARRIED_FIELDS, inFormOrder, parseReportForm, type ReportFormValues } from './resident.form.ts';
 import { DESCRIPTION_LIMIT, formText, formToken, newFormToken, type Form } from '../shared/form-input.ts';
+import { REPORTABLE_SERVICES } from '../shared/reportable-services.ts';
 
 /** What each kind of public event is called on the resident's timeline. */
 const EVENT_HEADINGS: Record<string, string> = {
@@ -111,7 +106,7 @@ export const residentPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get<{ Querystring: Form }>('/report', async (request, reply) => {
+  app.get<{ Querystring: Form }>('/report', async function showReportForm(request, reply) {
     const service = formText(request.query, 'service');
     return showForm(reply, {
       token: newFormToken(),
@@ -119,7 +114,7 @@ export const residentPages: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post<{ Body: Form }>('/report', { preHandler: csrf }, async (request, reply) => {
+  app.post<{ Body: Form }>('/report', { preHandler: csrf }, async function takeReport(request, reply) {
     const form = parseReportForm(request.body ?? {});
     const token = formToken(form.values.token);
     const values: ReportFormValues = { ...form.values, token };
@@ -232,13 +227,16 @@ export const residentPages: FastifyPluginAsync = async (app) => {
       },
     });
 
-  app.get<{ Params: { reference: string } }>('/report/done/:reference', async (request, reply) => {
-    const report = await tracked(request.params.reference);
-    if (!report) return notFoundPage(reply, request.params.reference);
-    return reply.page('report-done.njk', { report, brand: brandOf(report.responsible) });
-  });
+  app.get<{ Params: { reference: string } }>(
+    '/report/done/:reference',
+    async function showReportDone(request, reply) {
+      const report = await tracked(request.params.reference);
+      if (!report) return notFoundPage(reply, request.params.reference);
+      return reply.page('report-done.njk', { report, brand: brandOf(report.responsible) });
+    },
+  );
 
-  app.get<{ Querystring: Form }>('/track', async (request, reply) => {
+  app.get<{ Querystring: Form }>('/track', async function showTrackForm(request, reply) {
     if (!('reference' in request.query)) return reply.page('track.njk', { values: {}, errors: {} });
     const typed = formText(request.query, 'reference');
     if (typed.trim() === '') {
@@ -257,14 +255,17 @@ export const residentPages: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/track/${encodeURIComponent(reference)}`, 303);
   });
 
-  app.get<{ Params: { reference: string } }>('/track/:reference', async (request, reply) => {
-    const report = await tracked(request.params.reference);
-    if (!report) return notFoundPage(reply, request.params.reference.slice(0, 100));
-    return reply.page('track-case.njk', {
-      report,
-      brand: brandOf(report.responsible),
-      statusClass: statusClass(report.status),
-      history: [...report.events].reverse().map((e) => ({ ...e, heading: eventHeading(e) })),
-    });
-  });
+  app.get<{ Params: { reference: string } }>(
+    '/track/:reference',
+    async function showTrackedCase(request, reply) {
+      const report = await tracked(request.params.reference);
+      if (!report) return notFoundPage(reply, request.params.reference.slice(0, 100));
+      return reply.page('track-case.njk', {
+        report,
+        brand: brandOf(report.responsible),
+        statusClass: statusClass(report.status),
+        history: [...report.events].reverse().map((e) => ({ ...e, heading: eventHeading(e) })),
+      });
+    },
+  );
 };
