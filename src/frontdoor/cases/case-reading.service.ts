@@ -69,11 +69,7 @@ export function createCaseReading(ctx: CaseContext): Pick<CasesService, 'detail'
       const reference = normaliseReference(text);
       if (!reference) throw notFound(`There is no case ${text.trim()}. Check the reference and try again.`);
       const prefix = referencePrefix(reference)!;
-      const issuer = await ctx.db
-        .selectFrom('organisation')
-        .select('org_id')
-        .where('case_prefix', '=', prefix)
-        .executeTakeFirst();
+      const issuer = await repo.issuerOfPrefix(ctx.db, prefix);
       if (!issuer) throw notFound(`There is no case ${reference}. Check the reference and try again.`);
       // Find every organisation that has held the case, from the one that issued the reference
       // along the referrals recorded on each row, reading each holder's row with its scope only.

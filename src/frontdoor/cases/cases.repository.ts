@@ -5,8 +5,9 @@
  * `referral/referral.repository.ts`, the desk's lists in `desk/queue.repository.ts`.
  */
 import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Tx } from '../../db/context.ts';
-import type { CaseEventKind, CaseStatus, Channel } from '../../db/schema.ts';
+import type { CaseEventKind, CaseStatus, Channel, DB } from '../../db/schema.ts';
 
 export interface CaseRow {
   orgId: number;
@@ -152,6 +153,14 @@ export async function caseByReference(
 export async function casesWithReference(tx: Tx, reference: string): Promise<CaseRow[]> {
   const rows = await caseQuery(tx).where('c.reference', '=', reference).orderBy('c.opened_at').execute();
   return rows.map(toCase);
+}
+
+/** The organisation that issues references with a prefix (the directory is public). */
+export async function issuerOfPrefix(
+  db: Kysely<DB> | Tx,
+  prefix: string,
+): Promise<{ org_id: number } | undefined> {
+  return db.selectFrom('organisation').select('org_id').where('case_prefix', '=', prefix).executeTakeFirst();
 }
 
 /** The organisations of a case as residents see them, with the prefix of their references. */

@@ -8,7 +8,6 @@
  */
 import { parseId, parseIntCode } from '../../platform/bounds.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { withTenant } from '../../db/context.ts';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import { requireCsrfToken } from '../../platform/auth/csrf.ts';
 import { staffCaseActor } from '../cases/case-actor.ts';
@@ -18,10 +17,10 @@ import {
   LINK_TEXT_LIMIT,
   MAX_LINKS,
   SUMMARY_LIMIT,
-  informationToEdit,
+  createServiceInformation,
   linksAsText,
   parseLinks,
-  saveServiceInformation,
+  type informationToEdit,
 } from './service-information.ts';
 
 /** Where a council's information about a service is changed. */
@@ -43,7 +42,7 @@ export function checkInformation(values: { summary: string; fees: string; links:
 
 export const serviceInformationPages: FastifyPluginAsync = async (app) => {
   const { register } = app.services;
-  const db = app.services.database.db;
+  const information = createServiceInformation(app.services.database.db);
   const csrf = requireCsrfToken;
 
   /** The council and service named in the path, and whether this person may change what it says. */
@@ -95,7 +94,7 @@ export const serviceInformationPages: FastifyPluginAsync = async (app) => {
     '/desk/information/:org/:lgsl',
     async function showServiceInformation(request, reply) {
       const place = await target(request);
-      const stored = await informationToEdit(db, place.orgId, place.lgslCode);
+      const stored = await information.toEdit(place.orgId, place.lgslCode);
       return show(
         reply,
         place,
@@ -124,21 +123,18 @@ export const serviceInformationPages: FastifyPluginAsync = async (app) => {
       };
       const { errors, links } = checkInformation(values);
       if (Object.keys(errors).length > 0) return show(reply, place, values, { errors, status: 400 });
-      const scope = { readOrgs: [place.orgId], writeOrgs: [place.orgId], accountId: place.actor.accountId };
-      const saved = await withTenant(db, scope, (tx) =>
-        saveServiceInformation(tx, {
-          orgId: place.orgId,
-          lgslCode: place.lgslCode,
-          summary: values.summary.trim(),
-          fees: values.fees.trim(),
-          links,
-          expectedUpdatedAt: values.updatedAt === '' ? null : values.updatedAt,
-          accountId: place.actor.accountId,
-        }),
-      );
+      const saved = await information.save({
+        orgId: place.orgId,
+        lgslCode: place.lgslCode,
+        summary: values.summary.trim(),
+        fees: values.fees.trim(),
+        links,
+        expectedUpdatedAt: values.updatedAt === '' ? null : values.updatedAt,
+        accountId: place.actor.accountId,
+      });
       if (!saved) {
         // Someone saved it after this person began: keep what they typed, start from the newer one.
-        const newer = await informationToEdit(db, place.orgId, place.lgslCode);
+        const newer = await information.toEdit(place.orgId, place.lgslCode);
         return show(reply, place, { ...values, updatedAt: newer.updatedAt ?? '' }, { newer, status: 409 });
       }
       return reply.redirect(`${informationPath(place.orgId, place.lgslCode)}?done=saved`, 303);

@@ -205,3 +205,26 @@ export async function saveServiceInformation(tx: Tx, change: InformationChange):
   });
   return true;
 }
+
+/** A council's information about its services, as pages read and change it. */
+export interface ServiceInformationService {
+  /** What residents and staff are shown, or null when the council has recorded nothing. */
+  of(orgId: number, lgslCode: number): Promise<ServiceInformation | null>;
+  /** What is recorded, to change it. */
+  toEdit(orgId: number, lgslCode: number): ReturnType<typeof informationToEdit>;
+  /** Saves a change for the council, audited, unless someone saved it since (false). */
+  save(change: InformationChange): Promise<boolean>;
+}
+
+export function createServiceInformation(db: Kysely<DB>): ServiceInformationService {
+  return {
+    of: (orgId, lgslCode) => serviceInformation(db, orgId, lgslCode),
+    toEdit: (orgId, lgslCode) => informationToEdit(db, orgId, lgslCode),
+    save: (change) =>
+      withTenant(
+        db,
+        { readOrgs: [change.orgId], writeOrgs: [change.orgId], accountId: change.accountId },
+        (tx) => saveServiceInformation(tx, change),
+      ),
+  };
+}

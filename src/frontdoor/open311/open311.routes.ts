@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { verifyApiKey, type ApiClient } from './api-keys.ts';
+import type { ApiClient } from './api-keys.ts';
 import {
   CONTENT_TYPES,
   UnknownFormatError,
@@ -214,7 +214,7 @@ export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) =>
   async function clientOf(params: Params, jurisdictionOrgId?: number): Promise<ApiClient | undefined> {
     const key = one(params, 'api_key');
     if (key === undefined) return undefined;
-    const client = await verifyApiKey(app.services.database.db, key);
+    const client = await open311.client(key);
     if (!client) throw new Open311Error(403, 'api_key is not valid');
     if (jurisdictionOrgId !== undefined && client.orgId !== jurisdictionOrgId) {
       throw new Open311Error(403, 'api_key is not for this jurisdiction_id');

@@ -16,7 +16,7 @@ import type { RegisterService } from '../../register/register.service.ts';
 import type { ResponsibleService } from '../../register/responsible.service.ts';
 import { recordAudits } from '../../platform/audit.ts';
 import { checkIdempotencyKey } from '../../platform/idempotency.ts';
-import type { ApiClient } from './api-keys.ts';
+import { verifyApiKey, type ApiClient } from './api-keys.ts';
 import type { CaseActor } from '../cases/case-actor.ts';
 import { CASE_STATUSES } from '../cases/case-status.ts';
 import type { CasesService } from '../cases/cases.types.ts';
@@ -347,6 +347,9 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
 
   return {
     jurisdiction,
+
+    /** The client an API key belongs to, or undefined for a key that is not (or no longer) valid. */
+    client: (key: string): Promise<ApiClient | undefined> => verifyApiKey(db, key),
 
     /** The services clients may report; at a point, only those someone answers for there. */
     async services(_where: Jurisdiction, point?: { lat: number; lon: number }): Promise<GeoReportService[]> {

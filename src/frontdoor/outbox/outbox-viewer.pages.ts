@@ -8,20 +8,12 @@
  * message's own page, where the view is audited.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { withTenant } from '../../db/context.ts';
-import { recordAudit } from '../../platform/audit.ts';
 import { ValidationProblem, notFound } from '../../platform/errors.ts';
-import {
-  listMessages,
-  messageById,
-  type MessageFilter,
-  type OutboxMessage,
-  type OutboxState,
-  type StoredMessage,
-} from '../../platform/outbox.ts';
-import { caseScope, staffCaseActor } from '../cases/case-actor.ts';
+import type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from '../../platform/outbox.ts';
+import { staffCaseActor } from '../cases/case-actor.ts';
 import { normaliseReference } from '../cases/case-reference.ts';
 import { formText, type Form } from '../shared/form-input.ts';
+import { createOutboxViewer } from './outbox-viewer.service.ts';
 
 const PAGE_SIZE = 50;
 
@@ -153,6 +145,7 @@ const choices = {
 
 export const outboxViewerPages: FastifyPluginAsync = async (app) => {
   const { register, config, database } = app.services;
+  const outbox = createOutboxViewer(database.db);
   const sentThrough = config.notify ? 'GOV.UK Notify' : null;
   const staff = (request: FastifyRequest) =>
     staffCaseActor(request.principal, (id) => register.partnershipMemberIds(id));
@@ -179,14 +172,10 @@ export const outboxViewerPages: FastifyPluginAsync = async (app) => {
       });
     }
     const { filter, page, values } = parsed;
-    const scope = { readOrgs: actor.readOrgs, writeOrgs: [], accountId: actor.accountId };
-    const { total, messages } = await withTenant(database.db, scope, (tx) =>
-      listMessages(
-        tx,
-        { ...filter, within: caseScope(actor) },
-        { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
-      ),
-    );
+    const { total, messages } = await outbox.list(actor, filter, {
+      offset: (page - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (n: number) => {
       const params = new URLSearchParams();
@@ -230,21 +219,8 @@ export const outboxViewerPages: FastifyPluginAsync = async (app) => {
       if (!Number.isSafeInteger(orgId) || orgId <= 0 || !Number.isSafeInteger(messageId) || messageId <= 0) {
         throw missing();
       }
-      // The recipient is personal data: seeing it in full is recorded against the message's organisation.
-      const scope = { readOrgs: actor.readOrgs, writeOrgs: actor.readOrgs, accountId: actor.accountId };
-      const message = await withTenant(database.db, scope, async (tx) => {
-        const found = await messageById(tx, orgId, messageId, caseScope(actor));
-        if (found && actor.accountId !== null) {
-          await recordAudit(tx, {
-            orgId,
-            accountId: actor.accountId,
-            action: 'view',
-            entityType: 'outbox_message',
-            entityKey: String(messageId),
-          });
-        }
-        return found;
-      });
+      // The recipient is personal data: seeing it in full is recorded (outbox-viewer.service.ts).
+      const message = await outbox.message(actor, orgId, messageId);
       if (!message) throw missing();
       reply.header('cache-control', 'no-store');
       return reply.page('outbox-message.njk', {

@@ -1,7 +1,22 @@
 /** SQL for referring a case: the receiving organisation's new row, and the holder's partners. */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Tx } from '../../db/context.ts';
+import type { DB } from '../../db/schema.ts';
 import type { NewCase } from '../cases/cases.repository.ts';
+
+/** The organisation a case is to be referred to, if it exists (the directory is public). */
+export async function organisationToReceive(
+  db: Kysely<DB> | Tx,
+  orgId: number,
+): Promise<
+  { org_id: number; name: string; gss_code: string | null; jurisdiction: string | null } | undefined
+> {
+  return db
+    .selectFrom('organisation')
+    .select(['org_id', 'name', 'gss_code', 'jurisdiction'])
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+}
 
 /** Writes the row of a case referred to an organisation that has not held it before. */
 export async function insertCase(tx: Tx, c: NewCase): Promise<number> {

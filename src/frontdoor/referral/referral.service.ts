@@ -22,7 +22,7 @@ import * as repo from '../cases/cases.repository.ts';
 import type { CasesService } from '../cases/cases.types.ts';
 import { blankToNull } from '../shared/text.ts';
 import { referralTargets, refusedReferral } from './referral-targets.ts';
-import { insertCase, partnersOf } from './referral.repository.ts';
+import { insertCase, organisationToReceive, partnersOf } from './referral.repository.ts';
 
 export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | 'referralTargets'> {
   /** Who the register says answers for a case's service at its place today, or null if it cannot say. */
@@ -99,11 +99,7 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
       }
       if (Object.keys(problems).length > 0) throw new ValidationProblem(problems);
       const { holder, targets } = await referralChoices(actor, orgId, reference);
-      const target = await ctx.db
-        .selectFrom('organisation')
-        .select(['org_id', 'name', 'gss_code', 'jurisdiction'])
-        .where('org_id', '=', referral.toOrgId)
-        .executeTakeFirst();
+      const target = await organisationToReceive(ctx.db, referral.toOrgId);
       const refused = refusedReferral(targets, holder, referral.toOrgId, target?.name ?? null);
       if (refused || !target) {
         throw new ValidationProblem({ toOrgId: refused ?? 'Choose an organisation from the list' });
