@@ -31,7 +31,7 @@ import { createServices } from '../src/app/services.ts';
 import { importAllReferenceData } from '../src/app/import.command.ts';
 import { openDatabase, type Database } from '../src/db/engine.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { createApiKey } from '../src/frontdoor/api-keys.ts';
+import { createApiKey } from '../src/frontdoor/index.ts';
 import { silentProgress } from '../src/platform/import/progress.ts';
 
 const config = loadConfig({ ...process.env, JOINTLY_DEMO: 'false', LOG_LEVEL: 'silent' });

@@ -18,7 +18,7 @@ import { demoAccountCreator, loadDemo } from '../demo/demo.loader.ts';
 import { createServices } from './services.ts';
 import { addAccountCommand } from '../platform/auth/account.command.ts';
 import { addAccessCommands } from '../platform/auth/access.command.ts';
-import { addOpen311Command } from '../frontdoor/open311.command.ts';
+import { addOpen311Command } from '../frontdoor/index.ts';
 import { terminalProgress } from '../platform/import/progress.ts';
 import { parseAreaKind } from '../geography/areas.import.ts';
 import type { DefinableKind } from '../geography/area-kinds.ts';

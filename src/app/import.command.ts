@@ -32,7 +32,7 @@ import {
 import { importAreaFile, type AreaImportOptions } from '../geography/areas.import.ts';
 import { importBoundaryFile, inspectBoundaryFile } from '../geography/boundaries.import.ts';
 import { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from '../geography/postcodes.import.ts';
-import { importBankHolidayFile } from '../frontdoor/bank-holidays.import.ts';
+import { importBankHolidayFile } from '../frontdoor/index.ts';
 
 export { ImportError } from '../platform/import/import-error.ts';
 

@@ -16,12 +16,14 @@ import { accessPages } from '../platform/auth/access.pages.ts';
 import { geographyRoutes } from '../geography/areas.routes.ts';
 import { registerApiRoutes } from '../register/register.routes.ts';
 import { registerPages } from '../register/register.pages.ts';
-import { casesApiRoutes } from '../frontdoor/cases.routes.ts';
-import { deskPages } from '../frontdoor/desk.pages.ts';
-import { outboxViewerPages } from '../frontdoor/outbox-viewer.pages.ts';
-import { serviceInformationPages } from '../frontdoor/service-information.pages.ts';
-import { residentPages } from '../frontdoor/resident.pages.ts';
-import { open311Routes } from '../frontdoor/open311.routes.ts';
+import {
+  casesApiRoutes,
+  deskPages,
+  outboxViewerPages,
+  serviceInformationPages,
+  residentPages,
+  open311Routes,
+} from '../frontdoor/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

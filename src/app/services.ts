@@ -8,8 +8,7 @@ import { createGeographyService, type GeographyService } from '../geography/geog
 import { createRegisterService, type RegisterService } from '../register/register.service.ts';
 import { createResponsibleService, type ResponsibleService } from '../register/responsible.service.ts';
 import { createAuthService, type AuthService } from '../platform/auth/auth.service.ts';
-import { createCasesService, type CasesService } from '../frontdoor/cases.service.ts';
-import { dueDateFromServiceLevels } from '../frontdoor/service-levels.ts';
+import { createCasesService, dueDateFromServiceLevels, type CasesService } from '../frontdoor/index.ts';
 
 export interface AppServices {
   config: Config;

@@ -7,13 +7,10 @@ import type { Database } from '../db/engine.ts';
 import { silentProgress } from '../platform/import/progress.ts';
 import { createGeographyService } from '../geography/geography.service.ts';
 import { createResponsibleService } from '../register/responsible.service.ts';
-import { createCasesService } from '../frontdoor/cases.service.ts';
-import { dueDateFromServiceLevels } from '../frontdoor/service-levels.ts';
-import { RESIDENT } from '../frontdoor/case-actor.ts';
+import { createCasesService, dueDateFromServiceLevels, RESIDENT, linksFrom } from '../frontdoor/index.ts';
 import { loadDemo } from './demo.loader.ts';
 import { loadDemoActivity } from './activity.ts';
 import { SERVICE_LINKS_FILE, loadDemoServiceLinks } from './service-links.ts';
-import { linksFrom } from '../frontdoor/service-information.ts';
 
 const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 

@@ -14,7 +14,7 @@ import { withSystem, type Tx } from '../db/context.ts';
 import type { ResponsibleService } from '../register/responsible.service.ts';
 import { assignCasePrefixes } from '../register/case-prefix.ts';
 import { todayInLondon } from '../platform/dates.ts';
-import { englandAndWalesCalendar } from '../frontdoor/service-levels.ts';
+import { englandAndWalesCalendar } from '../frontdoor/index.ts';
 import type { Progress } from '../platform/import/progress.ts';
 
 /** Services residents report, with how often, and what they say (LGSL code and label from the LGSL list). */

@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, OrganisationKind } from '../db/schema.ts';
 import { withSystem, type Tx } from '../db/context.ts';
-import { SHIPPED_BANK_HOLIDAYS } from '../frontdoor/bank-holidays.import.ts';
+import { SHIPPED_BANK_HOLIDAYS } from '../frontdoor/index.ts';
 import { areaCodeFor, defineAreas } from '../geography/areas.import.ts';
 import { createGeographyService } from '../geography/geography.service.ts';
 import { createResponsibleService } from '../register/responsible.service.ts';

@@ -13,8 +13,7 @@ import { loadFixture, type Fixture } from '../support/fixtures.ts';
 import type { Database } from '../../src/db/engine.ts';
 import type { AppServices } from '../../src/app/services.ts';
 import { withSystem } from '../../src/db/context.ts';
-import { createApiKey, type NewApiKey } from '../../src/frontdoor/api-keys.ts';
-import { RESIDENT } from '../../src/frontdoor/case-actor.ts';
+import { createApiKey, RESIDENT, type NewApiKey } from '../../src/frontdoor/index.ts';
 
 const PASSWORD = 'a long enough password for tests';
 

@@ -23,8 +23,7 @@ import { withSystem } from '../../src/db/context.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { createServices } from '../../src/app/services.ts';
-import { createApiKey } from '../../src/frontdoor/api-keys.ts';
-import { RESIDENT } from '../../src/frontdoor/case-actor.ts';
+import { createApiKey, RESIDENT } from '../../src/frontdoor/index.ts';
 import { DATABASE_REFUSED_DETAIL } from '../../src/platform/error-handling.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 6);

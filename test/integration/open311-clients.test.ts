@@ -17,7 +17,7 @@ import type { Database } from '../../src/db/engine.ts';
 import type { AppServices } from '../../src/app/services.ts';
 import { importAllReferenceData } from '../../src/app/import.command.ts';
 import { silentProgress } from '../../src/platform/import/progress.ts';
-import { createApiKey, type NewApiKey } from '../../src/frontdoor/api-keys.ts';
+import { createApiKey, type NewApiKey } from '../../src/frontdoor/index.ts';
 
 const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PASSWORD = 'a long enough password for tests';

@@ -36,12 +36,13 @@ function subfolders(dir: string): string[] {
 
 /**
  * Where templates are looked up, in order: the layout and shared templates, govuk-frontend
- * (`govuk/components/…`), then each module's `views/` folder (`src/<module>/views/` and
- * `src/platform/<part>/views/`).
+ * (`govuk/components/…`), then each module's `views/` folder and those of its parts or feature
+ * folders (`src/<module>/views/`, `src/platform/<part>/views/`, `src/frontdoor/<feature>/views/`).
  */
 export function templateSearchPaths(root = assetPaths.projectRoot): string[] {
   const src = path.join(root, 'src');
-  const moduleViews = [...subfolders(src), ...subfolders(path.join(src, 'platform'))]
+  const modules = subfolders(src);
+  const moduleViews = [...modules, ...modules.flatMap(subfolders)]
     .map((folder) => path.join(folder, 'views'))
     .filter((folder) => existsSync(folder) && path.resolve(folder) !== path.resolve(platformViewsDir));
   return [templatesDir, path.join(path.dirname(assetPaths.govukPackageJson), 'dist'), ...moduleViews];
