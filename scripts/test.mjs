@@ -2,7 +2,7 @@
 // Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node:test through tsx, on the
 // embedded engine, or on the PostgreSQL server named by TEST_DATABASE_URL when it is set.
 // Extra arguments are passed to node --test (e.g. --test-name-pattern).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -34,10 +34,43 @@ const assets = spawnSync(
   { stdio: 'inherit' },
 );
 if (assets.status !== 0) process.exit(assets.status ?? 1);
+
+// The prepared databases (test/support/prepared-databases.ts): migrated, with the reference data,
+// and with the demo. Built here, each in a process of its own and side by side, before any test
+// file starts, so that files never race to build them; each file then opens a copy.
+const tsx = (code, env = process.env) => [
+  process.execPath,
+  ['--import', 'tsx', '--input-type=module', '--eval', code],
+  { env: { ...env, NODE_ENV: 'test' } },
+];
+const key = spawnSync(
+  ...tsx("process.stdout.write((await import('./test/support/prepared-databases.ts')).preparedKey())"),
+);
+if (key.status !== 0) {
+  process.stderr.write(key.stderr);
+  process.exit(key.status ?? 1);
+}
+const env = { ...process.env, JOINTLY_TEST_PREPARED_KEY: key.stdout.toString().trim() };
+const started = Date.now();
+const prepared = await Promise.all(
+  ['migrated', 'reference', 'demo'].map(
+    (kind) =>
+      new Promise((resolve) => {
+        const [command, args, options] = tsx(
+          `await (await import('./test/support/database.ts')).prepareTestDatabase('${kind}')`,
+          env,
+        );
+        const child = spawn(command, args, { ...options, stdio: 'inherit' });
+        child.on('exit', (code) => resolve(code ?? 1));
+      }),
+  ),
+);
+if (prepared.some((code) => code !== 0)) process.exit(1);
+console.log(`Prepared the test databases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`Running ${files.length} test files on ${engine}`);
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...flags, ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env: { ...env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);

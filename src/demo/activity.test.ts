@@ -10,7 +10,6 @@ import { createResponsibleService } from '../register/responsible.service.ts';
 import { createCasesService } from '../frontdoor/cases.service.ts';
 import { dueDateFromServiceLevels } from '../frontdoor/service-levels.ts';
 import { RESIDENT } from '../frontdoor/case-actor.ts';
-import { loadDemo } from './demo.loader.ts';
 import { loadDemoActivity } from './activity.ts';
 import { SERVICE_LINKS_FILE, loadDemoServiceLinks } from './service-links.ts';
 import { linksFrom } from '../frontdoor/service-information.ts';
@@ -20,8 +19,7 @@ const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data'
 describe('demo activity', () => {
   let database: Database;
   before(async () => {
-    database = await openTestDatabase();
-    await loadDemo(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'demo' });
   });
   after(() => database.close());
 

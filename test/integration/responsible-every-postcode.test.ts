@@ -13,8 +13,6 @@ import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import type { Database } from '../../src/db/engine.ts';
-import { importAllReferenceData } from '../../src/app/import.command.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
 
 const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const read = (file: string): Record<string, string>[] =>
@@ -61,8 +59,7 @@ describe('who is responsible, for every postcode we ship', () => {
   const postcodes = postcodesInTheData();
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     app = (await buildTestApp(database)).app;
   });
   after(async () => {
