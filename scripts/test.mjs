@@ -27,12 +27,7 @@ const args = process.argv.slice(2);
 const unit = args.includes('--unit');
 const only = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-') && a !== '--unit');
-// Browser files first, then the integration files: the longest start first, so that the last
-// files to finish are short ones.
-const rank = (file) => (file.startsWith('test/browser/') ? 0 : file.startsWith('test/') ? 1 : 2);
-const all = [...testFiles('src'), ...testFiles('test')].sort(
-  (a, b) => rank(a) - rank(b) || a.localeCompare(b),
-);
+const all = [...testFiles('src'), ...testFiles('test')].sort();
 const files = (only.length > 0 ? only : all).filter((file) => !unit || isUnit(file));
 const engine = process.env.TEST_DATABASE_URL
   ? `PostgreSQL (${new URL(process.env.TEST_DATABASE_URL).host})`
