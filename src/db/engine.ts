@@ -24,13 +24,19 @@ export interface Database {
   /** Where the data lives, for messages: a folder, "memory" or the server (without password). */
   readonly location: string;
   close(): Promise<void>;
+  /**
+   * The embedded engine's whole data folder as a tarball, which `{ memory: true, snapshot }` opens
+   * again as a copy (the test suite's prepared databases). PGlite only.
+   */
+  snapshot?(): Promise<Blob>;
 }
 
 /**
  * `url` connects as the schema owner; `appUrl`, as the request role `jointly_app` (request work
  * on PostgreSQL needs it: see `withTenant`).
  */
-export type DatabaseTarget = { url: string; appUrl?: string } | { dataDir: string } | { memory: true };
+export type DatabaseTarget =
+  { url: string; appUrl?: string } | { dataDir: string } | { memory: true; snapshot?: Blob };
 
 export { DatabaseInUseError } from './data-dir-lock.ts';
 
@@ -86,12 +92,13 @@ async function openPostgres(url: string, appUrl: string | undefined): Promise<Da
   };
 }
 
-async function openEmbedded(dataDir: string | undefined): Promise<Database> {
+async function openEmbedded(dataDir: string | undefined, snapshot?: Blob): Promise<Database> {
   const lock = dataDir === undefined ? undefined : lockDataDir(dataDir);
   const unlock = async () => lock?.release();
   try {
     const engine = await PGlite.create({
       ...(dataDir === undefined ? {} : { dataDir }),
+      ...(snapshot === undefined ? {} : { loadDataDir: snapshot }),
       parsers: {
         [pgliteTypes.INT8]: toSafeNumber,
         [pgliteTypes.DATE]: (text: string) => text,
@@ -111,6 +118,10 @@ async function openEmbedded(dataDir: string | undefined): Promise<Database> {
         await db.destroy();
         await unlock();
       },
+      async snapshot() {
+        await engine.exec('CHECKPOINT');
+        return engine.dumpDataDir('none');
+      },
     };
   } catch (error) {
     await unlock();
@@ -121,5 +132,5 @@ async function openEmbedded(dataDir: string | undefined): Promise<Database> {
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ('url' in target) return openPostgres(target.url, target.appUrl);
   if ('dataDir' in target) return openEmbedded(target.dataDir);
-  return openEmbedded(undefined);
+  return openEmbedded(undefined, target.snapshot);
 }

@@ -8,7 +8,6 @@ import { silentProgress } from '../platform/import/progress.ts';
 import { createGeographyService } from '../geography/geography.service.ts';
 import { createResponsibleService } from '../register/responsible.service.ts';
 import { createCasesService, dueDateFromServiceLevels, RESIDENT, linksFrom } from '../frontdoor/index.ts';
-import { loadDemo } from './demo.loader.ts';
 import { loadDemoActivity } from './activity.ts';
 import { SERVICE_LINKS_FILE, loadDemoServiceLinks } from './service-links.ts';
 
@@ -17,8 +16,7 @@ const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data'
 describe('demo activity', () => {
   let database: Database;
   before(async () => {
-    database = await openTestDatabase();
-    await loadDemo(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'demo' });
   });
   after(() => database.close());
 

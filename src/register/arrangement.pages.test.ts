@@ -3,7 +3,6 @@
  * its limit comes back whole with a message that names the field, and nothing is saved.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../test/support/database.ts';
@@ -16,11 +15,8 @@ import {
   type Session,
 } from '../../test/support/app.ts';
 import type { Database } from '../db/engine.ts';
-import { importAllReferenceData } from '../app/import.command.ts';
-import { silentProgress } from '../platform/import/progress.ts';
 import { parseArrangementForm } from './arrangement.form.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PASSWORD = 'a long enough password for tests';
 
 const FORM = {
@@ -63,8 +59,7 @@ describe('the arrangement form', () => {
     );
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     const built = await buildTestApp(database);
     app = built.app;
     exeter = (await orgIdsBySlug(database.db, ['exeter'])).exeter!;

@@ -198,30 +198,37 @@ export function createResponsibleService(deps: {
 
   async function find(query: ResponsibleQuery): Promise<ResponsibleAnswer> {
     const { date, place } = await locate(query);
-    const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
-    const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
-    const facts = await repo.routingFacts(
-      db,
-      query.service,
-      [...new Set([...codes, ...parents])],
-      codes,
-      date,
-    );
-    return decide(query, date, place, facts);
+    const facts = await routingFactsFor(db, query.service, place, date);
+    return decideResponsible(query, date, place, facts);
   }
 
   return { find };
 }
 
 /** The register's facts about a service at a place, as `routingFacts` reads them. */
-type RoutingFacts = Awaited<ReturnType<typeof repo.routingFacts>>;
+export type RoutingFacts = Awaited<ReturnType<typeof repo.routingFacts>>;
+
+/**
+ * The facts `decideResponsible` needs about a service at a place: the councils of its areas and of their
+ * parents, and the overrides for its areas.
+ */
+export function routingFactsFor(
+  db: Kysely<DB>,
+  lgslCode: number,
+  place: PlaceLookup,
+  date: string,
+): Promise<RoutingFacts> {
+  const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
+  const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
+  return repo.routingFacts(db, lgslCode, [...new Set([...codes, ...parents])], codes, date);
+}
 
 /**
  * Who is responsible, from the place and the register's facts about it: place → council areas;
  * service → providing tier; overrides; arrangement → provider. Pure: the same facts always give
  * the same answer.
  */
-function decide(
+export function decideResponsible(
   query: ResponsibleQuery,
   date: string,
   place: PlaceLookup,

@@ -11,17 +11,13 @@ import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { Database } from '../../src/db/engine.ts';
-import { importAllReferenceData } from '../../src/app/import.command.ts';
-import { loadConfig } from '../../src/app/config.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
 
 let database: Database;
 let server: TestServer;
 let browser: Browser;
 
 before(async () => {
-  database = await openTestDatabase();
-  await importAllReferenceData(database.db, loadConfig().referenceDataDir, silentProgress);
+  database = await openTestDatabase({ data: 'reference' });
   server = await startTestServer((await buildTestApp(database)).app);
   browser = await launchBrowser();
 });

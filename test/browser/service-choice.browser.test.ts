@@ -21,9 +21,6 @@ import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp, orgIdsBySlug } from '../support/app.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { Database } from '../../src/db/engine.ts';
-import { importAllReferenceData } from '../../src/app/import.command.ts';
-import { loadConfig } from '../../src/app/config.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
 
 const PASSWORD = 'a long enough password for tests';
 let database: Database;
@@ -31,8 +28,7 @@ let server: TestServer;
 let browser: Browser;
 
 before(async () => {
-  database = await openTestDatabase();
-  await importAllReferenceData(database.db, loadConfig().referenceDataDir, silentProgress);
+  database = await openTestDatabase({ data: 'reference' });
   const built = await buildTestApp(database);
   const { exeter } = await orgIdsBySlug(database.db, ['exeter']);
   await built.services.auth.createAccount({

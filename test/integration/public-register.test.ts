@@ -10,10 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp, getPage, hiddenFields, postForm, signIn, type Session } from '../support/app.ts';
 import type { Database } from '../../src/db/engine.ts';
-import { loadConfig } from '../../src/app/config.ts';
-import { demoAccountCreator, loadDemo } from '../../src/demo/demo.loader.ts';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
 import type { AppServices } from '../../src/app/services.ts';
 import { PUBLIC_ACTOR } from '../../src/register/register.service.ts';
 
@@ -39,16 +36,10 @@ describe('the public register', () => {
   let services: AppServices;
 
   before(async () => {
-    database = await openTestDatabase();
+    database = await openTestDatabase({ data: 'demo' });
     const built = await buildTestApp(database);
     app = built.app;
     services = built.services;
-    await loadDemo(
-      database.db,
-      loadConfig().referenceDataDir,
-      silentProgress,
-      demoAccountCreator(services.auth),
-    );
   });
   after(async () => {
     await app?.close();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserServer, type Page } from 'playwright-core';
 import type { AxeResults, RunOptions } from 'axe-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,13 +24,30 @@ const CHROMIUM_ARGS = [
 /** The axe tags every page is checked against. */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
-export async function launchBrowser(): Promise<Browser> {
+function assertChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
     );
   }
+}
+
+/**
+ * The browser for one test file. Under `npm test` every file connects to the one Chromium that
+ * scripts/test.mjs starts (JOINTLY_TEST_CHROMIUM, its WebSocket address); closing the connection
+ * closes the file's pages and contexts, and nothing else. Run on its own, a file starts its own.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const shared = process.env.JOINTLY_TEST_CHROMIUM;
+  if (shared) return chromium.connect(shared);
+  assertChromium();
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** One Chromium that test files connect to by its WebSocket address (`wsEndpoint()`). */
+export async function launchSharedBrowser(): Promise<BrowserServer> {
+  assertChromium();
+  return chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
 export interface AccessibilityViolation {

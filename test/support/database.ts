@@ -1,6 +1,9 @@
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on
  * the PostgreSQL server named by TEST_DATABASE_URL (dropped again when the test file is done).
+ * Each is a copy of a database prepared once per run (prepared-databases.ts): migrated, and with
+ * `data: 'reference'` or `data: 'demo'` holding the reference data or the whole demo too. No test
+ * file sees another's writes.
  * On PostgreSQL, request work connects as the login role jointly_app: TEST_DATABASE_APP_URL when
  * set, else TEST_DATABASE_URL's server as jointly_app with the password "jointly_app", which the
  * owner (a role that may create roles, as in .ci/run) gives it when it cannot log in yet.
@@ -8,7 +11,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/engine.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
+import {
+  ensurePgliteSnapshot,
+  ensurePostgresTemplate,
+  openPgliteCopy,
+  templateName,
+  whenLeft,
+  type PreparedKind,
+} from './prepared-databases.ts';
 
 export const testEngine = (): 'postgres' | 'pglite' =>
   process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -55,28 +65,52 @@ export async function ensureAppLogin(ownerUrl: string, appUrl: string): Promise<
   }
 }
 
-/** `migrate: false` leaves the new database empty, for a test of the migrations themselves. */
-export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<Database> {
-  const migrate = options.migrate ?? true;
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const database = await openDatabase({ memory: true });
-    if (migrate) await migrateToLatest(database);
-    return database;
-  }
-  const name = `jointly_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+export interface TestDatabaseOptions {
+  /** false leaves the new database empty, for a test of the migrations themselves. */
+  migrate?: boolean;
+  /** What the migrated database holds besides: all the reference data, or the whole demo. */
+  data?: 'reference' | 'demo';
+}
+
+/** The owner's and the request role's connections to database `name` on the test server. */
+function openOnServer(serverUrl: string, name: string): Promise<Database> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const appUrl = testAppUrl(serverUrl, name);
-  const database = await openDatabase({ url: url.toString(), appUrl });
-  if (migrate) {
-    await migrateToLatest(database);
-    await ensureAppLogin(url.toString(), appUrl);
+  return openDatabase({ url: url.toString(), appUrl: testAppUrl(serverUrl, name) });
+}
+
+/** Builds the prepared database of `kind` for this engine, unless it is there already. */
+export async function prepareTestDatabase(kind: PreparedKind): Promise<void> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    await ensurePgliteSnapshot(kind);
+    return;
   }
+  await ensurePostgresTemplate(
+    serverUrl,
+    kind,
+    (building) => openOnServer(serverUrl, building),
+    (building) => ensureAppLogin(serverUrl, testAppUrl(serverUrl, building)),
+  );
+}
+
+export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<Database> {
+  const prepared: PreparedKind | undefined =
+    options.migrate === false ? undefined : (options.data ?? 'migrated');
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) return prepared ? openPgliteCopy(prepared) : openDatabase({ memory: true });
+  const name = `jointly_test_${randomBytes(6).toString('hex')}`;
+  if (prepared) await prepareTestDatabase(prepared);
+  const template = prepared ? templateName(prepared) : undefined;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await whenLeft(admin, `create database ${name}${template ? ` template ${template}` : ''}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openOnServer(serverUrl, name);
+  if (prepared) await ensureAppLogin(serverUrl, testAppUrl(serverUrl, name));
   return {
     ...database,
     db: database.db,
