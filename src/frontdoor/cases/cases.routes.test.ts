@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { buildTestApp } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
 describe('front door API', () => {
@@ -29,8 +25,7 @@ describe('front door API', () => {
   };
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     app = (await buildTestApp(database)).app;
   });
   after(async () => {

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { addTestPartnership } from '../../../test/support/fixtures.ts';
 import type { Database } from '../../db/engine.ts';
 import { withSystem, withTenant } from '../../db/context.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 import { ProblemError, ValidationProblem } from '../../platform/errors.ts';
 import { createGeographyService } from '../../geography/geography.service.ts';
 import { createResponsibleService } from '../../register/responsible.service.ts';
@@ -16,7 +13,6 @@ import { dueDateFromServiceLevels } from '../service-levels/service-levels.ts';
 import { RESIDENT, caseActorFor, type CaseActor } from './case-actor.ts';
 import type { RoleGrant } from '../../platform/auth/principal.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const HOUSEHOLD_WASTE = 524;
 const HIGHWAYS = 160; // a county-tier service (GOV.UK providing tier county/unitary)
 
@@ -82,8 +78,7 @@ describe('cases service', () => {
     );
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     const geography = await createGeographyService(database.db);
     const responsible = createResponsibleService({ db: database.db, geography });
     cases = createCasesService({ db: database.db, responsible, dueDate: dueDateFromServiceLevels });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
@@ -14,12 +13,9 @@ import {
 } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
 import { withSystem } from '../../db/context.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 import type { AppServices } from '../../app/services.ts';
 import { linksFrom } from '../information/service-information.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PASSWORD = 'a long enough password for tests';
 const HOUSEHOLD_WASTE = '524'; // district tier: Exeter at EX1 1AE
 const STREET_LIGHTING = '564'; // county tier: Devon at EX1 1AE
@@ -83,8 +79,7 @@ describe('taking a request at the desk', () => {
   };
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     ({ app, services } = await buildTestApp(database));
     Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon']));
     const accounts = [

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
@@ -14,13 +13,10 @@ import {
   type Session,
 } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 import { RESIDENT } from '../cases/case-actor.ts';
 import { withSystem } from '../../db/context.ts';
 import type { AppServices } from '../../app/services.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PASSWORD = 'a long enough password for tests';
 
 describe('case desk pages', () => {
@@ -37,8 +33,7 @@ describe('case desk pages', () => {
     postForm(app, url, session, form);
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     ({ app, services } = await buildTestApp(database));
     Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon', 'rugby']));
     // Devon, Exeter and Teignbridge work together; Rugby is in none of their partnerships.

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
@@ -14,11 +13,8 @@ import {
   type Session,
 } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 import { parseLinks } from './service-information.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PASSWORD = 'a long enough password for tests';
 const WASTE = 524;
 const PEST_CONTROL = 431;
@@ -51,8 +47,7 @@ describe('a council’s information about its services', () => {
   }
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     const built = await buildTestApp(database);
     app = built.app;
     Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge']));

@@ -9,7 +9,6 @@
  * by its name or the words people use, on "who is responsible" and at the desk.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
@@ -24,11 +23,8 @@ import {
 } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
 import { withSystem } from '../../db/context.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 import type { AppServices } from '../../app/services.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PASSWORD = 'a long enough password for tests';
 const HOUSEHOLD_WASTE = '524';
 
@@ -86,8 +82,7 @@ describe('the front door at the edges of its partnerships', () => {
   }
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     ({ app, services } = await buildTestApp(database));
     Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon']));
     await withSystem(database.db, async (tx) => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { XMLParser } from 'fast-xml-parser';
@@ -7,8 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { buildTestApp } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 import { createApiKey, type NewApiKey } from './api-keys.ts';
 import { XML_LIST_ITEMS } from './open311.format.ts';
 import {
@@ -23,7 +20,6 @@ import {
   UPDATES_SCHEMA,
 } from './open311.schemas.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const ajv = new Ajv({ allErrors: true, strict: false });
 
 /** A point in Exeter (EX1 1AE) and one in the sea off the Isles of Scilly, where no council is. */
@@ -136,8 +132,7 @@ describe('Open311 GeoReport v2', () => {
   }
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     app = (await buildTestApp(database)).app;
     exeterKey = await createApiKey(database.db, { jurisdiction: 'exeter', name: 'Exeter reporting app' });
     devonKey = await createApiKey(database.db, { jurisdiction: 'devon', name: 'Devon highways system' });

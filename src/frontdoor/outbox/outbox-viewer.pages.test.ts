@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { buildTestApp, getPage, orgIdsBySlug, signIn, type Session } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 import { createOutboxWorker, localSender } from '../../platform/outbox-worker.ts';
 import { RESIDENT } from '../cases/case-actor.ts';
 import { maskRecipient, messageText } from './outbox-viewer.pages.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PASSWORD = 'a long enough password for tests';
 
 describe('the outbox viewer', () => {
@@ -44,8 +40,7 @@ describe('the outbox viewer', () => {
     ).map((v) => `${v.org_id}/${v.entity_key}`);
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     const built = await buildTestApp(database);
     app = built.app;
     Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge']));

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { buildTestApp, hiddenFields, orgIdsBySlug } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
 import { withSystem } from '../../db/context.ts';
-import { importAllReferenceData } from '../../app/import.command.ts';
-import { silentProgress } from '../../platform/import/progress.ts';
 import type { AppServices } from '../../app/services.ts';
 import type { Actor } from '../../register/register.service.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const HOUSEHOLD_WASTE = '524';
 const STREET_LIGHTING = '564';
 
@@ -87,8 +83,7 @@ describe('resident pages of the front door', () => {
   }
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     ({ app, services } = await buildTestApp(database));
     Object.assign(org, await orgIdsBySlug(database.db, ['exeter', 'teignbridge', 'devon']));
     // Exeter's household waste is collected by Teignbridge as lead authority, within 5 working days.
