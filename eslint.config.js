@@ -1,6 +1,40 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Modules from the top down. A module imports only the modules below it, and only through their
+ * door (`index.ts`); nothing imports upward. `app` and `demo` compose the others and may import each
+ * other. Tests (and test/) may reach inside any module, to test its parts.
+ */
+const LAYERS = ['app', 'demo', 'frontdoor', 'register', 'geography', 'platform', 'db'];
+const COMPOSITION = new Set(['app', 'demo']);
+
+const moduleRules = LAYERS.map((name, index) => {
+  const above = LAYERS.slice(0, index).filter((m) => !(COMPOSITION.has(name) && COMPOSITION.has(m)));
+  const below = LAYERS.slice(index + 1).filter((m) => !(COMPOSITION.has(name) && COMPOSITION.has(m)));
+  return {
+    files: [`src/${name}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...above.map((m) => ({
+              group: [`**/${m}/**`, `**/${m}`],
+              message: `${name} is below ${m}: it may not import it (see docs/architecture.md, "Modules").`,
+            })),
+            ...below.map((m) => ({
+              group: [`**/${m}/**`, `!**/${m}/index.ts`],
+              message: `import ${m} through its door, ${m}/index.ts (see docs/architecture.md, "Modules").`,
+            })),
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'public/build/'] },
   js.configs.recommended,
@@ -12,4 +46,5 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...moduleRules,
 );

@@ -4,8 +4,8 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { DatabaseInUseError, openDatabase, type Database } from '../db/engine.ts';
-import { MigrationError, migrateToLatest } from '../db/migrate.ts';
+import { DatabaseInUseError, openDatabase, type Database } from '../db/index.ts';
+import { MigrationError, migrateToLatest } from '../db/index.ts';
 import { startServer } from './start.ts';
 import {
   IMPORT_KINDS,
@@ -16,12 +16,12 @@ import {
 } from './import.command.ts';
 import { demoAccountCreator, loadDemo } from '../demo/demo.loader.ts';
 import { createServices } from './services.ts';
-import { addAccountCommand } from '../platform/auth/account.command.ts';
-import { addAccessCommands } from '../platform/auth/access.command.ts';
+import { addAccountCommand } from '../platform/index.ts';
+import { addAccessCommands } from '../platform/index.ts';
 import { addOpen311Command } from '../frontdoor/index.ts';
-import { terminalProgress } from '../platform/import/progress.ts';
-import { parseAreaKind } from '../geography/areas.import.ts';
-import type { DefinableKind } from '../geography/area-kinds.ts';
+import { terminalProgress } from '../platform/index.ts';
+import { parseAreaKind } from '../geography/index.ts';
+import type { DefinableKind } from '../geography/index.ts';
 
 /** `--kind` for import areas, refused with the kinds there are. */
 function parseKindOption(text: string): DefinableKind {

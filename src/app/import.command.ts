@@ -10,31 +10,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import { withSystem, type Tx } from '../db/context.ts';
-import { CsvFile, matchFormat, unknownHeader, type CsvFormat } from '../platform/import/csv-source.ts';
-import { ImportError } from '../platform/import/import-error.ts';
-import type { Progress } from '../platform/import/progress.ts';
-import type { NotImported, Tally } from '../platform/import/tally.ts';
+import type { DB } from '../db/index.ts';
+import { withSystem, type Tx } from '../db/index.ts';
+import { CsvFile, matchFormat, unknownHeader, type CsvFormat } from '../platform/index.ts';
+import { ImportError } from '../platform/index.ts';
+import type { Progress } from '../platform/index.ts';
+import type { NotImported, Tally } from '../platform/index.ts';
 import {
   COUNCIL_FILES_NOT_IMPORTED,
   COUNCIL_FORMATS,
   councilFormatOf,
   importCouncilFile,
   type CouncilFormatId,
-} from '../register/councils.import.ts';
+} from '../register/index.ts';
 import {
   SERVICE_FILES_NOT_IMPORTED,
   SERVICE_FORMATS,
   importServiceFile,
   serviceFormatOf,
-} from '../register/services.import.ts';
-import { importAreaFile, type AreaImportOptions } from '../geography/areas.import.ts';
-import { importBoundaryFile, inspectBoundaryFile } from '../geography/boundaries.import.ts';
-import { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from '../geography/postcodes.import.ts';
+} from '../register/index.ts';
+import { importAreaFile, type AreaImportOptions } from '../geography/index.ts';
+import { importBoundaryFile, inspectBoundaryFile } from '../geography/index.ts';
+import { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from '../geography/index.ts';
 import { importBankHolidayFile } from '../frontdoor/index.ts';
 
-export { ImportError } from '../platform/import/import-error.ts';
+export { ImportError } from '../platform/index.ts';
 
 export const IMPORT_KINDS = [
   'councils',

@@ -9,13 +9,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppServices } from './services.ts';
-import { answerClientError, errorHandling } from '../platform/error-handling.ts';
-import { views } from '../platform/views/views.plugin.ts';
-import { authentication } from '../platform/auth/auth.plugin.ts';
-import { accessPages } from '../platform/auth/access.pages.ts';
-import { geographyRoutes } from '../geography/areas.routes.ts';
-import { registerApiRoutes } from '../register/register.routes.ts';
-import { registerPages } from '../register/register.pages.ts';
+import { answerClientError, errorHandling } from '../platform/index.ts';
+import { views } from '../platform/index.ts';
+import { authentication } from '../platform/index.ts';
+import { accessPages } from '../platform/index.ts';
+import { geographyRoutes } from '../geography/index.ts';
+import { registerApiRoutes } from '../register/index.ts';
+import { registerPages } from '../register/index.ts';
 import {
   casesApiRoutes,
   deskPages,

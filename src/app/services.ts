@@ -3,11 +3,11 @@
  * Nothing imports a singleton; tests build the same graph with a test database.
  */
 import type { Config } from './config.ts';
-import type { Database } from '../db/engine.ts';
-import { createGeographyService, type GeographyService } from '../geography/geography.service.ts';
-import { createRegisterService, type RegisterService } from '../register/register.service.ts';
-import { createResponsibleService, type ResponsibleService } from '../register/responsible.service.ts';
-import { createAuthService, type AuthService } from '../platform/auth/auth.service.ts';
+import type { Database } from '../db/index.ts';
+import { createGeographyService, type GeographyService } from '../geography/index.ts';
+import { createRegisterService, type RegisterService } from '../register/index.ts';
+import { createResponsibleService, type ResponsibleService } from '../register/index.ts';
+import { createAuthService, type AuthService } from '../platform/index.ts';
 import { createCasesService, dueDateFromServiceLevels, type CasesService } from '../frontdoor/index.ts';
 
 export interface AppServices {

@@ -1,12 +1,12 @@
 /** Starts the web application on an open database and stops it cleanly on SIGTERM or SIGINT. */
 import { ConfigError, type Config } from './config.ts';
-import type { Database } from '../db/engine.ts';
+import type { Database } from '../db/index.ts';
 import { createServices } from './services.ts';
 import { buildServer } from './server.ts';
 import { demoAccountCreator, isRegisterEmpty, loadDemo } from '../demo/demo.loader.ts';
-import { terminalProgress } from '../platform/import/progress.ts';
-import { createOutboxWorker, localSender } from '../platform/outbox-worker.ts';
-import { notifySender } from '../platform/notify-sender.ts';
+import { terminalProgress } from '../platform/index.ts';
+import { createOutboxWorker, localSender } from '../platform/index.ts';
+import { notifySender } from '../platform/index.ts';
 
 export async function startServer(config: Config, database: Database): Promise<void> {
   if (database.kind === 'pglite') {

@@ -2,7 +2,7 @@
  * Demo accounts, one or more for each role, listed in the README. They share one password and
  * exist only in the demo: `jointly demo` and the first `npm start` create them.
  */
-import type { Role } from '../db/schema.ts';
+import type { Role } from '../db/index.ts';
 
 export const DEMO_PASSWORD = 'jointly-demo-password';
 

@@ -9,13 +9,13 @@
  * Service-level targets for the demo members are demo settings, not the councils' published ones.
  */
 import type { Kysely } from 'kysely';
-import type { CaseEventKind, CaseStatus, Channel, DB } from '../db/schema.ts';
-import { withSystem, type Tx } from '../db/context.ts';
-import type { ResponsibleService } from '../register/responsible.service.ts';
-import { assignCasePrefixes } from '../register/case-prefix.ts';
-import { todayInLondon } from '../platform/dates.ts';
+import type { CaseEventKind, CaseStatus, Channel, DB } from '../db/index.ts';
+import { withSystem, type Tx } from '../db/index.ts';
+import type { ResponsibleService } from '../register/index.ts';
+import { assignCasePrefixes } from '../register/index.ts';
+import { todayInLondon } from '../platform/index.ts';
 import { englandAndWalesCalendar } from '../frontdoor/index.ts';
-import type { Progress } from '../platform/import/progress.ts';
+import type { Progress } from '../platform/index.ts';
 
 /** Services residents report, with how often, and what they say (LGSL code and label from the LGSL list). */
 const REPORTED: ReadonlyArray<{ lgsl: number; weight: number; says: readonly string[] }> = [

@@ -4,21 +4,21 @@
  * Loading twice changes nothing: a partnership that exists already is left as it is.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DB, OrganisationKind } from '../db/schema.ts';
-import { withSystem, type Tx } from '../db/context.ts';
+import type { DB, OrganisationKind } from '../db/index.ts';
+import { withSystem, type Tx } from '../db/index.ts';
 import { SHIPPED_BANK_HOLIDAYS } from '../frontdoor/index.ts';
-import { areaCodeFor, defineAreas } from '../geography/areas.import.ts';
-import { createGeographyService } from '../geography/geography.service.ts';
-import { createResponsibleService } from '../register/responsible.service.ts';
+import { areaCodeFor, defineAreas } from '../geography/index.ts';
+import { createGeographyService } from '../geography/index.ts';
+import { createResponsibleService } from '../register/index.ts';
 import { loadDemoActivity } from './activity.ts';
 import { loadDemoServiceLinks } from './service-links.ts';
-import { recordAudit } from '../platform/audit.ts';
-import type { Progress } from '../platform/import/progress.ts';
+import { recordAudit } from '../platform/index.ts';
+import type { Progress } from '../platform/index.ts';
 import { runImport, importAllReferenceData } from '../app/import.command.ts';
-import { insertArrangement } from '../register/register.repository.ts';
+import { insertArrangement } from '../register/index.ts';
 import { DEMO_PARTNERSHIPS, type DemoPartnership } from './partnerships.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';
-import type { AuthService } from '../platform/auth/auth.service.ts';
+import type { AuthService } from '../platform/index.ts';
 
 /** Distinct colours for the demo councils' brands; each council sets its own in production. */
 const DEMO_PALETTE = [

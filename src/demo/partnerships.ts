@@ -11,8 +11,8 @@
  * Dates come from the seeds (report, meeting and go-live dates). Where a seed gives only a year the
  * demo uses 1 April of that year, and where it gives only a month, the 1st; `source` says so.
  */
-import { areaCodeFor } from '../geography/areas.import.ts';
-import type { DeliveryLevel, DeliveryMode, OrganisationKind } from '../db/schema.ts';
+import { areaCodeFor } from '../geography/index.ts';
+import type { DeliveryLevel, DeliveryMode, OrganisationKind } from '../db/index.ts';
 
 export interface DemoMember {
   gss: string;

@@ -9,9 +9,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import { withSystem } from '../db/context.ts';
-import type { Progress } from '../platform/import/progress.ts';
+import type { DB } from '../db/index.ts';
+import { withSystem } from '../db/index.ts';
+import type { Progress } from '../platform/index.ts';
 
 export const SERVICE_LINKS_FILE = path.join('services', 'govuk_lgsl_lgil_fallback_links_2017.csv');
 

@@ -4,7 +4,7 @@
  * directory or a boundary; wider areas (clusters, counties) as the areas that contain councils.
  * Pure.
  */
-import type { AreaKind } from '../db/schema.ts';
+import type { AreaKind } from '../db/index.ts';
 
 /** The most specific first: where two areas' rules both apply to a place, the earlier kind wins. */
 const SPECIFICITY: readonly AreaKind[] = [

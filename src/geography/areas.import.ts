@@ -13,12 +13,12 @@
  * partnership's area, or a council, already has is refused.
  */
 import { sql } from 'kysely';
-import type { Tx } from '../db/context.ts';
-import type { AreaKind } from '../db/schema.ts';
-import type { CsvFile, CsvRow } from '../platform/import/csv-source.ts';
-import { ImportError } from '../platform/import/import-error.ts';
-import type { Progress } from '../platform/import/progress.ts';
-import { Tally } from '../platform/import/tally.ts';
+import type { Tx } from '../db/index.ts';
+import type { AreaKind } from '../db/index.ts';
+import type { CsvFile, CsvRow } from '../platform/index.ts';
+import { ImportError } from '../platform/index.ts';
+import type { Progress } from '../platform/index.ts';
+import { Tally } from '../platform/index.ts';
 import { DEFINABLE_KINDS, kindText, type DefinableKind } from './area-kinds.ts';
 import { PostcodeFormatError, parsePostcodeQuery } from './postcode.ts';
 

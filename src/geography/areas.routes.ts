@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { badRequest, notFound } from '../platform/errors.ts';
+import { badRequest, notFound } from '../platform/index.ts';
 import type { PlaceLookup } from './geography.service.ts';
 import { PostcodeFormatError, normalisePostcode } from './postcode.ts';
 import {

@@ -6,12 +6,12 @@
  * (councils abolished since the file was made) and features that are not polygons are skipped.
  */
 import path from 'node:path';
-import type { Tx } from '../db/context.ts';
-import { fileSize, readFeatures } from '../platform/import/geojson-source.ts';
-import { ImportError } from '../platform/import/import-error.ts';
-import type { Progress } from '../platform/import/progress.ts';
-import { Tally } from '../platform/import/tally.ts';
-import { upsertRows, type Row, type TableSpec } from '../platform/import/upsert.ts';
+import type { Tx } from '../db/index.ts';
+import { fileSize, readFeatures } from '../platform/index.ts';
+import { ImportError } from '../platform/index.ts';
+import type { Progress } from '../platform/index.ts';
+import { Tally } from '../platform/index.ts';
+import { upsertRows, type Row, type TableSpec } from '../platform/index.ts';
 
 /** Properties that hold a feature's GSS code, most specific first (ONS names end in a year and CD). */
 export const CODE_PROPERTIES: ReadonlyArray<string | RegExp> = [

@@ -4,7 +4,7 @@
  * connection, or a transaction opened with `withTenant`.
  */
 import { sql, type Kysely } from 'kysely';
-import type { AreaKind, DB } from '../db/schema.ts';
+import type { AreaKind, DB } from '../db/index.ts';
 
 export interface PostcodeRecord {
   postcode: string;

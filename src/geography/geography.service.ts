@@ -6,8 +6,8 @@
  * council could be right, the answer says so and lists them all: it never guesses.
  */
 import type { Kysely } from 'kysely';
-import type { AreaKind, DB } from '../db/schema.ts';
-import { badRequest } from '../platform/errors.ts';
+import type { AreaKind, DB } from '../db/index.ts';
+import { badRequest } from '../platform/index.ts';
 import {
   PostcodeFormatError,
   countryOfCode,

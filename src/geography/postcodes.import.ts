@@ -9,7 +9,7 @@
  * directories' "no location" (latitude 99.999999, longitude 0).
  */
 import proj4 from 'proj4';
-import type { Tx } from '../db/context.ts';
+import type { Tx } from '../db/index.ts';
 import {
   BATCH_SIZE,
   CsvHeader,
@@ -19,10 +19,10 @@ import {
   type CsvFormat,
   type CsvRecord,
   type CsvRow,
-} from '../platform/import/csv-source.ts';
-import type { Progress } from '../platform/import/progress.ts';
-import { Tally } from '../platform/import/tally.ts';
-import { lastOfEachKey, upsertRows, type Row, type TableSpec } from '../platform/import/upsert.ts';
+} from '../platform/index.ts';
+import type { Progress } from '../platform/index.ts';
+import { Tally } from '../platform/index.ts';
+import { lastOfEachKey, upsertRows, type Row, type TableSpec } from '../platform/index.ts';
 import { tryNormalisePostcode } from './postcode.ts';
 
 export type PostcodeFormatId = 'ons-directory' | 'codepoint-open' | 'codepoint-open-headerless';

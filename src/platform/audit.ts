@@ -3,7 +3,7 @@
  * before/after), and for reads of personal data: a case or message seen in full ('view'), a search
  * of cases by a resident's name, address or postcode ('search', with what was searched for).
  */
-import type { Tx } from '../db/context.ts';
+import type { Tx } from '../db/index.ts';
 
 export interface AuditEntry {
   orgId: number;

@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/context.ts';
+import type { DB } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
 import { ProblemError, badRequest } from './errors.ts';
 
 export interface IdempotentRequest {

@@ -6,8 +6,8 @@
  * writing back, the lease runs out and it is sent again.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import { withSystem } from '../db/context.ts';
+import type { DB } from '../db/index.ts';
+import { withSystem } from '../db/index.ts';
 
 export interface PendingMessage {
   orgId: number;

@@ -4,7 +4,7 @@
  * with retries and back-off.
  */
 import { sql } from 'kysely';
-import type { Tx } from '../db/context.ts';
+import type { Tx } from '../db/index.ts';
 
 export interface OutboxMessage {
   orgId: number;

@@ -12,8 +12,8 @@
  * - contact-centre agent: reads the organisations they answer for; changes nothing.
  */
 import type { FastifyRequest } from 'fastify';
-import { ProblemError } from '../platform/errors.ts';
-import type { Principal } from '../platform/auth/principal.ts';
+import { ProblemError } from '../platform/index.ts';
+import type { Principal } from '../platform/index.ts';
 import { PUBLIC_ACTOR, type Actor } from './register.service.ts';
 
 export async function actorForPrincipal(

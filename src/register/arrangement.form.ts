@@ -2,8 +2,8 @@
  * The add/change arrangement form: what the person typed (kept on error, never lost), turned into
  * an ArrangementInput with a message per field in GOV.UK style, and the choices the form offers.
  */
-import { parseId, parseIntCode } from '../platform/bounds.ts';
-import { isIsoDate } from '../platform/dates.ts';
+import { parseId, parseIntCode } from '../platform/index.ts';
+import { isIsoDate } from '../platform/index.ts';
 import { ARRANGEMENT_LIMITS, type RegisterService } from './register.service.ts';
 import {
   DELIVERY_LEVELS,

@@ -5,7 +5,7 @@
  * letters of the last (west-oxfordshire → WOX, forest-of-dean → FDE). A prefix another
  * organisation already has is never reused: a longer one, then a number, is tried instead.
  */
-import type { Tx } from '../db/context.ts';
+import type { Tx } from '../db/index.ts';
 
 const LINKING_WORDS = new Set(['of', 'and', 'the', 'upon', 'on', 'in', 'with', 'le']);
 

@@ -16,9 +16,9 @@
  * the files can be imported again without undoing the others. GOV.UK's list and the census only
  * add to councils already there, so they come after.
  */
-import type { AreaKind, OrganisationKind } from '../db/schema.ts';
-import type { Tx } from '../db/context.ts';
-import type { CsvHeader } from '../platform/import/csv-source.ts';
+import type { AreaKind, OrganisationKind } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
+import type { CsvHeader } from '../platform/index.ts';
 import {
   BATCH_SIZE,
   MAX_INT4,
@@ -28,17 +28,11 @@ import {
   type CsvFile,
   type CsvFormat,
   type CsvRow,
-} from '../platform/import/csv-source.ts';
-import { ImportError } from '../platform/import/import-error.ts';
-import type { Progress } from '../platform/import/progress.ts';
-import { Tally, type NotImported } from '../platform/import/tally.ts';
-import {
-  rowKey,
-  updateRows,
-  upsertRows,
-  type ColumnRule,
-  type TableSpec,
-} from '../platform/import/upsert.ts';
+} from '../platform/index.ts';
+import { ImportError } from '../platform/index.ts';
+import type { Progress } from '../platform/index.ts';
+import { Tally, type NotImported } from '../platform/index.ts';
+import { rowKey, updateRows, upsertRows, type ColumnRule, type TableSpec } from '../platform/index.ts';
 import { assignCasePrefixes } from './case-prefix.ts';
 
 export type CouncilFormatId = 'mysociety' | 'hierarchy' | 'govuk-authorities' | 'census-population';

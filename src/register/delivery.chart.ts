@@ -2,8 +2,8 @@
  * How each member delivers its services, counted by delivery mode: a stacked bar chart drawn by the
  * platform's chart helper, the same numbers as a table, and a sentence that says what they show.
  */
-import { stackedBarChartSvg } from '../platform/views/charts.ts';
-import { formatDate } from '../platform/dates.ts';
+import { stackedBarChartSvg } from '../platform/index.ts';
+import { formatDate } from '../platform/index.ts';
 import type { Matrix } from './register.service.ts';
 import {
   DELIVERY_MODES,

@@ -1,7 +1,7 @@
 /** The services × members matrix as CSV: one row per service, one column per member. */
 import { stringify } from 'csv-stringify/sync';
 import type { Matrix } from './register.service.ts';
-import { formatDate } from '../platform/dates.ts';
+import { formatDate } from '../platform/index.ts';
 import { DELIVERY_LEVELS, DELIVERY_MODES } from './register.types.ts';
 
 /** A cell in words, as a person reads it: "Delivered by a lead authority by Devon County Council; per cluster; since 1 April 2016". */

@@ -4,8 +4,8 @@
  * market town's own arrangement over its council's) and for overrides (one for a parish over one
  * for the district, over one for the county). Pure.
  */
-import type { AreaKind } from '../db/schema.ts';
-import { specificity } from '../geography/area-kinds.ts';
+import type { AreaKind } from '../db/index.ts';
+import { specificity } from '../geography/index.ts';
 
 export interface RuleInForce {
   /** The kind of the area the rule is recorded for. */

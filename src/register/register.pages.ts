@@ -2,12 +2,12 @@
  * The register's pages: partnerships, the services × members matrix, organisations, services with
  * their history, the forms to add and change arrangements, and "who is responsible here?".
  */
-import { parseIntCode } from '../platform/bounds.ts';
+import { parseIntCode } from '../platform/index.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemError, ValidationProblem, badRequest } from '../platform/errors.ts';
-import { requireCsrfToken } from '../platform/auth/csrf.ts';
-import { formatDate, isIsoDate, todayInLondon } from '../platform/dates.ts';
-import { brandOf } from '../platform/views/brand.ts';
+import { ProblemError, ValidationProblem, badRequest } from '../platform/index.ts';
+import { requireCsrfToken } from '../platform/index.ts';
+import { formatDate, isIsoDate, todayInLondon } from '../platform/index.ts';
+import { brandOf } from '../platform/index.ts';
 import { actorFor } from './actor.ts';
 import { matrixCsv, describeCell } from './matrix.csv.ts';
 import {

@@ -2,18 +2,18 @@
  * SQL for the register. Every function takes the transaction it runs in, except `routingFacts`,
  * which reads only what is public and runs on its own.
  */
-import { parseId } from '../platform/bounds.ts';
+import { parseId } from '../platform/index.ts';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { prepared } from '../db/prepared.ts';
-import type { Tx } from '../db/context.ts';
+import { prepared } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
 import type {
   AreaKind,
   ArrangementTable,
   DB,
   OrganisationTable,
   ResponsibilityOverrideTable,
-} from '../db/schema.ts';
-import { BELOW_COUNCIL_KINDS } from '../geography/area-kinds.ts';
+} from '../db/index.ts';
+import { BELOW_COUNCIL_KINDS } from '../geography/index.ts';
 import type {
   Arrangement,
   ArrangementInput,

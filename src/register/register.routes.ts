@@ -1,8 +1,8 @@
 /** The register's JSON API under /api/v1: partnerships, organisations, services, arrangements, routing. */
-import { MAX_ID, MAX_INT } from '../platform/bounds.ts';
+import { MAX_ID, MAX_INT } from '../platform/index.ts';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { badRequest } from '../platform/errors.ts';
+import { badRequest } from '../platform/index.ts';
 import { actorFor } from './actor.ts';
 import { matrixCsv } from './matrix.csv.ts';
 import {

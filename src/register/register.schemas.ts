@@ -1,8 +1,8 @@
 /** TypeBox schemas for the register API: they validate requests and document the OpenAPI spec. */
-import { MAX_ID } from '../platform/bounds.ts';
+import { MAX_ID } from '../platform/index.ts';
 import { Type, type Static } from 'typebox';
 import { DELIVERY_LEVELS, DELIVERY_MODES } from './register.types.ts';
-import { PlaceSchema } from '../geography/geography.schemas.ts';
+import { PlaceSchema } from '../geography/index.ts';
 
 const IsoDate = Type.String({
   format: 'date',

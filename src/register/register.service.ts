@@ -2,12 +2,12 @@
  * The register's rules: reading who delivers what "as at" a date, and recording a change as a new
  * row from a date, checked, authorised and audited in one transaction. History is never overwritten.
  */
-import { isIntCode } from '../platform/bounds.ts';
+import { isIntCode } from '../platform/index.ts';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import { withTenant, type TenantScope } from '../db/context.ts';
-import { recordAudit } from '../platform/audit.ts';
-import { ValidationProblem, conflict, forbidden, notFound } from '../platform/errors.ts';
+import type { DB } from '../db/index.ts';
+import { withTenant, type TenantScope } from '../db/index.ts';
+import { recordAudit } from '../platform/index.ts';
+import { ValidationProblem, conflict, forbidden, notFound } from '../platform/index.ts';
 import * as repo from './register.repository.ts';
 import {
   DELIVERY_LEVELS,
@@ -21,7 +21,7 @@ import {
   type PartnershipSummary,
   type Service,
 } from './register.types.ts';
-import { isIsoDate, todayInLondon } from '../platform/dates.ts';
+import { isIsoDate, todayInLondon } from '../platform/index.ts';
 
 /** Who is asking: what they may see (row-level security) and what they may change (roles, services). */
 export interface Actor {

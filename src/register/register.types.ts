@@ -5,7 +5,7 @@ import type {
   MemberRole,
   OrganisationKind,
   ProvidingTier,
-} from '../db/schema.ts';
+} from '../db/index.ts';
 
 export type { DeliveryLevel, DeliveryMode, MemberRole, OrganisationKind, ProvidingTier };
 

@@ -4,14 +4,14 @@
  * The answer always says which rule decided, so an agent can explain it to the resident.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/context.ts';
-import { badRequest, notFound } from '../platform/errors.ts';
-import { isIsoDate, todayInLondon } from '../platform/dates.ts';
-import type { GeographyService, PlaceLookup, AreaRef } from '../geography/geography.service.ts';
+import type { DB } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
+import { badRequest, notFound } from '../platform/index.ts';
+import { isIsoDate, todayInLondon } from '../platform/index.ts';
+import type { GeographyService, PlaceLookup, AreaRef } from '../geography/index.ts';
 import * as repo from './register.repository.ts';
 import { applying } from './precedence.ts';
-import { kindText } from '../geography/area-kinds.ts';
+import { kindText } from '../geography/index.ts';
 import { DELIVERY_LEVELS, DELIVERY_MODES, type OrganisationSummary, type Service } from './register.types.ts';
 
 export type ResponsibleStatus = 'resolved' | 'ambiguous' | 'unknown_place' | 'unknown_service';

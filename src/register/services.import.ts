@@ -11,9 +11,9 @@
  * GOV.UK's tiers read "county/unitary" (the county provides it in two-tier areas), "district/unitary"
  * and "all"; a unitary council provides every tier.
  */
-import type { ProvidingTier } from '../db/schema.ts';
-import type { Tx } from '../db/context.ts';
-import type { CsvHeader } from '../platform/import/csv-source.ts';
+import type { ProvidingTier } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
+import type { CsvHeader } from '../platform/index.ts';
 import {
   BATCH_SIZE,
   MAX_INT4,
@@ -23,10 +23,10 @@ import {
   type CsvFile,
   type CsvFormat,
   type CsvRow,
-} from '../platform/import/csv-source.ts';
-import type { Progress } from '../platform/import/progress.ts';
-import { Tally, type NotImported } from '../platform/import/tally.ts';
-import { rowKey, updateRows, upsertRows, type Row, type TableSpec } from '../platform/import/upsert.ts';
+} from '../platform/index.ts';
+import type { Progress } from '../platform/index.ts';
+import { Tally, type NotImported } from '../platform/index.ts';
+import { rowKey, updateRows, upsertRows, type Row, type TableSpec } from '../platform/index.ts';
 
 export type ServiceFormatId = 'lgsl-with-tier' | 'esd-lgsl' | 'govuk-tiers';
 

@@ -18,8 +18,8 @@
  * through them. A case is reached through its holder (`orgId`), its provider's team, or, for
  * reading only, the front door that took it (`contactOrgId`).
  */
-import type { Principal } from '../../platform/auth/principal.ts';
-import { ProblemError, forbidden } from '../../platform/errors.ts';
+import type { Principal } from '../../platform/index.ts';
+import { ProblemError, forbidden } from '../../platform/index.ts';
 
 export interface CaseActor {
   accountId: number | null;

@@ -5,9 +5,9 @@
  * version the person saw, and written with its history, its audit row and its messages in one
  * transaction.
  */
-import { recordAudit } from '../../platform/audit.ts';
-import { enqueue } from '../../platform/outbox.ts';
-import { ValidationProblem, conflict, forbidden } from '../../platform/errors.ts';
+import { recordAudit } from '../../platform/index.ts';
+import { enqueue } from '../../platform/index.ts';
+import { ValidationProblem, conflict, forbidden } from '../../platform/index.ts';
 import { blankToNull, characters, iso } from '../shared/text.ts';
 import { mayHandleCase, mayNoteCase } from './case-actor.ts';
 import { stale, type CaseContext } from './case-context.ts';

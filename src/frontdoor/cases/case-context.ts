@@ -3,8 +3,8 @@
  * people see (brands, summary, detail, history), and `withCase`, which reads a case the actor may
  * see in a transaction scoped to what they may see and do.
  */
-import { withTenant, type Tx } from '../../db/context.ts';
-import { conflict, notFound, type ProblemError } from '../../platform/errors.ts';
+import { withTenant, type Tx } from '../../db/index.ts';
+import { conflict, notFound, type ProblemError } from '../../platform/index.ts';
 import { isOverdue } from '../service-levels/working-days.ts';
 import { dueDateAfterPause } from '../service-levels/service-levels.ts';
 import { iso } from '../shared/text.ts';

@@ -1,5 +1,5 @@
 /** The messages the front door writes about a case: to the resident, and to a team's own outbox. */
-import type { OutboxMessage } from '../../platform/outbox.ts';
+import type { OutboxMessage } from '../../platform/index.ts';
 
 /** A message to the resident, by email when they gave one, else by text message; none without either. */
 export function residentMessages(

@@ -3,9 +3,9 @@
  * council that holds it, and under the organisation it was read through), and anyone holding the
  * reference follows it wherever it has gone, without personal data or staff notes.
  */
-import { withTenant } from '../../db/context.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import { notFound } from '../../platform/errors.ts';
+import { withTenant } from '../../db/index.ts';
+import { recordAudit } from '../../platform/index.ts';
+import { notFound } from '../../platform/index.ts';
 import { iso } from '../shared/text.ts';
 import { readingOrgs } from './case-actor.ts';
 import type { CaseContext } from './case-context.ts';

@@ -4,7 +4,7 @@
  * and can only be reopened; one referred to another organisation is finished here and carries on
  * there (and comes back only by being referred back).
  */
-import type { CaseStatus } from '../../db/schema.ts';
+import type { CaseStatus } from '../../db/index.ts';
 
 export const CASE_STATUSES: Readonly<Record<CaseStatus, string>> = {
   open: 'Open',

@@ -6,8 +6,8 @@
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Tx } from '../../db/context.ts';
-import type { CaseEventKind, CaseStatus, Channel, DB } from '../../db/schema.ts';
+import type { Tx } from '../../db/index.ts';
+import type { CaseEventKind, CaseStatus, Channel, DB } from '../../db/index.ts';
 
 export interface CaseRow {
   orgId: number;

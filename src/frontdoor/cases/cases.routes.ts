@@ -4,8 +4,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ProblemError } from '../../platform/errors.ts';
-import { checkIdempotencyKey } from '../../platform/idempotency.ts';
+import { ProblemError } from '../../platform/index.ts';
+import { checkIdempotencyKey } from '../../platform/index.ts';
 import { RESIDENT, caseActorFor } from './case-actor.ts';
 import { CaseTrackingSchema, IntakeAnswerSchema, IntakeBodySchema } from './cases.schemas.ts';
 

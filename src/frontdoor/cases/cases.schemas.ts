@@ -1,5 +1,5 @@
 /** TypeBox schemas for the front door's JSON API. */
-import { MAX_ID } from '../../platform/bounds.ts';
+import { MAX_ID } from '../../platform/index.ts';
 import { Type } from 'typebox';
 
 const Text = (max: number, description: string) => Type.String({ maxLength: max, description });

@@ -1,10 +1,10 @@
 /** What the front door's case services take and give, and the service they make together. */
 import type { Kysely } from 'kysely';
-import type { DB, CaseStatus, Channel } from '../../db/schema.ts';
-import type { Tx } from '../../db/context.ts';
+import type { DB, CaseStatus, Channel } from '../../db/index.ts';
+import type { Tx } from '../../db/index.ts';
 import type { CaseActor } from './case-actor.ts';
-import type { IdempotentRequest } from '../../platform/idempotency.ts';
-import type { ResponsibleService } from '../../register/responsible.service.ts';
+import type { IdempotentRequest } from '../../platform/index.ts';
+import type { ResponsibleService } from '../../register/index.ts';
 import type { IntakeInput, IntakeResult } from '../intake/intake.rules.ts';
 import type { ReferralTarget } from '../referral/referral-targets.ts';
 import type { dueDateAfterPause } from '../service-levels/service-levels.ts';

@@ -3,8 +3,8 @@
  * IntakeInput with a message per field (kept as typed, never lost). Pure: whether the service and
  * the place exist is checked when the request is looked up or taken.
  */
-import { parseId } from '../../platform/bounds.ts';
-import type { Channel } from '../../db/schema.ts';
+import { parseId } from '../../platform/index.ts';
+import type { Channel } from '../../db/index.ts';
 import { checkIntake, type IntakeInput } from '../intake/intake.rules.ts';
 import { formValues, inFieldOrder, postcodeProblem, streetProblem, type Form } from '../shared/form-input.ts';
 

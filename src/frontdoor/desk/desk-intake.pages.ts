@@ -6,12 +6,12 @@
  * council's own information about the service (fees, policy, links), so an agent answers for it.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { parseId, parseIntCode } from '../../platform/bounds.ts';
-import { ProblemError, ValidationProblem, forbidden } from '../../platform/errors.ts';
-import { requireCsrfToken } from '../../platform/auth/csrf.ts';
-import type { ResponsibleAnswer } from '../../register/responsible.service.ts';
-import type { Service } from '../../register/register.types.ts';
-import { searchServices, serviceWords } from '../../register/service-search.ts';
+import { parseId, parseIntCode } from '../../platform/index.ts';
+import { ProblemError, ValidationProblem, forbidden } from '../../platform/index.ts';
+import { requireCsrfToken } from '../../platform/index.ts';
+import type { ResponsibleAnswer } from '../../register/index.ts';
+import type { Service } from '../../register/index.ts';
+import { searchServices, serviceWords } from '../../register/index.ts';
 import { caseActorFor, type CaseActor } from '../cases/case-actor.ts';
 import { CHANNELS, INTAKE_LIMITS, isNotCovered } from '../intake/intake.rules.ts';
 import { createServiceInformation, type ServiceInformation } from '../information/service-information.ts';

@@ -5,11 +5,11 @@
  * refer it to another organisation. "Take a request" is `desk-intake.pages.ts`, registered here.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { parseId, parseIntCode } from '../../platform/bounds.ts';
-import { ProblemError, ValidationProblem, badRequest, notFound } from '../../platform/errors.ts';
-import { requireCsrfToken } from '../../platform/auth/csrf.ts';
-import { brandOf } from '../../platform/views/brand.ts';
-import type { CaseStatus } from '../../db/schema.ts';
+import { parseId, parseIntCode } from '../../platform/index.ts';
+import { ProblemError, ValidationProblem, badRequest, notFound } from '../../platform/index.ts';
+import { requireCsrfToken } from '../../platform/index.ts';
+import { brandOf } from '../../platform/index.ts';
+import type { CaseStatus } from '../../db/index.ts';
 import {
   mayHandleCase,
   mayNoteCase,

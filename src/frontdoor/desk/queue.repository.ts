@@ -1,7 +1,7 @@
 /** SQL for the desk's lists of cases and the counts per team, in the caller's transaction. */
 import { sql } from 'kysely';
-import type { Tx } from '../../db/context.ts';
-import type { CaseStatus } from '../../db/schema.ts';
+import type { Tx } from '../../db/index.ts';
+import type { CaseStatus } from '../../db/index.ts';
 import type { ScopeEntry } from '../cases/case-actor.ts';
 import { ACTIVE_STATUSES } from '../cases/case-status.ts';
 import { asDate } from '../cases/cases.repository.ts';

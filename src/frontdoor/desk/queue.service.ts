@@ -3,9 +3,9 @@
  * first, with the counts in hand and overdue per team; a search by a name, address or postcode is
  * recorded under each organisation searched.
  */
-import { withTenant } from '../../db/context.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import { ValidationProblem } from '../../platform/errors.ts';
+import { withTenant } from '../../db/index.ts';
+import { recordAudit } from '../../platform/index.ts';
+import { ValidationProblem } from '../../platform/index.ts';
 import { isOverdue } from '../service-levels/working-days.ts';
 import { caseScope, type CaseActor } from '../cases/case-actor.ts';
 import type { CaseContext } from '../cases/case-context.ts';

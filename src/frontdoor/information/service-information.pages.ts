@@ -6,10 +6,10 @@
  * save made over someone else's newer one is refused with every answer kept, and each save is
  * audited with what it replaced.
  */
-import { parseId, parseIntCode } from '../../platform/bounds.ts';
+import { parseId, parseIntCode } from '../../platform/index.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden, notFound } from '../../platform/errors.ts';
-import { requireCsrfToken } from '../../platform/auth/csrf.ts';
+import { forbidden, notFound } from '../../platform/index.ts';
+import { requireCsrfToken } from '../../platform/index.ts';
 import { staffCaseActor } from '../cases/case-actor.ts';
 import { formText, type Form } from '../shared/form-input.ts';
 import {

@@ -5,9 +5,9 @@
  * plainly when that council has recorded nothing. Readable by anyone: it is public information.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.ts';
-import { withTenant, type Tx } from '../../db/context.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import type { DB } from '../../db/index.ts';
+import { withTenant, type Tx } from '../../db/index.ts';
+import { recordAudit } from '../../platform/index.ts';
 
 export interface ServiceLink {
   text: string;

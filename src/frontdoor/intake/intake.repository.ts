@@ -1,8 +1,8 @@
 /** SQL for opening a case: one statement, in the caller's transaction. */
 import { sql } from 'kysely';
-import { prepared } from '../../db/prepared.ts';
-import type { Tx } from '../../db/context.ts';
-import type { Channel } from '../../db/schema.ts';
+import { prepared } from '../../db/index.ts';
+import type { Tx } from '../../db/index.ts';
+import type { Channel } from '../../db/index.ts';
 import type { NewCase, NewCaseEvent } from '../cases/cases.repository.ts';
 
 export interface NewContact {

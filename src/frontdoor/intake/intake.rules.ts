@@ -3,9 +3,9 @@
  * each field and the check of a contact, pure, so that forms state and check the same; and the
  * refusal of a contact for a council the service does not cover.
  */
-import type { Channel } from '../../db/schema.ts';
-import { ProblemError } from '../../platform/errors.ts';
-import type { CouncilRef, ResponsibleAnswer } from '../../register/responsible.service.ts';
+import type { Channel } from '../../db/index.ts';
+import { ProblemError } from '../../platform/index.ts';
+import type { CouncilRef, ResponsibleAnswer } from '../../register/index.ts';
 import type { CaseSummary } from '../cases/cases.types.ts';
 import { characters } from '../shared/text.ts';
 

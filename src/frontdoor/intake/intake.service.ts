@@ -4,18 +4,13 @@
  * in force, in one transaction with its first events, messages, audit row and Idempotency-Key
  * answer. A place that could be more than one council's opens nothing and asks which.
  */
-import { withSystem, withTenant } from '../../db/context.ts';
-import type { CaseStatus } from '../../db/schema.ts';
-import { ProblemError, ValidationProblem, forbidden } from '../../platform/errors.ts';
-import {
-  isDuplicateKey,
-  requestHash,
-  storedAnswer,
-  type IdempotentRequest,
-} from '../../platform/idempotency.ts';
-import { todayInLondon } from '../../platform/dates.ts';
-import { assignCasePrefixes } from '../../register/case-prefix.ts';
-import type { ResponsibleAnswer } from '../../register/responsible.service.ts';
+import { withSystem, withTenant } from '../../db/index.ts';
+import type { CaseStatus } from '../../db/index.ts';
+import { ProblemError, ValidationProblem, forbidden } from '../../platform/index.ts';
+import { isDuplicateKey, requestHash, storedAnswer, type IdempotentRequest } from '../../platform/index.ts';
+import { todayInLondon } from '../../platform/index.ts';
+import { assignCasePrefixes } from '../../register/index.ts';
+import type { ResponsibleAnswer } from '../../register/index.ts';
 import type { CaseActor } from '../cases/case-actor.ts';
 import type { CaseContext } from '../cases/case-context.ts';
 import { residentMessages, staffMessage } from '../cases/case-messages.ts';

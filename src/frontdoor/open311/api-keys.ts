@@ -5,9 +5,9 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.ts';
-import { withSystem } from '../../db/context.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import type { DB } from '../../db/index.ts';
+import { withSystem } from '../../db/index.ts';
+import { recordAudit } from '../../platform/index.ts';
 
 const KEY_FORM = /^jly_([A-Za-z0-9_-]{12})([A-Za-z0-9_-]{20,})$/;
 

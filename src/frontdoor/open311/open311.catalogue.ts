@@ -4,7 +4,7 @@
  * are written in GeoReport's words: `open`/`closed` on requests, and the widely used extended
  * statuses (FixMyStreet's, in capitals) on service request updates. Pure.
  */
-import type { CaseStatus } from '../../db/schema.ts';
+import type { CaseStatus } from '../../db/index.ts';
 import { isFinished } from '../cases/case-status.ts';
 
 export interface AttributeValue {

@@ -3,11 +3,10 @@
  * client of that council and prints it on the last line (the only time it is shown).
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Config } from '../../app/config.ts';
-import type { Database } from '../../db/engine.ts';
+import type { Database } from '../../db/index.ts';
 import { ApiKeyError, createApiKey } from './api-keys.ts';
 
-type WithDatabase = (work: (database: Database, config: Config) => Promise<void>) => Promise<void>;
+type WithDatabase = (work: (database: Database) => Promise<void>) => Promise<void>;
 
 export function addOpen311Command(
   program: Command,

@@ -23,8 +23,8 @@ import {
   windowDays,
   type RequestsQuery,
 } from './open311.service.ts';
-import { checkIdempotencyKey } from '../../platform/idempotency.ts';
-import { classifyError, isDataException } from '../../platform/error-handling.ts';
+import { checkIdempotencyKey } from '../../platform/index.ts';
+import { classifyError, isDataException } from '../../platform/index.ts';
 import { ATTRIBUTE_LIMITS } from '../intake/intake.rules.ts';
 import type { AttributeAnswers } from './open311.catalogue.ts';
 

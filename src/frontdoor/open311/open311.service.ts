@@ -9,13 +9,13 @@
  * given only to a client with an API key of the organisation that holds, handles or took the case.
  */
 import { sql, type Kysely } from 'kysely';
-import type { CaseStatus, DB } from '../../db/schema.ts';
-import { withTenant, type Tx } from '../../db/context.ts';
-import { ProblemError, ValidationProblem } from '../../platform/errors.ts';
-import type { RegisterService } from '../../register/register.service.ts';
-import type { ResponsibleService } from '../../register/responsible.service.ts';
-import { recordAudits } from '../../platform/audit.ts';
-import { checkIdempotencyKey } from '../../platform/idempotency.ts';
+import type { CaseStatus, DB } from '../../db/index.ts';
+import { withTenant, type Tx } from '../../db/index.ts';
+import { ProblemError, ValidationProblem } from '../../platform/index.ts';
+import type { RegisterService } from '../../register/index.ts';
+import type { ResponsibleService } from '../../register/index.ts';
+import { recordAudits } from '../../platform/index.ts';
+import { checkIdempotencyKey } from '../../platform/index.ts';
 import { verifyApiKey, type ApiClient } from './api-keys.ts';
 import type { CaseActor } from '../cases/case-actor.ts';
 import { CASE_STATUSES } from '../cases/case-status.ts';

@@ -8,8 +8,8 @@
  * message's own page, where the view is audited.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { ValidationProblem, notFound } from '../../platform/errors.ts';
-import type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from '../../platform/outbox.ts';
+import { ValidationProblem, notFound } from '../../platform/index.ts';
+import type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from '../../platform/index.ts';
 import { staffCaseActor } from '../cases/case-actor.ts';
 import { normaliseReference } from '../cases/case-reference.ts';
 import { formText, type Form } from '../shared/form-input.ts';

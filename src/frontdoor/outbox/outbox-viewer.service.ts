@@ -4,10 +4,10 @@
  * whose view is recorded under the message's organisation in the transaction that read it.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.ts';
-import { withTenant } from '../../db/context.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import { listMessages, messageById, type MessageFilter, type StoredMessage } from '../../platform/outbox.ts';
+import type { DB } from '../../db/index.ts';
+import { withTenant } from '../../db/index.ts';
+import { recordAudit } from '../../platform/index.ts';
+import { listMessages, messageById, type MessageFilter, type StoredMessage } from '../../platform/index.ts';
 import { caseScope, type CaseActor } from '../cases/case-actor.ts';
 
 export interface OutboxViewer {

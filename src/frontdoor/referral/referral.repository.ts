@@ -1,7 +1,7 @@
 /** SQL for referring a case: the receiving organisation's new row, and the holder's partners. */
 import { sql, type Kysely } from 'kysely';
-import type { Tx } from '../../db/context.ts';
-import type { DB } from '../../db/schema.ts';
+import type { Tx } from '../../db/index.ts';
+import type { DB } from '../../db/index.ts';
 import type { NewCase } from '../cases/cases.repository.ts';
 
 /** The organisation a case is to be referred to, if it exists (the directory is public). */

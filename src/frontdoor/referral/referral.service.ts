@@ -9,11 +9,11 @@
  * the receiving row, close this one, copy the history, audit and tell; split, its steps would
  * hide the order the database sees them in.
  */
-import { recordAudit } from '../../platform/audit.ts';
-import { todayInLondon } from '../../platform/dates.ts';
-import { ProblemError, ValidationProblem, conflict, forbidden } from '../../platform/errors.ts';
-import { enqueue } from '../../platform/outbox.ts';
-import { providerInForce, type CouncilRef } from '../../register/responsible.service.ts';
+import { recordAudit } from '../../platform/index.ts';
+import { todayInLondon } from '../../platform/index.ts';
+import { ProblemError, ValidationProblem, conflict, forbidden } from '../../platform/index.ts';
+import { enqueue } from '../../platform/index.ts';
+import { providerInForce, type CouncilRef } from '../../register/index.ts';
 import { mayReferCase, type CaseActor } from '../cases/case-actor.ts';
 import { stale, type CaseContext } from '../cases/case-context.ts';
 import { residentMessages, staffMessage } from '../cases/case-messages.ts';

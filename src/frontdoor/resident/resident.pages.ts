@@ -5,11 +5,11 @@
  * confirmation and tracking pages are in the responsible council's brand and show no personal data.
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { ProblemError, ValidationProblem } from '../../platform/errors.ts';
-import { requireCsrfToken } from '../../platform/auth/csrf.ts';
-import { brandOf } from '../../platform/views/brand.ts';
-import type { ResponsibleAnswer } from '../../register/responsible.service.ts';
-import type { CaseStatus } from '../../db/schema.ts';
+import { ProblemError, ValidationProblem } from '../../platform/index.ts';
+import { requireCsrfToken } from '../../platform/index.ts';
+import { brandOf } from '../../platform/index.ts';
+import type { ResponsibleAnswer } from '../../register/index.ts';
+import type { CaseStatus } from '../../db/index.ts';
 import { RESIDENT } from '../cases/case-actor.ts';
 import { CASE_STATUSES, isFinished } from '../cases/case-status.ts';
 import { normaliseReference } from '../cases/case-reference.ts';

@@ -12,15 +12,15 @@ import { fileURLToPath } from 'node:url';
 import chain from 'stream-chain';
 import { parser, type Token } from 'stream-json/parser.js';
 import streamObject from 'stream-json/streamers/stream-object.js';
-import type { Tx } from '../../db/context.ts';
-import type { BankHolidayDivision } from '../../db/schema.ts';
-import { isIsoDate } from '../../platform/dates.ts';
-import { jsonSyntaxError } from '../../platform/import/geojson-source.ts';
-import { ImportError } from '../../platform/import/import-error.ts';
-import type { Progress } from '../../platform/import/progress.ts';
-import { Tally } from '../../platform/import/tally.ts';
-import { textOnly } from '../../platform/import/text-check.ts';
-import { upsertRows, type TableSpec } from '../../platform/import/upsert.ts';
+import type { Tx } from '../../db/index.ts';
+import type { BankHolidayDivision } from '../../db/index.ts';
+import { isIsoDate } from '../../platform/index.ts';
+import { jsonSyntaxError } from '../../platform/index.ts';
+import { ImportError } from '../../platform/index.ts';
+import type { Progress } from '../../platform/index.ts';
+import { Tally } from '../../platform/index.ts';
+import { textOnly } from '../../platform/index.ts';
+import { upsertRows, type TableSpec } from '../../platform/index.ts';
 
 /** The bank holidays Jointly ships, loaded with the demo. */
 export const SHIPPED_BANK_HOLIDAYS = path.join(

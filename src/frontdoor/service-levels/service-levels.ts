@@ -3,9 +3,9 @@
  * in working days on the England and Wales bank-holiday calendar or in hours.
  */
 import { sql } from 'kysely';
-import type { Tx } from '../../db/context.ts';
-import { prepared } from '../../db/prepared.ts';
-import { todayInLondon } from '../../platform/dates.ts';
+import type { Tx } from '../../db/index.ts';
+import { prepared } from '../../db/index.ts';
+import { todayInLondon } from '../../platform/index.ts';
 import { WorkingCalendar, type Target } from './working-days.ts';
 
 export type ServiceLevelTarget = Target;

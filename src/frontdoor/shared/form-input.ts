@@ -4,7 +4,7 @@
  * the order of the form, and the postcode check.
  */
 import { randomBytes } from 'node:crypto';
-import { PostcodeFormatError, parsePostcodeQuery } from '../../geography/postcode.ts';
+import { PostcodeFormatError, parsePostcodeQuery } from '../../geography/index.ts';
 
 /** A form or query string as Fastify gives it. */
 export type Form = Record<string, string | string[] | undefined>;

@@ -4,7 +4,7 @@
  * `jointly session list|end`: the sessions people are signed in with, and ending one.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Database } from '../../db/engine.ts';
+import type { Database } from '../../db/index.ts';
 import { formatDateTime } from '../dates.ts';
 import { createAuthService, type AuthSettings } from './auth.service.ts';
 import { SessionInputError } from './sessions.ts';

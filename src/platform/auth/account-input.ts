@@ -3,8 +3,8 @@
  * checked from the input alone (`checkAccountInput`, pure), then what needs the database
  * (`checkGrantReferences`). Every problem is reported at once, in words an administrator can act on.
  */
-import type { Tx } from '../../db/context.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Tx } from '../../db/index.ts';
+import type { Role } from '../../db/index.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.ts';
 import type { RoleGrant } from './principal.ts';
 

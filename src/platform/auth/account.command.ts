@@ -4,8 +4,8 @@
  * not echo it; `--no-password` makes an account that signs in only with the organisation's account.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { Database } from '../../db/engine.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Database } from '../../db/index.ts';
+import type { Role } from '../../db/index.ts';
 import { AccountInputError, ROLE_NAMES, ROLES } from './account-input.ts';
 import { createAuthService, type AccountSummary, type AuthSettings } from './auth.service.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';

@@ -2,8 +2,8 @@
  * The SQL of accounts and their grants. Accounts and grants live in owner-only tables: every
  * function here takes a `withSystem` transaction, never one of request context.
  */
-import type { Tx } from '../../db/context.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Tx } from '../../db/index.ts';
+import type { Role } from '../../db/index.ts';
 import type { AccountSummary } from './auth.service.ts';
 import type { Principal } from './principal.ts';
 

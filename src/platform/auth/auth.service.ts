@@ -12,8 +12,8 @@
  * - Sessions and API tokens are sessions.ts; the cookie key is session-key.ts.
  */
 import type { Kysely } from 'kysely';
-import { withSystem } from '../../db/context.ts';
-import type { DB } from '../../db/schema.ts';
+import { withSystem } from '../../db/index.ts';
+import type { DB } from '../../db/index.ts';
 import { recordAudit } from '../audit.ts';
 import {
   AccountInputError,

@@ -3,7 +3,7 @@
  * hold, each at one organisation (a partnership administrator's also names the partnership, an
  * officer's may be limited to some services). Set on the request by the authentication plugin.
  */
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/index.ts';
 
 export interface RoleGrant {
   orgId: number;

@@ -4,8 +4,8 @@
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { withSystem } from '../../db/context.ts';
-import type { DB } from '../../db/schema.ts';
+import { withSystem } from '../../db/index.ts';
+import type { DB } from '../../db/index.ts';
 
 const SESSION_KEY_BYTES = 32;
 const SESSION_KEY_SECRET_NAME = 'session_key';

@@ -14,8 +14,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { withSystem, type Tx } from '../../db/context.ts';
-import type { DB } from '../../db/schema.ts';
+import { withSystem, type Tx } from '../../db/index.ts';
+import type { DB } from '../../db/index.ts';
 import { recordAudit } from '../audit.ts';
 import {
   API_TOKEN_FORM,

@@ -7,7 +7,7 @@
  * files can describe the same rows without undoing each other on every run.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Tx } from '../../db/context.ts';
+import type { Tx } from '../../db/index.ts';
 
 export type ColumnRule =
   /** Written when the row is added, never changed afterwards. */

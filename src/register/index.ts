@@ -1,0 +1,27 @@
+/**
+ * The register's door: partnerships, arrangements, who is responsible, and the register's imports
+ * and pages. Other modules import only this file.
+ */
+export { assignCasePrefixes } from './case-prefix.ts';
+export {
+  COUNCIL_FILES_NOT_IMPORTED,
+  COUNCIL_FORMATS,
+  councilFormatOf,
+  importCouncilFile,
+} from './councils.import.ts';
+export type { CouncilFormatId } from './councils.import.ts';
+export { registerPages } from './register.pages.ts';
+export { insertArrangement } from './register.repository.ts';
+export { registerApiRoutes } from './register.routes.ts';
+export { createRegisterService } from './register.service.ts';
+export type { RegisterService } from './register.service.ts';
+export type { Service } from './register.types.ts';
+export { createResponsibleService, providerInForce } from './responsible.service.ts';
+export type { CouncilRef, ResponsibleAnswer, ResponsibleService } from './responsible.service.ts';
+export { searchServices, serviceWords } from './service-search.ts';
+export {
+  SERVICE_FILES_NOT_IMPORTED,
+  SERVICE_FORMATS,
+  importServiceFile,
+  serviceFormatOf,
+} from './services.import.ts';
