@@ -52,6 +52,27 @@ interface KeyRow {
   target_first: string | null;
 }
 
+/** Exeter and Cotswold, each with its reference-number row for 2026 at `lastNumber`; their ids. */
+async function addExeterAndCotswold(tx: Tx, lastNumber: number): Promise<[number, number]> {
+  const ids: number[] = [];
+  for (const [name, prefix] of [
+    ['Exeter City Council', 'EXE'],
+    ['Cotswold District Council', 'COT'],
+  ] as const) {
+    const org = await tx
+      .insertInto('organisation')
+      .values({ kind: 'district', name, short_name: name, source: 'test', case_prefix: prefix })
+      .returning('org_id')
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('case_number')
+      .values({ org_id: org.org_id, prefix, year: 2026, last_number: lastNumber })
+      .execute();
+    ids.push(org.org_id);
+  }
+  return ids as [number, number];
+}
+
 describe('row-level security catalogue', () => {
   let database: Database;
   let tables: TableRow[];
@@ -219,24 +240,15 @@ describe('stored answers and reference numbers belong to their organisation', ()
   before(async () => {
     database = await openTestDatabase();
     [exeter, cotswold] = await withSystem(database.db, async (tx) => {
-      const ids: number[] = [];
-      for (const [name, prefix] of [
-        ['Exeter City Council', 'EXE'],
-        ['Cotswold District Council', 'COT'],
+      const ids = await addExeterAndCotswold(tx, 41);
+      for (const [orgId, prefix] of [
+        [ids[0], 'EXE'],
+        [ids[1], 'COT'],
       ] as const) {
-        const org = await tx
-          .insertInto('organisation')
-          .values({ kind: 'district', name, short_name: name, source: 'test', case_prefix: prefix })
-          .returning('org_id')
-          .executeTakeFirstOrThrow();
-        await tx
-          .insertInto('case_number')
-          .values({ org_id: org.org_id, prefix, year: 2026, last_number: 41 })
-          .execute();
         await tx
           .insertInto('idempotency_key')
           .values({
-            org_id: org.org_id,
+            org_id: orgId,
             caller: 'open311:1',
             idempotency_key: `key-${prefix}`,
             request_hash: 'a'.repeat(64),
@@ -244,9 +256,8 @@ describe('stored answers and reference numbers belong to their organisation', ()
             response: JSON.stringify({ case: { reference: `${prefix}-2026-000041` } }),
           })
           .execute();
-        ids.push(org.org_id);
       }
-      return ids as [number, number];
+      return ids;
     });
   });
   after(() => database.close());
@@ -333,25 +344,7 @@ describe('a request transaction cannot leave its role', () => {
   let exeter: number;
   before(async () => {
     database = await openTestDatabase();
-    exeter = await withSystem(database.db, async (tx) => {
-      const ids: number[] = [];
-      for (const [name, prefix] of [
-        ['Exeter City Council', 'EXE'],
-        ['Cotswold District Council', 'COT'],
-      ] as const) {
-        const org = await tx
-          .insertInto('organisation')
-          .values({ kind: 'district', name, short_name: name, source: 'test', case_prefix: prefix })
-          .returning('org_id')
-          .executeTakeFirstOrThrow();
-        await tx
-          .insertInto('case_number')
-          .values({ org_id: org.org_id, prefix, year: 2026, last_number: 1 })
-          .execute();
-        ids.push(org.org_id);
-      }
-      return ids[0]!;
-    });
+    [exeter] = await withSystem(database.db, (tx) => addExeterAndCotswold(tx, 1));
   });
   after(() => database.close());
 
@@ -471,25 +464,7 @@ describe('a request transaction cannot widen its tenant scope', () => {
   let cotswold: number;
   before(async () => {
     database = await openTestDatabase();
-    [exeter, cotswold] = await withSystem(database.db, async (tx) => {
-      const ids: number[] = [];
-      for (const [name, prefix] of [
-        ['Exeter City Council', 'EXE'],
-        ['Cotswold District Council', 'COT'],
-      ] as const) {
-        const org = await tx
-          .insertInto('organisation')
-          .values({ kind: 'district', name, short_name: name, source: 'test', case_prefix: prefix })
-          .returning('org_id')
-          .executeTakeFirstOrThrow();
-        await tx
-          .insertInto('case_number')
-          .values({ org_id: org.org_id, prefix, year: 2026, last_number: 1 })
-          .execute();
-        ids.push(org.org_id);
-      }
-      return ids as [number, number];
-    });
+    [exeter, cotswold] = await withSystem(database.db, (tx) => addExeterAndCotswold(tx, 1));
   });
   after(() => database.close());
 
