@@ -11,9 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import type { Database } from '../../src/db/engine.ts';
-import { loadConfig } from '../../src/app/config.ts';
-import { demoAccountCreator, loadDemo } from '../../src/demo/demo.loader.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
+import { withSystem } from '../../src/db/context.ts';
 
 const TIVERTON = 'integrated-devon:locality:tiverton';
 const CREDITON = 'integrated-devon:locality:crediton';
@@ -31,15 +29,8 @@ describe('places below the district', () => {
   let app: FastifyInstance;
 
   before(async () => {
-    database = await openTestDatabase();
-    const built = await buildTestApp(database);
-    app = built.app;
-    await loadDemo(
-      database.db,
-      loadConfig().referenceDataDir,
-      silentProgress,
-      demoAccountCreator(built.services.auth),
-    );
+    database = await openTestDatabase({ data: 'demo' });
+    app = (await buildTestApp(database)).app;
   });
   after(async () => {
     await app?.close();
@@ -129,6 +120,67 @@ describe('places below the district', () => {
     assert.deepEqual(answer.candidates.map((c) => c.gss).sort(), ['E07000041', 'E10000008']);
     assert.match(answer.reason, /providing tier of Abandoned shopping trolleys \(LGSL 1152\) is unknown/);
     assert.doesNotMatch(answer.reason, /address|point on a map/);
+  });
+
+  it('takes an override for the market town over a newer one for its whole district, and only inside the town', async () => {
+    // Household garden waste (LGSL 530), for this test only: Devon for all of Mid Devon from 2020,
+    // Mid Devon itself in Tiverton from 2015. The town's is older but more specific.
+    const ids = Object.fromEntries(
+      (
+        await database.db
+          .selectFrom('organisation')
+          .select(['org_id', 'gss_code'])
+          .where('gss_code', 'in', ['E10000008', 'E07000042'])
+          .execute()
+      ).map((o) => [o.gss_code!, o.org_id]),
+    );
+    await withSystem(database.db, (tx) =>
+      tx
+        .insertInto('responsibility_override')
+        .values([
+          {
+            org_id: ids.E10000008!,
+            lgsl_code: 530,
+            area_code: 'E07000042',
+            valid_from: '2020-04-01',
+            reason: 'Test: the county collects it.',
+          },
+          {
+            org_id: ids.E07000042!,
+            lgsl_code: 530,
+            area_code: TIVERTON,
+            valid_from: '2015-04-01',
+            reason: 'Test: the town keeps it.',
+          },
+        ])
+        .execute(),
+    );
+    try {
+      const get = async (postcode: string) =>
+        (
+          await app.inject({
+            method: 'GET',
+            url: `/api/v1/responsible?service=530&postcode=${encodeURIComponent(postcode)}&date=2026-06-01`,
+          })
+        ).json<Answer>();
+      const inTown = await get('EX16 6AR');
+      assert.equal(inTown.responsible?.gss, 'E07000042');
+      assert.match(
+        inTown.reason,
+        /in Tiverton \(integrated-devon:locality:tiverton\): Test: the town keeps it/,
+      );
+      const outside = await get('EX15 1BU');
+      assert.equal(outside.responsible?.gss, 'E10000008');
+      assert.match(outside.reason, /Test: the county collects it/);
+    } finally {
+      await withSystem(database.db, (tx) =>
+        tx
+          .deleteFrom('responsibility_override')
+          .where('lgsl_code', '=', 530)
+          .where('reason', 'like', 'Test:%')
+          .execute(),
+      );
+    }
   });
 
   /** A postcode of `outcode` in `district` from the shipped data, for a test that needs any one. */
