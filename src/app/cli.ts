@@ -14,7 +14,7 @@ import {
   ImportError,
   type ImportSummary,
 } from './import.command.ts';
-import { demoAccountCreator, loadDemo } from '../demo/demo.loader.ts';
+import { demoAccountCreator, loadDemo } from '../demo/index.ts';
 import { createServices } from './services.ts';
 import { addAccountCommand } from '../platform/index.ts';
 import { addAccessCommands } from '../platform/index.ts';

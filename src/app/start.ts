@@ -3,7 +3,7 @@ import { ConfigError, type Config } from './config.ts';
 import type { Database } from '../db/index.ts';
 import { createServices } from './services.ts';
 import { buildServer } from './server.ts';
-import { demoAccountCreator, isRegisterEmpty, loadDemo } from '../demo/demo.loader.ts';
+import { demoAccountCreator, isRegisterEmpty, loadDemo } from '../demo/index.ts';
 import { terminalProgress } from '../platform/index.ts';
 import { createOutboxWorker, localSender } from '../platform/index.ts';
 import { notifySender } from '../platform/index.ts';

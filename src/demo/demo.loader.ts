@@ -14,7 +14,7 @@ import { loadDemoActivity } from './activity.ts';
 import { loadDemoServiceLinks } from './service-links.ts';
 import { recordAudit } from '../platform/index.ts';
 import type { Progress } from '../platform/index.ts';
-import { runImport, importAllReferenceData } from '../app/import.command.ts';
+import { runImport, importAllReferenceData } from '../app/index.ts';
 import { insertArrangement } from '../register/index.ts';
 import { DEMO_PARTNERSHIPS, type DemoPartnership } from './partnerships.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';

@@ -27,6 +27,22 @@ describe('module doors and direction', () => {
     assert.match(problems[0]!, /through its door, platform\/index\.ts/);
   });
 
+  it('refuses a deep import between app and demo, which may import each other through their doors', async () => {
+    const deep = await importProblems(
+      'src/app/example.ts',
+      "import { loadDemo } from '../demo/demo.loader.ts';\nexport const f = loadDemo;\n",
+    );
+    assert.equal(deep.length, 1);
+    assert.match(deep[0]!, /through its door, demo\/index\.ts/);
+    assert.deepEqual(
+      await importProblems(
+        'src/demo/example.ts',
+        "import { runImport } from '../app/index.ts';\nexport const f = runImport;\n",
+      ),
+      [],
+    );
+  });
+
   it('refuses an import upward, even through the door', async () => {
     for (const [file, code] of [
       [
