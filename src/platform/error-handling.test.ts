@@ -4,7 +4,9 @@ import {
   DATABASE_REFUSED_DETAIL,
   classifyError,
   clientErrorResponse,
+  fieldWithNonFiniteNumber,
   fieldWithNul,
+  nonFiniteNumberProblem,
   nulProblem,
 } from './error-handling.ts';
 
@@ -28,6 +30,17 @@ describe('the edge every route shares', () => {
     ]);
     assert.equal(nulProblem({ body: '\u0000' })?.detail.startsWith('body '), true);
     assert.equal(nulProblem({ params: {}, query: { q: 'fine' } }), undefined);
+  });
+
+  it('refuses a number too large to hold, which validation coerces to Infinity, naming the field', () => {
+    assert.equal(fieldWithNonFiniteNumber({ lgsl: Number('1e400') }), 'lgsl');
+    assert.equal(fieldWithNonFiniteNumber({ items: [{ cost: -Infinity }] }), 'items.cost');
+    assert.equal(fieldWithNonFiniteNumber({ n: Number.NaN }), 'n');
+    assert.equal(fieldWithNonFiniteNumber({ n: Number.MAX_VALUE, s: '1e400', z: 0 }), undefined);
+    const problem = nonFiniteNumberProblem({ params: { key: 'exeter', lgsl: Infinity } });
+    assert.equal(problem?.status, 400);
+    assert.equal(problem?.detail, 'lgsl is too large a number.');
+    assert.equal(nonFiniteNumberProblem({ params: { lgsl: 524 }, query: {}, body: undefined }), undefined);
   });
 
   it('answers a value the database refused as malformed or out of range with a 400, anything else unknown with a 500', () => {

@@ -122,35 +122,68 @@ function readableName(name: string): string {
 }
 
 /**
- * The first field of a request part that holds a NUL character (in its name or its value), named
- * as the person sent it: `description`, `attribute[size]`, `items.0.name`. Pure.
+ * The first field of a request part whose name or value `refuses`, named as the person sent it:
+ * `description`, `attribute[size]`, `items.0.name`. Pure.
  */
-export function fieldWithNul(value: unknown, name = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? name : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
+function firstFieldWhere(
+  value: unknown,
+  refuses: (leaf: unknown) => boolean,
+  name = '',
+): string | undefined {
+  if (value === null || typeof value !== 'object') return refuses(value) ? name : undefined;
   const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   for (const [key, inner] of entries) {
     const field = Array.isArray(value) && name !== '' ? name : name === '' ? key : `${name}.${key}`;
-    if (key.includes('\u0000')) return field;
-    const found = fieldWithNul(inner, field);
+    if (refuses(key)) return field;
+    const found = firstFieldWhere(inner, refuses, field);
     if (found !== undefined) return found;
   }
   return undefined;
 }
 
-/** The 400 for a NUL character in a request's path, query or body, naming the field; or nothing. */
-export function nulProblem(parts: {
+const holdsNul = (leaf: unknown): boolean => typeof leaf === 'string' && leaf.includes('\u0000');
+const isNonFinite = (leaf: unknown): boolean => typeof leaf === 'number' && !Number.isFinite(leaf);
+
+/** The first field that holds a NUL character, in its name or its value. Pure. */
+export function fieldWithNul(value: unknown): string | undefined {
+  return firstFieldWhere(value, holdsNul);
+}
+
+/**
+ * The first field whose number is infinite or not a number: `1e400` in a path, a query or JSON.
+ * Schema validation coerces such text to `Infinity` and then skips its range checks. Pure.
+ */
+export function fieldWithNonFiniteNumber(value: unknown): string | undefined {
+  return firstFieldWhere(value, isNonFinite);
+}
+
+interface RequestParts {
   params?: unknown;
   query?: unknown;
   body?: unknown;
-}): ProblemError | undefined {
-  const found = fieldWithNul(parts.params) ?? fieldWithNul(parts.query) ?? fieldWithNul(parts.body);
+}
+
+function fieldProblem(
+  parts: RequestParts,
+  find: (value: unknown) => string | undefined,
+  message: string,
+): ProblemError | undefined {
+  const found = find(parts.params) ?? find(parts.query) ?? find(parts.body);
   if (found === undefined) return undefined;
   const field = readableName(found === '' ? 'body' : found);
-  const message = 'must not contain the NUL character (\\u0000)';
   return new ProblemError(400, 'Bad request', `${field} ${message}.`, {
     errors: [{ field, message }],
   });
+}
+
+/** The 400 for a NUL character in a request's path, query or body, naming the field; or nothing. */
+export function nulProblem(parts: RequestParts): ProblemError | undefined {
+  return fieldProblem(parts, fieldWithNul, 'must not contain the NUL character (\\u0000)');
+}
+
+/** The 400 for a number too large to hold (after validation), naming the field; or nothing. */
+export function nonFiniteNumberProblem(parts: RequestParts): ProblemError | undefined {
+  return fieldProblem(parts, fieldWithNonFiniteNumber, 'is too large a number');
 }
 
 /**
@@ -308,6 +341,15 @@ const errorHandlingPlugin: FastifyPluginAsync = async (fastify) => {
   // Before any route reads its input (and before schema validation), on every route.
   fastify.addHook('preValidation', async (request) => {
     const problem = nulProblem({ params: request.params, query: request.query, body: request.body });
+    if (problem) throw problem;
+  });
+  // After validation, which turns text such as `1e400` into Infinity without checking its range.
+  fastify.addHook('preHandler', async (request) => {
+    const problem = nonFiniteNumberProblem({
+      params: request.params,
+      query: request.query,
+      body: request.body,
+    });
     if (problem) throw problem;
   });
 
