@@ -154,8 +154,11 @@ describe('the embedded data folder lock, with real processes', () => {
       assert.equal(await holder.line(/^wrote/), 'wrote 1');
       try {
         holder.child.kill('SIGSTOP');
-        // Longer than the 15 s after which a lock that is not refreshed used to be taken over.
-        await wait(16_000);
+        // A lock not refreshed for an hour (it used to be taken over after 15 s), and longer than
+        // the grace given to a lock file being written.
+        const anHourAgo = new Date(Date.now() - 3_600_000);
+        fs.utimesSync(path.join(dataDir, 'jointly.lock'), anHourAgo, anHourAgo);
+        await wait(2_500);
         await assert.rejects(openDatabase({ dataDir }), (error: Error) => {
           assert.ok(error instanceof DatabaseInUseError);
           assert.match(error.message, new RegExp(`process ${pid} on ${os.hostname()}, started \\d{4}-`));

@@ -377,17 +377,17 @@ describe('signing in with a password', () => {
     clockMs += 15 * 60_000;
   });
 
-  test('fifty sign-ins from one address (a contact centre) are never refused', async () => {
+  test('twenty sign-ins from one address (a contact centre), twice the limit on guesses, are never refused', async () => {
     const auth = await createAuthService({ db: database.db, config: loadConfig({}) });
-    const agents: string[] = [];
-    for (let n = 1; n <= 50; n++) {
-      const email = `agent${n}@contact-centre.example.org`;
-      await auth.createAccount({ email, displayName: `Agent ${n}`, password: PASSWORD, grants: [] });
-      agents.push(email);
-    }
+    const agents = Array.from({ length: 20 }, (_, n) => `agent${n + 1}@contact-centre.example.org`);
+    await Promise.all(
+      agents.map((email, n) =>
+        auth.createAccount({ email, displayName: `Agent ${n + 1}`, password: PASSWORD, grants: [] }),
+      ),
+    );
     for (const [index, email] of agents.entries()) {
       // A few agents mistype their password first: their failures do not stop the others.
-      if (index % 20 === 0) {
+      if (index % 8 === 0) {
         assert.equal((await new Visitor(app, '203.0.113.50').signIn(email, 'mistyped')).statusCode, 401);
       }
       const response = await new Visitor(app, '203.0.113.50').signIn(email, PASSWORD);
