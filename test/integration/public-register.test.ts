@@ -46,6 +46,48 @@ describe('the public register', () => {
     await database?.close();
   });
 
+  it("answers West Oxfordshire's list of services to retain (seed 002 §3.35), and only those, as retained", async () => {
+    // The register decides what is in force; this reads its answer for today, never a copy of the rule.
+    const expected: Array<[string, number]> = [
+      ['Press and Media', 822],
+      ['Planning Policy', 494],
+      ['Economic Development', 347],
+      ['Development Management', 608],
+      ['Client Management – Car Parking', 478],
+      ['Client Management – Waste and Recycling', 524],
+      ['Client Management – Leisure', 451],
+      ['Community Safety', 870],
+      ['Community Support and Liaison', 366],
+      ['Tourism Support and Strategy', 622],
+      ['Housing Strategy', 868],
+      ['Democratic Services', 354],
+      ['Elections', 362],
+    ];
+    const westOxfordshire = await services.register.organisation('E07000181');
+    const inForce = await services.register.organisationArrangements(PUBLIC_ACTOR, westOxfordshire.orgId);
+    const retained = inForce.filter((a) => a.mode === 'retained');
+    assert.deepEqual(
+      retained.map((a) => a.lgslCode).sort((x, y) => x - y),
+      expected.map(([, code]) => code).sort((x, y) => x - y),
+    );
+    for (const [item, code] of expected) {
+      const a = retained.find((x) => x.lgslCode === code)!;
+      assert.equal(a.validFrom, '2015-07-15', item);
+      assert.equal(a.areaCode, 'E07000181', `${item}: for the whole council`);
+      assert.ok(a.source.includes('002_f7afd23be1ad2d36.txt §3.35') && a.source.includes(`"${item}"`), item);
+      assert.ok(
+        a.reservedDecisions.some((d) => d.includes('taken solely by the council')),
+        item,
+      );
+      assert.deepEqual(a.delegatedDecisions, [], `${item}: nothing of a retained service is delegated`);
+    }
+    const reservedFor = (code: number) =>
+      retained.find((a) => a.lgslCode === code)!.reservedDecisions.join(' | ');
+    assert.match(reservedFor(494), /Strategic planning policy/);
+    assert.match(reservedFor(608), /Local planning decisions/);
+    assert.match(reservedFor(478), /Car parking charges/);
+  });
+
   it('shows every demo partnership’s services and who delivers them to someone signed out, with no placeholders', async () => {
     const partnerships = await services.register.listPartnerships();
     assert.equal(partnerships.length, 4);
