@@ -37,6 +37,7 @@ export { textOnly } from './import/text-check.ts';
 export { lastOfEachKey, rowKey, updateRows, upsertRows } from './import/upsert.ts';
 export type { ColumnRule, Row, TableSpec } from './import/upsert.ts';
 export { notifySender } from './notify-sender.ts';
+export { normaliseSearchText, searchTerms } from './views/assets/search-text.js';
 export { createOutboxWorker, localSender } from './outbox-worker.ts';
 export { enqueue, listMessages, messageById } from './outbox.ts';
 export type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from './outbox.ts';

@@ -2,8 +2,10 @@
  * Finding a service by the words people use: its LGSL name, the common words residents and
  * contact-centre staff say for it ("bins", "pothole", "dog mess"), or its LGSL number. The same
  * words go to the browser with each option, so the autocomplete that enhances a service list
- * matches exactly what the list does without JavaScript. Pure: no database.
+ * matches exactly what the list does without JavaScript; both read a search with the one
+ * `normaliseSearchText` (platform/views/assets/search-text.js). Pure: no database.
  */
+import { normaliseSearchText as normalise, searchTerms } from '../platform/index.ts';
 
 /**
  * What people call the services they most often ask about, by LGSL code. The words are GOV.UK's
@@ -30,37 +32,6 @@ export const COMMON_WORDS: Readonly<Record<number, readonly string[]>> = {
   555: ['road flooding', 'flooding', 'blocked drain', 'gully'],
 };
 
-/** Words that say nothing about which service is meant. */
-const STOP_WORDS = new Set([
-  'a',
-  'an',
-  'the',
-  'of',
-  'my',
-  'our',
-  'in',
-  'on',
-  'for',
-  'to',
-  'and',
-  'is',
-  'it',
-  'not',
-  'about',
-  'with',
-]);
-
-/** Lower case, without accents, hyphens joined ("fly-tipping" → "flytipping"), other punctuation as spaces. */
-function normalise(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/(\w)-(\w)/g, '$1$2')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
-
 /** The words a person might use for a service, beyond its name: for the browser's autocomplete too. */
 export function serviceWords(lgslCode: number): string {
   return (COMMON_WORDS[lgslCode] ?? []).join(', ');
@@ -82,7 +53,7 @@ export function searchServices<T extends SearchableService>(services: readonly T
   const text = normalise(query);
   if (text === '') return [];
   if (/^[0-9]+$/.test(text)) return services.filter((s) => String(s.lgslCode) === text);
-  const terms = text.split(' ').filter((t) => !STOP_WORDS.has(t));
+  const terms = searchTerms(text);
   if (terms.length === 0) return [];
   const begins = (words: readonly string[]) => terms.every((t) => words.some((w) => w.startsWith(t)));
   const ranked: Array<{ service: T; rank: number; index: number }> = [];

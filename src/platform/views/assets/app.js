@@ -1,37 +1,9 @@
 /* global document, window */
 import { initAll } from './govuk-frontend.min.js';
 import './accessible-autocomplete.min.js';
+import { normaliseSearchText as normalise, searchTerms } from './search-text.js';
 
 initAll();
-
-/** Lower case, hyphens joined ("fly-tipping" → "flytipping"), other punctuation as spaces: as the server reads a search. */
-const normalise = (text) =>
-  text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/(\w)-(\w)/g, '$1$2')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-
-const STOP_WORDS = new Set([
-  'a',
-  'an',
-  'the',
-  'of',
-  'my',
-  'our',
-  'in',
-  'on',
-  'for',
-  'to',
-  'and',
-  'is',
-  'it',
-  'not',
-  'about',
-  'with',
-]);
 
 /**
  * A <select data-autocomplete> becomes GOV.UK's accessible autocomplete: type a service's name,
@@ -54,9 +26,7 @@ for (const select of document.querySelectorAll('select[data-autocomplete]')) {
     showNoOptionsFound: true,
     tNoResults: () => 'No service found: try another word, or its LGSL number',
     source(query, populate) {
-      const terms = normalise(query)
-        .split(' ')
-        .filter((term) => term !== '' && !STOP_WORDS.has(term));
+      const terms = searchTerms(query);
       if (terms.length === 0) return populate([]);
       const found = choices.filter((choice) =>
         terms.every((term) => choice.words.some((word) => word.startsWith(term))),
