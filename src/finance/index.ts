@@ -1,0 +1,8 @@
+/**
+ * The finance module's door: sharing the cost of shared services. Other modules import only this
+ * file.
+ */
+export { ApportionError, apportion } from './apportion.ts';
+export type { Weighted } from './apportion.ts';
+export { formatPounds, parsePounds } from './money.ts';
+export type { Pence } from './money.ts';
