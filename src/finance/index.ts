@@ -6,3 +6,13 @@ export { ApportionError, apportion } from './apportion.ts';
 export type { Weighted } from './apportion.ts';
 export { formatPounds, parsePounds } from './money.ts';
 export type { Pence } from './money.ts';
+export { AllocationRuleError, DRIVERS, WHOLE, allocate, ruleProblems } from './allocation-rules.ts';
+export type {
+  AllocationLine,
+  AllocationRule,
+  Driver,
+  DriverValues,
+  Hundredths,
+  Member,
+  SimpleRule,
+} from './allocation-rules.ts';
