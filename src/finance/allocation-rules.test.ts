@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   AllocationRuleError,
+  type Attendance,
   DRIVERS,
   WHOLE,
   allocate,
@@ -142,6 +143,38 @@ describe('allocation rules', () => {
     assert.equal(lines[0]!.driver, null, 'a mix has no single driver');
   });
 
+  it('charges a member that left in the year for its days, and the others carry the rest', () => {
+    // Figures written for the test: Forest of Dean leaves the pool after 30 September 2025.
+    const attendance = { periodDays: 365, days: new Map([[FOREST.key, 183]]) };
+    const lines = allocate(127_800n, VISION, { kind: 'equal' }, {}, attendance);
+    // Weights 365, 365, 183 and 365 of 1,278 days: £365.00 for each full year, £183.00 for Forest.
+    assert.deepEqual(
+      lines.map((l) => l.pence),
+      [36_500n, 36_500n, 18_300n, 36_500n],
+    );
+    assert.equal(
+      lines[2]!.explanation,
+      'Forest of Dean: 14.32% of £1,278.00 = £183.00, an equal share of 4, for the 183 of 365 days it was in the pool.',
+    );
+    assert.equal(
+      lines[0]!.explanation,
+      'Cheltenham: 28.56% of £1,278.00 = £365.00, an equal share of 4, for the 365 of 365 days it was in the pool.',
+    );
+    assert.deepEqual(
+      ruleProblems({ kind: 'equal' }, VISION, {}, { periodDays: 365, days: new Map([[FOREST.key, 400]]) }),
+      ["Forest of Dean's 400 days in the pool are not between 0 and 365."],
+    );
+    assert.deepEqual(
+      ruleProblems(
+        { kind: 'fixed', shares: { E07000078: 10_000n, E07000079: 0n } },
+        VISION.slice(0, 2),
+        {},
+        { periodDays: 365, days: new Map([[CHELTENHAM.key, 0]]) },
+      ),
+      ['No member that would share it was in the pool during the period.'],
+    );
+  });
+
   it('names every problem with a rule before anything is shared', () => {
     const caseload = values([
       [CHELTENHAM, 0n],
@@ -244,8 +277,21 @@ const setup = fc.integer({ min: 1, max: 8 }).chain((n) => {
   const drivers = fc
     .tuple(...DRIVER_NAMES.map(() => driverValues))
     .map((vs): DriverValues => Object.fromEntries(DRIVER_NAMES.map((d, i) => [d, vs[i]!])));
-  return fc.record({ members: fc.constant(members), rule, drivers });
+  const attendance = fc.option(
+    fc
+      .array(fc.integer({ min: 0, max: 365 }), { minLength: n, maxLength: n })
+      .map((days) => ({ periodDays: 365, days: new Map(keys.map((k, i) => [k, days[i]!])) })),
+    { nil: undefined },
+  );
+  return fc.record({ members: fc.constant(members), rule, drivers, attendance });
 });
+
+type Setup = {
+  rule: AllocationRule;
+  members: Member[];
+  drivers: DriverValues;
+  attendance: Attendance | undefined;
+};
 
 const pool = fc.oneof(
   fc.constant(1n),
@@ -255,37 +301,34 @@ const pool = fc.oneof(
 );
 
 /** A driver may share only among members whose figures add up to something: those rules are refused. */
-const applicable = ({
-  rule,
-  members,
-  drivers,
-}: {
-  rule: AllocationRule;
-  members: Member[];
-  drivers: DriverValues;
-}) => ruleProblems(rule, members, drivers).length === 0;
+const applicable = ({ rule, members, drivers, attendance }: Setup) =>
+  ruleProblems(rule, members, drivers, attendance).length === 0;
 
 describe('allocation rules, for any pool, rule and drivers', () => {
   it('the lines add up to the pool exactly, none of the wrong sign, the same pence every run', () => {
     fc.assert(
-      fc.property(pool, setup.filter(applicable), (amount, { members, rule, drivers }) => {
-        const lines = allocate(amount, members, rule, drivers);
+      fc.property(pool, setup.filter(applicable), (amount, { members, rule, drivers, attendance }) => {
+        const lines = allocate(amount, members, rule, drivers, attendance);
         assert.equal(lines.length, members.length);
         assert.equal(sum(lines.map((l) => l.pence)), amount);
         for (const line of lines)
           assert.ok(amount >= 0n ? line.pence >= 0n : line.pence <= 0n, line.explanation);
-        assert.deepEqual(allocate(amount, members, rule, drivers), lines);
+        assert.deepEqual(allocate(amount, members, rule, drivers, attendance), lines);
+        for (const line of lines) {
+          if (attendance?.days.get(line.key) === 0)
+            assert.equal(line.pence, 0n, `${line.key} was not in the pool`);
+        }
       }),
     );
   });
 
   it('a rule it refuses is refused with its problems, never shared wrongly', () => {
     fc.assert(
-      fc.property(pool, setup, (amount, { members, rule, drivers }) => {
-        const problems = ruleProblems(rule, members, drivers);
+      fc.property(pool, setup, (amount, { members, rule, drivers, attendance }) => {
+        const problems = ruleProblems(rule, members, drivers, attendance);
         if (problems.length === 0) return;
         assert.throws(
-          () => allocate(amount, members, rule, drivers),
+          () => allocate(amount, members, rule, drivers, attendance),
           (e: Error) => e instanceof AllocationRuleError && e.problems.join('|') === problems.join('|'),
         );
       }),

@@ -54,6 +54,16 @@ export interface Member {
 /** Each driver's whole-number value for each member in the period. */
 export type DriverValues = Partial<Record<Driver, ReadonlyMap<string, bigint>>>;
 
+/**
+ * The days each member was in the pool during the period, for a member that joined or left in it:
+ * its share is its rule's weight times its days, so it pays for the days it was in and the others
+ * carry the rest in proportion. A member not listed was in for the whole period.
+ */
+export interface Attendance {
+  periodDays: number;
+  days: ReadonlyMap<string, number>;
+}
+
 /** One council's line of a recharge, with the figures behind it. */
 export interface AllocationLine {
   key: string;
@@ -85,11 +95,23 @@ export function ruleProblems(
   rule: AllocationRule,
   members: readonly Member[],
   drivers: DriverValues,
+  attendance?: Attendance,
 ): string[] {
   const problems: string[] = [];
   const names = new Map(members.map((m) => [m.key, m.name]));
   if (members.length === 0) problems.push('The pool has no members to share it.');
+  if (attendance) {
+    for (const [key, days] of attendance.days) {
+      if (!names.has(key)) problems.push(`Days in the pool are given for ${key}, which is not a member.`);
+      if (!Number.isInteger(days) || days < 0 || days > attendance.periodDays) {
+        problems.push(
+          `${names.get(key) ?? key}'s ${days} days in the pool are not between 0 and ${attendance.periodDays}.`,
+        );
+      }
+    }
+  }
   const simple = (r: SimpleRule, among: readonly string[], where: string) => {
+    const before = problems.length;
     if (r.kind === 'fixed') {
       const keys = Object.keys(r.shares);
       for (const key of keys) {
@@ -120,6 +142,11 @@ export function ruleProblems(
           `${where}the ${DRIVERS[r.driver].its} figures add up to nothing, so they cannot share the cost.`,
         );
       }
+    }
+    if (attendance && problems.length === before && among.length > 0) {
+      const total = weightsOf(r, among, drivers, attendance).reduce((sum, w) => sum + w.weight, 0n);
+      if (total === 0n)
+        problems.push(`${where}no member that would share it was in the pool during the period.`);
     }
   };
   const all = members.map((m) => m.key);
@@ -168,41 +195,68 @@ interface Part {
   driver: AllocationLine['driver'];
 }
 
+/** The rule's weight for each member: its share, its driver's figure or 1, times its days in the pool. */
+function weightsOf(
+  rule: SimpleRule,
+  among: readonly string[],
+  drivers: DriverValues,
+  attendance: Attendance | undefined,
+): Array<Weighted & { base: bigint; days: number | null }> {
+  return among.map((key) => {
+    const base =
+      rule.kind === 'equal'
+        ? 1n
+        : rule.kind === 'fixed'
+          ? rule.shares[key]!
+          : drivers[rule.driver]!.get(key)!;
+    const days = attendance ? (attendance.days.get(key) ?? attendance.periodDays) : null;
+    return { key, base, days, weight: days === null ? base : base * BigInt(days) };
+  });
+}
+
 /** Shares `amount` between `among` by a simple rule: each member's pence and why. */
 function shareSimple(
   amount: Pence,
   among: readonly Member[],
   rule: SimpleRule,
   drivers: DriverValues,
+  attendance: Attendance | undefined,
 ): Map<string, Part> {
-  const weights: Weighted[] = among.map((m) => ({
-    key: m.key,
-    weight:
-      rule.kind === 'equal'
-        ? 1n
-        : rule.kind === 'fixed'
-          ? rule.shares[m.key]!
-          : drivers[rule.driver]!.get(m.key)!,
-  }));
+  const weights = weightsOf(
+    rule,
+    among.map((m) => m.key),
+    drivers,
+    attendance,
+  );
   const total = weights.reduce((sum, w) => sum + w.weight, 0n);
+  const driverTotal = weights.reduce((sum, w) => sum + w.base, 0n);
+  const prorated = attendance !== undefined && weights.some((w) => w.days! < attendance.periodDays);
   const shares = apportion(amount, weights);
   const of = formatPounds(amount);
   return new Map(
     weights.map((w) => {
       const pence = shares.get(w.key)!;
       const result = `${of} = ${formatPounds(pence)}`;
+      // When anyone was in for part of the period, every line says its days: the shares are of days.
+      const partYear = prorated
+        ? `, for the ${w.days} of ${attendance!.periodDays} days it was in the pool`
+        : '';
       let sentence: string;
       let driver: AllocationLine['driver'] = null;
       if (rule.kind === 'equal') {
-        sentence = `an equal share, 1 of ${among.length}, of ${result}`;
+        sentence = partYear
+          ? `${percentOf(w.weight, total)} of ${result}, an equal share of ${among.length}${partYear}`
+          : `an equal share, 1 of ${among.length}, of ${result}`;
       } else if (rule.kind === 'fixed') {
-        sentence = `${percent(w.weight)} of ${result}, its agreed share`;
+        sentence = partYear
+          ? `${percentOf(w.weight, total)} of ${result}, from its agreed share of ${percent(w.base)}${partYear}`
+          : `${percent(w.weight)} of ${result}, its agreed share`;
       } else {
         const d = DRIVERS[rule.driver];
-        driver = { name: rule.driver, value: w.weight, total };
+        driver = { name: rule.driver, value: w.base, total: driverTotal };
         sentence =
           `${percentOf(w.weight, total)} of ${result}, because ${d.because} ` +
-          `${figure(w.weight)} of ${figure(total)} ${d.counted}`;
+          `${figure(w.base)} of ${figure(driverTotal)} ${d.counted}${partYear}`;
       }
       return [w.key, { pence, sentence, driver }];
     }),
@@ -212,15 +266,17 @@ function shareSimple(
 /**
  * Shares `amount` between `members` by `rule`: one line for each member, in the members' order,
  * adding up to the amount exactly. Throws an AllocationRuleError listing every problem when the
- * rule cannot be applied (see `ruleProblems`).
+ * rule cannot be applied (see `ruleProblems`). With `attendance`, a member in the pool for part of
+ * the period is charged for its days.
  */
 export function allocate(
   amount: Pence,
   members: readonly Member[],
   rule: AllocationRule,
   drivers: DriverValues,
+  attendance?: Attendance,
 ): AllocationLine[] {
-  const problems = ruleProblems(rule, members, drivers);
+  const problems = ruleProblems(rule, members, drivers, attendance);
   if (problems.length > 0) throw new AllocationRuleError(problems);
   const parts = new Map<string, Part[]>(members.map((m) => [m.key, []]));
   const add = (shared: Map<string, Part>, prefix: string) => {
@@ -234,7 +290,10 @@ export function allocate(
     );
     rule.parts.forEach((part, i) => {
       const partAmount = byPart.get(String(i))!;
-      add(shareSimple(partAmount, members, part.rule, drivers), `of the ${percent(part.share)} part, `);
+      add(
+        shareSimple(partAmount, members, part.rule, drivers, attendance),
+        `of the ${percent(part.share)} part, `,
+      );
     });
   } else if (rule.kind === 'two_stage') {
     const byGroup = apportion(
@@ -244,12 +303,12 @@ export function allocate(
     for (const group of rule.groups) {
       const among = members.filter((m) => group.members.includes(m.key));
       add(
-        shareSimple(byGroup.get(group.name)!, among, group.rule, drivers),
+        shareSimple(byGroup.get(group.name)!, among, group.rule, drivers, attendance),
         `of the ${group.name} share (${percent(group.share)} of ${formatPounds(amount)}), `,
       );
     }
   } else {
-    add(shareSimple(amount, members, rule, drivers), '');
+    add(shareSimple(amount, members, rule, drivers, attendance), '');
   }
   return members.map((m) => {
     const own = parts.get(m.key)!;

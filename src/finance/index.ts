@@ -16,3 +16,8 @@ export type {
   Member,
   SimpleRule,
 } from './allocation-rules.ts';
+export type { Attendance } from './allocation-rules.ts';
+export { daysHeld, parsePeriod } from './periods.ts';
+export type { Period } from './periods.ts';
+export { trueUp } from './true-up.ts';
+export type { TrueUp, TrueUpLine } from './true-up.ts';
