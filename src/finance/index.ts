@@ -21,3 +21,5 @@ export { daysHeld, parsePeriod } from './periods.ts';
 export type { Period } from './periods.ts';
 export { trueUp } from './true-up.ts';
 export type { TrueUp, TrueUpLine } from './true-up.ts';
+export { GREEN_BOOK_RATE, netPresentValue, paybackYear } from './business-case.ts';
+export type { YearFlow } from './business-case.ts';
