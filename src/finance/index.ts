@@ -23,3 +23,5 @@ export { trueUp } from './true-up.ts';
 export type { TrueUp, TrueUpLine } from './true-up.ts';
 export { GREEN_BOOK_RATE, netPresentValue, paybackYear } from './business-case.ts';
 export type { YearFlow } from './business-case.ts';
+export { LEDGER_FIELDS, ledgerDate, ledgerLine, mappingProblems, suggestMapping } from './ledger-lines.ts';
+export type { LedgerField, LedgerLine, LedgerMapping } from './ledger-lines.ts';
