@@ -25,3 +25,5 @@ export { GREEN_BOOK_RATE, netPresentValue, paybackYear } from './business-case.t
 export type { YearFlow } from './business-case.ts';
 export { LEDGER_FIELDS, ledgerDate, ledgerLine, mappingProblems, suggestMapping } from './ledger-lines.ts';
 export type { LedgerField, LedgerLine, LedgerMapping } from './ledger-lines.ts';
+export { exitCost, restrictRule } from './exit-cost.ts';
+export type { ExitCost, ExitLine } from './exit-cost.ts';
