@@ -8,6 +8,7 @@
  */
 import { apportion, type Weighted } from './apportion.ts';
 import { formatPounds, type Pence } from './money.ts';
+import { formatPercent as percent, percentOf } from './percent.ts';
 
 /** What a driver counts, and how a line says it. */
 export const DRIVERS = {
@@ -74,14 +75,6 @@ export interface AllocationLine {
   /** The driver behind a single-driver rule, with this member's value and the total. */
   driver: { name: Driver; value: bigint; total: bigint } | null;
 }
-
-const percent = (hundredths: Hundredths) => {
-  const whole = hundredths / 100n;
-  return `${whole}.${String(hundredths % 100n).padStart(2, '0')}%`;
-};
-
-/** value / total as a percentage to two places, rounded half up. */
-const percentOf = (value: bigint, total: bigint) => percent((value * WHOLE * 2n + total) / (total * 2n));
 
 const count = new Intl.NumberFormat('en-GB');
 const figure = (n: bigint) => count.format(n);

@@ -15,6 +15,7 @@ import {
   type Member,
 } from './allocation-rules.ts';
 import { formatPounds, type Pence } from './money.ts';
+import { formatPercent, percentOf } from './percent.ts';
 
 export interface TrueUpLine {
   key: string;
@@ -35,14 +36,6 @@ export interface TrueUp {
 
 const abs = (n: bigint) => (n < 0n ? -n : n);
 
-/** |part / whole| as a percentage to two places, rounded half up. */
-function percentage(part: bigint, whole: bigint): string {
-  const hundredths = (abs(part) * WHOLE * 2n + abs(whole)) / (abs(whole) * 2n);
-  return `${hundredths / 100n}.${String(hundredths % 100n).padStart(2, '0')}%`;
-}
-
-const tolerancePercent = (t: Hundredths) => `${t / 100n}.${String(t % 100n).padStart(2, '0')}%`;
-
 /** Whether `actual` differs from `estimated` by more than `tolerance` of it (any change of a nil share does). */
 const beyond = (estimated: Pence, actual: Pence, tolerance: Hundredths) =>
   estimated === 0n ? actual !== 0n : abs(actual - estimated) * WHOLE > tolerance * abs(estimated);
@@ -61,7 +54,7 @@ export function trueUp(
   const estimated = allocate(amount, members, rule, estimatedDrivers, attendance);
   const actual = allocate(amount, members, rule, actualDrivers, attendance);
   const applies = estimated.some((e, i) => beyond(e.pence, actual[i]!.pence, tolerance));
-  const within = tolerancePercent(tolerance);
+  const within = formatPercent(tolerance);
   return {
     applies,
     tolerance,
@@ -73,7 +66,7 @@ export function trueUp(
           ? 'no change'
           : e.pence === 0n
             ? `${formatPounds(abs(change))} ${change > 0n ? 'more' : 'less'} than a nil estimate`
-            : `${percentage(change, e.pence)} ${change > 0n ? 'more' : 'less'}`;
+            : `${percentOf(change, e.pence)} ${change > 0n ? 'more' : 'less'}`;
       const outcome = !applies
         ? `every council is within the ${within} tolerance, so nothing changes`
         : change === 0n
