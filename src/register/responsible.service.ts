@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/index.ts';
 import type { Tx } from '../db/index.ts';
-import { badRequest, notFound } from '../platform/index.ts';
+import { ProblemError, badRequest, notFound } from '../platform/index.ts';
 import { isIsoDate, todayInLondon } from '../platform/index.ts';
 import type { GeographyService, PlaceLookup, AreaRef } from '../geography/index.ts';
 import * as repo from './register.repository.ts';
@@ -76,8 +76,21 @@ export interface ResponsibleQuery {
   choose?: number;
 }
 
+/** One service's answer among several at one place: the answer, or the problem `find` would throw. */
+export type EachAnswer =
+  | { service: number; answer: ResponsibleAnswer; problem?: never }
+  | { service: number; answer?: never; problem: ProblemError };
+
 export interface ResponsibleService {
   find(query: ResponsibleQuery): Promise<ResponsibleAnswer>;
+  /**
+   * Who is responsible for each of several services at one place, in the order given: the place
+   * is looked up once, then each service is decided from it, answering as `find` would for that
+   * service. A place that cannot be read (bad coordinates, no place given) throws as `find` does.
+   */
+  findEach(
+    query: Omit<ResponsibleQuery, 'service' | 'choose'> & { services: readonly number[] },
+  ): Promise<EachAnswer[]>;
 }
 
 const TWO_TIER_LOCAL = new Set(['district']);
@@ -182,27 +195,51 @@ export function createResponsibleService(deps: {
 }): ResponsibleService {
   const { db, geography } = deps;
 
-  async function locate(query: ResponsibleQuery): Promise<{ date: string; place: PlaceLookup }> {
+  /** The date asked about, then each service asked about, checked in that order. */
+  function checked(query: { date?: string | undefined }, services: readonly number[]): string {
     const date = query.date ?? todayInLondon();
     if (!isIsoDate(date)) throw badRequest(`date must be a real date as YYYY-MM-DD, not "${query.date}"`);
-    if (!Number.isInteger(query.service) || query.service <= 0) {
-      throw badRequest('service must be an LGSL code: a positive whole number');
+    for (const service of services) {
+      if (!Number.isInteger(service) || service <= 0) {
+        throw badRequest('service must be an LGSL code: a positive whole number');
+      }
     }
-    let place: PlaceLookup;
-    if (query.postcode !== undefined) place = await geography.lookupPostcode(query.postcode);
-    else if (query.lat !== undefined && query.lon !== undefined)
-      place = await geography.lookupPoint(query.lat, query.lon);
-    else throw badRequest('Give a postcode, or both lat and lon.');
-    return { date, place };
+    return date;
+  }
+
+  function locate(query: Omit<ResponsibleQuery, 'service'>): Promise<PlaceLookup> {
+    if (query.postcode !== undefined) return geography.lookupPostcode(query.postcode);
+    if (query.lat !== undefined && query.lon !== undefined)
+      return geography.lookupPoint(query.lat, query.lon);
+    throw badRequest('Give a postcode, or both lat and lon.');
   }
 
   async function find(query: ResponsibleQuery): Promise<ResponsibleAnswer> {
-    const { date, place } = await locate(query);
+    const date = checked(query, [query.service]);
+    const place = await locate(query);
     const facts = await routingFactsFor(db, query.service, place, date);
     return decideResponsible(query, date, place, facts);
   }
 
-  return { find };
+  async function findEach(
+    query: Omit<ResponsibleQuery, 'service' | 'choose'> & { services: readonly number[] },
+  ): Promise<EachAnswer[]> {
+    const date = checked(query, query.services);
+    const place = await locate(query);
+    return Promise.all(
+      query.services.map(async (service): Promise<EachAnswer> => {
+        const facts = await routingFactsFor(db, service, place, date);
+        try {
+          return { service, answer: decideResponsible({ ...query, service }, date, place, facts) };
+        } catch (error) {
+          if (error instanceof ProblemError) return { service, problem: error };
+          throw error;
+        }
+      }),
+    );
+  }
+
+  return { find, findEach };
 }
 
 /** The register's facts about a service at a place, as `routingFacts` reads them. */

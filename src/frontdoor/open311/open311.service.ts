@@ -68,13 +68,25 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
     });
   }
 
-  /** Whether someone in the register answers for this service at this point. */
-  async function availableAt(lgslCode: number, lat: number, lon: number): Promise<boolean> {
+  /**
+   * The services someone in the register answers for at a point: the point is placed once, then
+   * each service is decided there. A service is offered where one council or several could be
+   * responsible, and not where the point is in no council's area.
+   */
+  async function availableAt(services: GeoReportService[], lat: number, lon: number) {
     try {
-      const answer = await responsible.find({ service: lgslCode, lat, lon });
-      return answer.status === 'resolved' || answer.status === 'ambiguous';
+      const answers = await responsible.findEach({
+        services: services.map((s) => Number(s.service_code)),
+        lat,
+        lon,
+      });
+      return services.filter((_, i) => {
+        const { answer, problem } = answers[i]!;
+        if (problem && problem.status !== 404 && problem.status !== 400) throw problem;
+        return answer?.status === 'resolved' || answer?.status === 'ambiguous';
+      });
     } catch (error) {
-      if (error instanceof ProblemError && (error.status === 404 || error.status === 400)) return false;
+      if (error instanceof ProblemError && (error.status === 404 || error.status === 400)) return [];
       throw error;
     }
   }
@@ -88,11 +100,7 @@ export function createOpen311Service({ db, cases, register, responsible }: Open3
     /** The services clients may report; at a point, only those someone answers for there. */
     async services(_where: Jurisdiction, point?: { lat: number; lon: number }): Promise<GeoReportService[]> {
       const all = await catalogue();
-      if (!point) return all;
-      const available = await Promise.all(
-        all.map((s) => availableAt(Number(s.service_code), point.lat, point.lon)),
-      );
-      return all.filter((_, i) => available[i]);
+      return point ? availableAt(all, point.lat, point.lon) : all;
     },
 
     async definition(
