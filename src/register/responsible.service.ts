@@ -85,8 +85,8 @@ export interface ResponsibleService {
   find(query: ResponsibleQuery): Promise<ResponsibleAnswer>;
   /**
    * Who is responsible for each of several services at one place, in the order given: the place
-   * is looked up once, then each service is decided from it, answering as `find` would for that
-   * service. A place that cannot be read (bad coordinates, no place given) throws as `find` does.
+   * is looked up once and the register's facts about every service there read in one statement,
+   * then each service is decided from them, answering as `find` would for that service. A place that cannot be read (bad coordinates, no place given) throws as `find` does.
    */
   findEach(
     query: Omit<ResponsibleQuery, 'service' | 'choose'> & { services: readonly number[] },
@@ -226,24 +226,22 @@ export function createResponsibleService(deps: {
   ): Promise<EachAnswer[]> {
     const date = checked(query, query.services);
     const place = await locate(query);
-    return Promise.all(
-      query.services.map(async (service): Promise<EachAnswer> => {
-        const facts = await routingFactsFor(db, service, place, date);
-        try {
-          return { service, answer: decideResponsible({ ...query, service }, date, place, facts) };
-        } catch (error) {
-          if (error instanceof ProblemError) return { service, problem: error };
-          throw error;
-        }
-      }),
-    );
+    const facts = await routingFactsForEach(db, query.services, place, date);
+    return query.services.map((service, i): EachAnswer => {
+      try {
+        return { service, answer: decideResponsible({ ...query, service }, date, place, facts[i]!) };
+      } catch (error) {
+        if (error instanceof ProblemError) return { service, problem: error };
+        throw error;
+      }
+    });
   }
 
   return { find, findEach };
 }
 
 /** The register's facts about a service at a place, as `routingFacts` reads them. */
-export type RoutingFacts = Awaited<ReturnType<typeof repo.routingFacts>>;
+export type RoutingFacts = repo.RoutingFacts;
 
 /**
  * The facts `decideResponsible` needs about a service at a place: the councils of its areas and of their
@@ -255,9 +253,27 @@ export function routingFactsFor(
   place: PlaceLookup,
   date: string,
 ): Promise<RoutingFacts> {
+  const { councilAreas, overrideAreas } = areasOf(place);
+  return repo.routingFacts(db, lgslCode, councilAreas, overrideAreas, date);
+}
+
+/** The facts for each of several services at one place, read in one statement. */
+async function routingFactsForEach(
+  db: Kysely<DB>,
+  lgslCodes: readonly number[],
+  place: PlaceLookup,
+  date: string,
+): Promise<RoutingFacts[]> {
+  const { councilAreas, overrideAreas } = areasOf(place);
+  const facts = await repo.routingFactsForServices(db, lgslCodes, councilAreas, overrideAreas, date);
+  return lgslCodes.map((code) => repo.routingFactsOf(facts, code));
+}
+
+/** The areas whose councils may be responsible at a place (with their parents), and those an override may name. */
+function areasOf(place: PlaceLookup): { councilAreas: string[]; overrideAreas: string[] } {
   const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
   const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
-  return repo.routingFacts(db, lgslCode, [...new Set([...codes, ...parents])], codes, date);
+  return { councilAreas: [...new Set([...codes, ...parents])], overrideAreas: codes };
 }
 
 /**

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { buildTestApp } from '../../../test/support/app.ts';
+import { watchStatements } from '../../../test/support/statements.ts';
 import type { AppServices } from '../../app/services.ts';
 import type { Database } from '../../db/engine.ts';
 import type { GeographyService } from '../../geography/index.ts';
@@ -19,12 +20,15 @@ const POINTS = {
   atSea: { lat: 49.5, lon: -7.5 },
 };
 
-describe('the services at a point, placed once', () => {
+describe('the services at a point, placed and routed once', () => {
   let database: Database;
   let app: FastifyInstance;
   let services: AppServices;
   let lookups = 0;
   let responsible: ResponsibleService;
+  // Watching from before the database opens, so that every connection is watched.
+  const watcher = watchStatements();
+  const routingStatements = (statements: string[]) => statements.filter((s) => /routing_facts/.test(s));
 
   before(async () => {
     database = await openTestDatabase({ data: 'reference' });
@@ -43,6 +47,7 @@ describe('the services at a point, placed once', () => {
     responsible = createResponsibleService({ db: database.db, geography });
   });
   after(async () => {
+    watcher.stop();
     await app?.close();
     await database?.close();
   });
@@ -66,8 +71,11 @@ describe('the services at a point, placed once', () => {
     const places = [...Object.values(POINTS), { postcode: 'EX1 1AE' }, { postcode: 'EX16' }];
     for (const place of places) {
       lookups = 0;
-      const each = await responsible.findEach({ services: withUnknown, ...place });
+      const { result: each, statements } = await watcher.during(() =>
+        responsible.findEach({ services: withUnknown, ...place }),
+      );
       assert.equal(lookups, 1, `one lookup of ${JSON.stringify(place)}`);
+      assert.equal(routingStatements(statements).length, 1, 'the register read once for every service');
       assert.deepEqual(
         each.map((e) => e.service),
         withUnknown,
@@ -105,8 +113,10 @@ describe('the services at a point, placed once', () => {
     const all = await open311.services(exeter);
     for (const point of [POINTS.exeter, POINTS.newtonAbbot, POINTS.tiverton, POINTS.manchester]) {
       lookups = 0;
-      assert.deepEqual(await open311.services(exeter, point), all, JSON.stringify(point));
+      const { result, statements } = await watcher.during(() => open311.services(exeter, point));
+      assert.deepEqual(result, all, JSON.stringify(point));
       assert.equal(lookups, 1);
+      assert.equal(routingStatements(statements).length, 1);
     }
     lookups = 0;
     assert.deepEqual(await open311.services(exeter, POINTS.atSea), []);
