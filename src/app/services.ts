@@ -8,7 +8,17 @@ import { createGeographyService, type GeographyService } from '../geography/inde
 import { createRegisterService, type RegisterService } from '../register/index.ts';
 import { createResponsibleService, type ResponsibleService } from '../register/index.ts';
 import { createAuthService, type AuthService } from '../platform/index.ts';
-import { createCasesService, dueDateFromServiceLevels, type CasesService } from '../frontdoor/index.ts';
+import {
+  createCasesService,
+  createOpen311Service,
+  createOutboxViewer,
+  createServiceInformation,
+  dueDateFromServiceLevels,
+  type CasesService,
+  type Open311,
+  type OutboxViewer,
+  type ServiceInformationService,
+} from '../frontdoor/index.ts';
 
 export interface AppServices {
   config: Config;
@@ -18,6 +28,12 @@ export interface AppServices {
   responsible: ResponsibleService;
   auth: AuthService;
   cases: CasesService;
+  /** The outbox as staff read it. */
+  outbox: OutboxViewer;
+  /** Each council's own words about its services. */
+  information: ServiceInformationService;
+  /** Open311 GeoReport v2. */
+  open311: Open311;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -26,5 +42,8 @@ export async function createServices(config: Config, database: Database): Promis
   const responsible = createResponsibleService({ db: database.db, geography });
   const auth = await createAuthService({ db: database.db, config });
   const cases = createCasesService({ db: database.db, responsible, dueDate: dueDateFromServiceLevels });
-  return { config, database, geography, register, responsible, auth, cases };
+  const outbox = createOutboxViewer(database.db);
+  const information = createServiceInformation(database.db);
+  const open311 = createOpen311Service({ db: database.db, cases, register, responsible });
+  return { config, database, geography, register, responsible, auth, cases, outbox, information, open311 };
 }

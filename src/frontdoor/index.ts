@@ -8,6 +8,12 @@ export { createCasesService } from './cases/cases.service.ts';
 export type { CasesDeps, CasesService } from './cases/cases.types.ts';
 export { RESIDENT, type CaseActor } from './cases/case-actor.ts';
 export { dueDateFromServiceLevels, englandAndWalesCalendar } from './service-levels/service-levels.ts';
+export { createOutboxViewer, type OutboxViewer } from './outbox/outbox-viewer.service.ts';
+export {
+  createServiceInformation,
+  type ServiceInformationService,
+} from './information/service-information.ts';
+export { createOpen311Service, type Open311 } from './open311/open311.service.ts';
 
 // Routes and pages, registered by the server.
 export { casesApiRoutes } from './cases/cases.routes.ts';

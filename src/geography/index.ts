@@ -11,5 +11,5 @@ export { importBoundaryFile, inspectBoundaryFile } from './boundaries.import.ts'
 export { PlaceSchema } from './geography.schemas.ts';
 export { createGeographyService } from './geography.service.ts';
 export type { AreaRef, GeographyService, PlaceLookup } from './geography.service.ts';
-export { PostcodeFormatError, parsePostcodeQuery } from './postcode.ts';
+export { PostcodeFormatError, parsePostcodeQuery, postcodeInText } from './postcode.ts';
 export { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from './postcodes.import.ts';

@@ -7,6 +7,7 @@ import {
   isNormalPostcode,
   normalisePostcode,
   parsePostcodeQuery,
+  postcodeInText,
   tryNormalisePostcode,
 } from './postcode.ts';
 
@@ -123,6 +124,25 @@ describe('normalising full postcodes', () => {
     assert.equal(isNormalPostcode('ex1 1aa'), false);
     assert.equal(isNormalPostcode('EX1 1AA '), false);
     assert.equal(isNormalPostcode('EX1  1AA'), false);
+  });
+});
+
+describe('a postcode inside free text', () => {
+  it('finds the first full postcode in an address, in its normal form', () => {
+    assert.equal(postcodeInText('1 High Street, Exeter ex1 1ae'), 'EX1 1AE');
+    assert.equal(postcodeInText('Civic Centre, Paris Street, EX11JN'), 'EX1 1JN');
+    assert.equal(postcodeInText('SW1A 1AA, or else M1 1AD'), 'SW1A 1AA');
+    assert.equal(postcodeInText('Flat 2, (TQ12 4XX)'), 'TQ12 4XX');
+    assert.equal(postcodeInText('ＥＸ１ １ＡＥ Exeter'), 'EX1 1AE');
+  });
+
+  it('finds none in text without one: part of a postcode, or letters and digits inside a word', () => {
+    assert.equal(postcodeInText(''), null);
+    assert.equal(postcodeInText('The lane behind the church, Tiverton EX16'), null);
+    assert.equal(postcodeInText('near EX1 1, by the bus stop'), null);
+    assert.equal(postcodeInText('reference XEX1 1AEX on the bin'), null);
+    assert.equal(postcodeInText('EX1  1AE'), null, 'two spaces are not how a postcode is written in text');
+    assert.equal(postcodeInText(undefined as unknown as string), null);
   });
 });
 

@@ -38,6 +38,20 @@ export function tryNormalisePostcode(input: string): string | null {
   return match ? `${match[1]} ${match[2]}` : null;
 }
 
+/** A full postcode written inside other words, with or without its space. */
+const FULL_IN_TEXT = /\b([A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})\b/i;
+
+/**
+ * The first full postcode in free text such as an address ('1 High Street, Exeter ex1 1ae' gives
+ * 'EX1 1AE'), in its normal form; null when the text holds none. Part of a postcode (an outcode
+ * alone) is not one, and neither are letters and digits inside a longer word.
+ */
+export function postcodeInText(text: string): string | null {
+  if (typeof text !== 'string') return null;
+  const found = FULL_IN_TEXT.exec(text.normalize('NFKC'));
+  return found ? tryNormalisePostcode(found[1]!) : null;
+}
+
 /** True for a string already in normal form: 'EX1 1AA'. */
 export function isNormalPostcode(text: string): boolean {
   const [outcode, inward, ...rest] = text.split(' ');

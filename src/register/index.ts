@@ -17,7 +17,7 @@ export { createRegisterService } from './register.service.ts';
 export type { RegisterService } from './register.service.ts';
 export type { Service } from './register.types.ts';
 export { createResponsibleService, providerInForce } from './responsible.service.ts';
-export type { CouncilRef, ResponsibleAnswer, ResponsibleService } from './responsible.service.ts';
+export type { CouncilRef, EachAnswer, ResponsibleAnswer, ResponsibleService } from './responsible.service.ts';
 export { searchServices, serviceWords } from './service-search.ts';
 export {
   SERVICE_FILES_NOT_IMPORTED,

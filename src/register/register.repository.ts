@@ -434,6 +434,7 @@ const toOverride = (r: OverrideRow): Override => ({
 export interface ArrangementFact {
   arrangementId: number;
   orgId: number;
+  lgslCode: number;
   mode: Arrangement['mode'];
   level: Arrangement['level'];
   validFrom: string;
@@ -452,35 +453,68 @@ export interface CoverageFacts {
   homepages: Map<number, string>;
 }
 
-/**
- * What deciding who is responsible needs from the register, in one round trip: the service, the
- * councils of the areas, the overrides in force on the date for the service in the override areas
- * (most recent first) with their organisations, and the arrangement in force for the service of
- * each of those councils and organisations, with its provider; and which of them are members of a
- * partnership on the date, with their web sites (`coverage`). All of it is public (anyone may ask
- * who is responsible), so it is read as the schema's owner, outside any tenant context.
- */
+/** What deciding who is responsible for one service at a place needs from the register. */
+export interface RoutingFacts {
+  service: Service | undefined;
+  councils: OrganisationSummary[];
+  overrides: Array<{ override: Override; org: OrganisationSummary | undefined }>;
+  arrangements: ArrangementFact[];
+  coverage: CoverageFacts;
+}
+
+/** The facts about one service, from those read for several at the same place. Pure. */
+export function routingFactsOf(
+  facts: Omit<RoutingFacts, 'service'> & { services: Service[] },
+  lgslCode: number,
+): RoutingFacts {
+  return {
+    service: facts.services.find((s) => s.lgslCode === lgslCode),
+    councils: facts.councils,
+    overrides: facts.overrides.filter((o) => o.override.lgslCode === lgslCode),
+    arrangements: facts.arrangements.filter((a) => a.lgslCode === lgslCode),
+    coverage: facts.coverage,
+  };
+}
+
+/** What deciding who is responsible for one service needs, as `routingFactsForServices` reads it. */
 export async function routingFacts(
   db: Kysely<DB>,
   lgslCode: number,
   councilAreaCodes: readonly string[],
   overrideAreaCodes: readonly string[],
   date: string,
-): Promise<{
-  service: Service | undefined;
-  councils: OrganisationSummary[];
-  overrides: Array<{ override: Override; org: OrganisationSummary | undefined }>;
-  arrangements: ArrangementFact[];
-  coverage: CoverageFacts;
-}> {
+): Promise<RoutingFacts> {
+  return routingFactsOf(
+    await routingFactsForServices(db, [lgslCode], councilAreaCodes, overrideAreaCodes, date),
+    lgslCode,
+  );
+}
+
+/**
+ * What deciding who is responsible for each of several services at one place needs from the
+ * register, in one round trip: the services, the councils of the areas, the overrides in force on the date for the service in the override areas
+ * (most recent first) with their organisations, and the arrangement in force for the service of
+ * each of those councils and organisations, with its provider; and which of them are members of a
+ * partnership on the date, with their web sites (`coverage`). All of it is public (anyone may ask
+ * who is responsible), so it is read as the schema's owner, outside any tenant context.
+ */
+export async function routingFactsForServices(
+  db: Kysely<DB>,
+  lgslCodes: readonly number[],
+  councilAreaCodes: readonly string[],
+  overrideAreaCodes: readonly string[],
+  date: string,
+): Promise<Omit<RoutingFacts, 'service'> & { services: Service[] }> {
+  const codes = [...lgslCodes];
   const org = (alias: string) => sql.raw(ORG_SUMMARY_COLUMNS.map((c) => `${alias}.${c}`).join(', '));
   const { rows } = await sql<{
-    service: Parameters<typeof toService>[0] | null;
+    services: Array<Parameters<typeof toService>[0]>;
     councils: OrgRow[];
     overrides: Array<OverrideRow & { org: OrgRow | null }>;
     arrangements: Array<{
       arrangement_id: number;
       org_id: number;
+      lgsl_code: number;
       delivery_mode: Arrangement['mode'];
       delivery_level: Arrangement['level'];
       valid_from: string;
@@ -494,7 +528,7 @@ export async function routingFacts(
     ), overrides AS (
       SELECT ro.override_id, ro.org_id, ro.lgsl_code, ro.area_code, ro.valid_from, ro.valid_to, ro.reason
       FROM responsibility_override ro
-      WHERE ro.lgsl_code = ${lgslCode}::int AND ro.area_code = ANY (${[...overrideAreaCodes]}::text[])
+      WHERE ro.lgsl_code = ANY (${codes}::int[]) AND ro.area_code = ANY (${[...overrideAreaCodes]}::text[])
         AND ro.valid_from <= ${date}::date AND (ro.valid_to IS NULL OR ro.valid_to > ${date}::date)
     ), scoped AS (
       -- Each area below a council has its own timeline; every other row is the council's whole area.
@@ -502,19 +536,19 @@ export async function routingFacts(
              CASE WHEN ar.kind = ANY (${[...BELOW_COUNCIL_KINDS]}::text[])
                THEN json_build_object('code', ar.code, 'name', ar.name, 'kind', ar.kind) END AS within
       FROM arrangement a LEFT JOIN area ar ON ar.code = a.area_code
-      WHERE a.lgsl_code = ${lgslCode}::int AND a.valid_from <= ${date}::date
+      WHERE a.lgsl_code = ANY (${codes}::int[]) AND a.valid_from <= ${date}::date
         AND a.org_id IN (SELECT org_id FROM councils UNION SELECT org_id FROM overrides)
     ), latest AS (
-      SELECT DISTINCT ON (s.org_id, s.scope) s.org_id, s.arrangement_id, s.delivery_mode, s.delivery_level,
-             s.valid_from, s.valid_to, s.provider_org_id, s.within
+      SELECT DISTINCT ON (s.lgsl_code, s.org_id, s.scope) s.lgsl_code, s.org_id, s.arrangement_id,
+             s.delivery_mode, s.delivery_level, s.valid_from, s.valid_to, s.provider_org_id, s.within
       FROM scoped s
       WHERE s.scope = '' OR s.scope = ANY (${[...overrideAreaCodes]}::text[])
-      ORDER BY s.org_id, s.scope, s.valid_from DESC, s.arrangement_id DESC
+      ORDER BY s.lgsl_code, s.org_id, s.scope, s.valid_from DESC, s.arrangement_id DESC
     )
     SELECT
-      (SELECT row_to_json(s) FROM (
+      (SELECT coalesce(json_agg(s), '[]') FROM (
          SELECT lgsl_code, label, status, description, providing_tier, kind FROM service
-         WHERE lgsl_code = ${lgslCode}::int) s) AS service,
+         WHERE lgsl_code = ANY (${codes}::int[])) s) AS services,
       (SELECT coalesce(json_agg(c), '[]') FROM councils c) AS councils,
       (SELECT coalesce(json_agg(r ORDER BY r.valid_from DESC, r.override_id DESC), '[]') FROM (
          SELECT ov.*,
@@ -522,7 +556,7 @@ export async function routingFacts(
          FROM overrides ov) r
       ) AS overrides,
       (SELECT coalesce(json_agg(l), '[]') FROM (
-         SELECT latest.arrangement_id, latest.org_id, latest.delivery_mode, latest.delivery_level, latest.valid_from,
+         SELECT latest.arrangement_id, latest.org_id, latest.lgsl_code, latest.delivery_mode, latest.delivery_level, latest.valid_from,
                 latest.within,
                 (SELECT row_to_json(x) FROM (SELECT ${org('o')} FROM organisation o WHERE o.org_id = latest.provider_org_id) x)
                   AS provider
@@ -539,7 +573,7 @@ export async function routingFacts(
       ) AS coverage`.execute(db);
   const row = rows[0]!;
   return {
-    service: row.service ? toService(row.service) : undefined,
+    services: row.services.map(toService),
     councils: row.councils.map(toOrganisationSummary),
     overrides: row.overrides.map((r) => ({
       override: toOverride(r),
@@ -548,6 +582,7 @@ export async function routingFacts(
     arrangements: row.arrangements.map((r) => ({
       arrangementId: r.arrangement_id,
       orgId: r.org_id,
+      lgslCode: r.lgsl_code,
       mode: r.delivery_mode,
       level: r.delivery_level,
       validFrom: r.valid_from,

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/index.ts';
 import type { Tx } from '../db/index.ts';
-import { badRequest, notFound } from '../platform/index.ts';
+import { ProblemError, badRequest, notFound } from '../platform/index.ts';
 import { isIsoDate, todayInLondon } from '../platform/index.ts';
 import type { GeographyService, PlaceLookup, AreaRef } from '../geography/index.ts';
 import * as repo from './register.repository.ts';
@@ -76,8 +76,21 @@ export interface ResponsibleQuery {
   choose?: number;
 }
 
+/** One service's answer among several at one place: the answer, or the problem `find` would throw. */
+export type EachAnswer =
+  | { service: number; answer: ResponsibleAnswer; problem?: never }
+  | { service: number; answer?: never; problem: ProblemError };
+
 export interface ResponsibleService {
   find(query: ResponsibleQuery): Promise<ResponsibleAnswer>;
+  /**
+   * Who is responsible for each of several services at one place, in the order given: the place
+   * is looked up once and the register's facts about every service there read in one statement,
+   * then each service is decided from them, answering as `find` would for that service. A place that cannot be read (bad coordinates, no place given) throws as `find` does.
+   */
+  findEach(
+    query: Omit<ResponsibleQuery, 'service' | 'choose'> & { services: readonly number[] },
+  ): Promise<EachAnswer[]>;
 }
 
 const TWO_TIER_LOCAL = new Set(['district']);
@@ -182,31 +195,53 @@ export function createResponsibleService(deps: {
 }): ResponsibleService {
   const { db, geography } = deps;
 
-  async function locate(query: ResponsibleQuery): Promise<{ date: string; place: PlaceLookup }> {
+  /** The date asked about, then each service asked about, checked in that order. */
+  function checked(query: { date?: string | undefined }, services: readonly number[]): string {
     const date = query.date ?? todayInLondon();
     if (!isIsoDate(date)) throw badRequest(`date must be a real date as YYYY-MM-DD, not "${query.date}"`);
-    if (!Number.isInteger(query.service) || query.service <= 0) {
-      throw badRequest('service must be an LGSL code: a positive whole number');
+    for (const service of services) {
+      if (!Number.isInteger(service) || service <= 0) {
+        throw badRequest('service must be an LGSL code: a positive whole number');
+      }
     }
-    let place: PlaceLookup;
-    if (query.postcode !== undefined) place = await geography.lookupPostcode(query.postcode);
-    else if (query.lat !== undefined && query.lon !== undefined)
-      place = await geography.lookupPoint(query.lat, query.lon);
-    else throw badRequest('Give a postcode, or both lat and lon.');
-    return { date, place };
+    return date;
+  }
+
+  function locate(query: Omit<ResponsibleQuery, 'service'>): Promise<PlaceLookup> {
+    if (query.postcode !== undefined) return geography.lookupPostcode(query.postcode);
+    if (query.lat !== undefined && query.lon !== undefined)
+      return geography.lookupPoint(query.lat, query.lon);
+    throw badRequest('Give a postcode, or both lat and lon.');
   }
 
   async function find(query: ResponsibleQuery): Promise<ResponsibleAnswer> {
-    const { date, place } = await locate(query);
+    const date = checked(query, [query.service]);
+    const place = await locate(query);
     const facts = await routingFactsFor(db, query.service, place, date);
     return decideResponsible(query, date, place, facts);
   }
 
-  return { find };
+  async function findEach(
+    query: Omit<ResponsibleQuery, 'service' | 'choose'> & { services: readonly number[] },
+  ): Promise<EachAnswer[]> {
+    const date = checked(query, query.services);
+    const place = await locate(query);
+    const facts = await routingFactsForEach(db, query.services, place, date);
+    return query.services.map((service, i): EachAnswer => {
+      try {
+        return { service, answer: decideResponsible({ ...query, service }, date, place, facts[i]!) };
+      } catch (error) {
+        if (error instanceof ProblemError) return { service, problem: error };
+        throw error;
+      }
+    });
+  }
+
+  return { find, findEach };
 }
 
 /** The register's facts about a service at a place, as `routingFacts` reads them. */
-export type RoutingFacts = Awaited<ReturnType<typeof repo.routingFacts>>;
+export type RoutingFacts = repo.RoutingFacts;
 
 /**
  * The facts `decideResponsible` needs about a service at a place: the councils of its areas and of their
@@ -218,9 +253,27 @@ export function routingFactsFor(
   place: PlaceLookup,
   date: string,
 ): Promise<RoutingFacts> {
+  const { councilAreas, overrideAreas } = areasOf(place);
+  return repo.routingFacts(db, lgslCode, councilAreas, overrideAreas, date);
+}
+
+/** The facts for each of several services at one place, read in one statement. */
+async function routingFactsForEach(
+  db: Kysely<DB>,
+  lgslCodes: readonly number[],
+  place: PlaceLookup,
+  date: string,
+): Promise<RoutingFacts[]> {
+  const { councilAreas, overrideAreas } = areasOf(place);
+  const facts = await repo.routingFactsForServices(db, lgslCodes, councilAreas, overrideAreas, date);
+  return lgslCodes.map((code) => repo.routingFactsOf(facts, code));
+}
+
+/** The areas whose councils may be responsible at a place (with their parents), and those an override may name. */
+function areasOf(place: PlaceLookup): { councilAreas: string[]; overrideAreas: string[] } {
   const codes = [...new Set(place.areas.map((a) => a.code).concat(place.localAreas.map((a) => a.code)))];
   const parents = place.localAreas.map((a) => a.parentCode).filter((c): c is string => c !== null);
-  return repo.routingFacts(db, lgslCode, [...new Set([...codes, ...parents])], codes, date);
+  return { councilAreas: [...new Set([...codes, ...parents])], overrideAreas: codes };
 }
 
 /**

@@ -20,13 +20,20 @@ export interface CaseContext extends Required<Omit<CasesDeps, 'now'>> {
   summaryOf(tx: Tx, row: repo.CaseRow): Promise<CaseSummary>;
   eventViews(tx: Tx, events: repo.CaseEventRow[]): Promise<CaseEventView[]>;
   detailOf(tx: Tx, row: repo.CaseRow): Promise<CaseDetail>;
-  withCase<T>(
+  withCase<T, R extends repo.CaseRow = repo.CaseRow>(
     actor: CaseActor,
     orgId: number,
     reference: string,
-    work: (tx: Tx, row: repo.CaseRow) => Promise<T>,
-    options?: { forUpdate?: boolean; extraWriteOrgs?: number[] },
+    work: (tx: Tx, row: R) => Promise<T>,
+    options?: CaseReadOptions<R>,
   ): Promise<T>;
+}
+
+export interface CaseReadOptions<R extends repo.CaseRow> {
+  forUpdate?: boolean;
+  extraWriteOrgs?: number[];
+  /** Reads the case with more than its row, in the same statement (`caseByReference` otherwise). */
+  read?: (tx: Tx, orgId: number, reference: string) => Promise<R | undefined>;
 }
 
 /** The refusal of a change made against a version of the case that is no longer the latest. */
@@ -105,12 +112,12 @@ export function createCaseContext(deps: CasesDeps): CaseContext {
     };
   }
 
-  async function withCase<T>(
+  async function withCase<T, R extends repo.CaseRow = repo.CaseRow>(
     actor: CaseActor,
     orgId: number,
     reference: string,
-    work: (tx: Tx, row: repo.CaseRow) => Promise<T>,
-    options: { forUpdate?: boolean; extraWriteOrgs?: number[] } = {},
+    work: (tx: Tx, row: R) => Promise<T>,
+    options: CaseReadOptions<R> = {},
   ): Promise<T> {
     const normalised = normaliseReference(reference);
     if (!normalised) throw notFound(`There is no case ${reference}.`);
@@ -120,9 +127,11 @@ export function createCaseContext(deps: CasesDeps): CaseContext {
       accountId: actor.accountId,
     };
     return withTenant(db, scope, async (tx) => {
-      const row = await repo.caseByReference(tx, orgId, normalised, {
-        forUpdate: options.forUpdate ?? false,
-      });
+      const row = options.read
+        ? await options.read(tx, orgId, normalised)
+        : ((await repo.caseByReference(tx, orgId, normalised, {
+            forUpdate: options.forUpdate ?? false,
+          })) as R | undefined);
       // The database keeps the transaction to the actor's organisations; the grants' services are
       // checked here, and a case of a service they do not cover is as absent as another council's.
       if (!row || !mayReadCase(actor, row))

@@ -61,7 +61,8 @@ export interface CaseEventRow {
 export const asDate = (value: Date | string | null): Date | null =>
   value === null ? null : value instanceof Date ? value : new Date(value);
 
-function caseQuery(tx: Tx) {
+/** A case row with its service's label, to narrow with `where` (the referral's read adds to it). */
+export function caseQuery(tx: Tx) {
   return tx
     .selectFrom('service_case as c')
     .innerJoin('service as s', 's.lgsl_code', 'c.lgsl_code')
@@ -101,7 +102,7 @@ function caseQuery(tx: Tx) {
 
 type CaseSelect = Awaited<ReturnType<ReturnType<typeof caseQuery>['executeTakeFirstOrThrow']>>;
 
-function toCase(r: CaseSelect): CaseRow {
+export function toCase(r: CaseSelect): CaseRow {
   return {
     orgId: r.org_id,
     caseId: r.case_id,

@@ -14,7 +14,7 @@ import type { Service } from '../../register/index.ts';
 import { searchServices, serviceWords } from '../../register/index.ts';
 import { caseActorFor, type CaseActor } from '../cases/case-actor.ts';
 import { CHANNELS, INTAKE_LIMITS, isNotCovered } from '../intake/intake.rules.ts';
-import { createServiceInformation, type ServiceInformation } from '../information/service-information.ts';
+import type { ServiceInformation } from '../information/service-information.ts';
 import { informationPath } from '../information/service-information.pages.ts';
 import { DESCRIPTION_LIMIT, formText, formToken, newFormToken, type Form } from '../shared/form-input.ts';
 import { DESK_CHANNELS, inFormOrder, parseDeskIntake, type DeskIntakeValues } from './desk-intake.form.ts';
@@ -27,8 +27,7 @@ interface PlaceView {
 }
 
 export const deskIntakePages: FastifyPluginAsync = async (app) => {
-  const { cases, register, responsible } = app.services;
-  const information = createServiceInformation(app.services.database.db);
+  const { cases, register, responsible, information } = app.services;
   const csrf = requireCsrfToken;
 
   /** Someone who may take contacts at the front door of at least one organisation. */

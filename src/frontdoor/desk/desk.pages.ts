@@ -20,7 +20,6 @@ import {
 import { CASE_STATUSES, statusChoices } from '../cases/case-status.ts';
 import type { CaseDetail } from '../cases/cases.types.ts';
 import { CHANNELS } from '../intake/intake.rules.ts';
-import { createServiceInformation } from '../information/service-information.ts';
 import { informationPath } from '../information/service-information.pages.ts';
 import { formText, type Form } from '../shared/form-input.ts';
 import { deskIntakePages } from './desk-intake.pages.ts';
@@ -38,8 +37,7 @@ function caseOrgId(text: string): number {
 }
 
 export const deskPages: FastifyPluginAsync = async (app) => {
-  const { cases, register } = app.services;
-  const information = createServiceInformation(app.services.database.db);
+  const { cases, register, information } = app.services;
   const csrf = requireCsrfToken;
   await app.register(deskIntakePages);
 

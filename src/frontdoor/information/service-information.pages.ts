@@ -17,7 +17,6 @@ import {
   LINK_TEXT_LIMIT,
   MAX_LINKS,
   SUMMARY_LIMIT,
-  createServiceInformation,
   linksAsText,
   parseLinks,
   type informationToEdit,
@@ -41,8 +40,7 @@ export function checkInformation(values: { summary: string; fees: string; links:
 }
 
 export const serviceInformationPages: FastifyPluginAsync = async (app) => {
-  const { register } = app.services;
-  const information = createServiceInformation(app.services.database.db);
+  const { register, information } = app.services;
   const csrf = requireCsrfToken;
 
   /** The council and service named in the path, and whether this person may change what it says. */

@@ -15,14 +15,7 @@ import {
   splitFormat,
   type Open311Format,
 } from './open311.format.ts';
-import {
-  MAX_REQUESTS,
-  Open311Error,
-  WINDOW_DAYS,
-  createOpen311Service,
-  windowDays,
-  type RequestsQuery,
-} from './open311.service.ts';
+import { MAX_REQUESTS, Open311Error, WINDOW_DAYS, windowDays, type RequestsQuery } from './open311.types.ts';
 import { checkIdempotencyKey } from '../../platform/index.ts';
 import { classifyError, isDataException } from '../../platform/index.ts';
 import { ATTRIBUTE_LIMITS } from '../intake/intake.rules.ts';
@@ -148,12 +141,7 @@ export function attributesOf(params: Params): AttributeAnswers {
 }
 
 export const open311Routes: FastifyPluginAsync = async (app: FastifyInstance) => {
-  const open311 = createOpen311Service({
-    db: app.services.database.db,
-    cases: app.services.cases,
-    register: app.services.register,
-    responsible: app.services.responsible,
-  });
+  const { open311 } = app.services;
 
   const send = (reply: FastifyReply, format: Open311Format, root: string, body: unknown, status = 200) =>
     reply

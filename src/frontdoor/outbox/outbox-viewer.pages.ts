@@ -13,7 +13,6 @@ import type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from '.
 import { staffCaseActor } from '../cases/case-actor.ts';
 import { normaliseReference } from '../cases/case-reference.ts';
 import { formText, type Form } from '../shared/form-input.ts';
-import { createOutboxViewer } from './outbox-viewer.service.ts';
 
 const PAGE_SIZE = 50;
 
@@ -144,8 +143,7 @@ const choices = {
 };
 
 export const outboxViewerPages: FastifyPluginAsync = async (app) => {
-  const { register, config, database } = app.services;
-  const outbox = createOutboxViewer(database.db);
+  const { register, config, outbox } = app.services;
   const sentThrough = config.notify ? 'GOV.UK Notify' : null;
   const staff = (request: FastifyRequest) =>
     staffCaseActor(request.principal, (id) => register.partnershipMemberIds(id));

@@ -22,7 +22,7 @@ import * as repo from '../cases/cases.repository.ts';
 import type { CasesService } from '../cases/cases.types.ts';
 import { blankToNull } from '../shared/text.ts';
 import { referralTargets, refusedReferral } from './referral-targets.ts';
-import { insertCase, organisationToReceive, partnersOf } from './referral.repository.ts';
+import { caseToRefer, insertCase, organisationToReceive, type CaseToRefer } from './referral.repository.ts';
 
 export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | 'referralTargets'> {
   /** Who the register says answers for a case's service at its place today, or null if it cannot say. */
@@ -55,28 +55,31 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
   /** A case the actor may refer, and the organisations it may go to. */
   async function referralChoices(actor: CaseActor, orgId: number, reference: string) {
     const date = todayInLondon(ctx.now());
-    const read = await ctx.withCase(actor, orgId, reference, async (tx, row) => {
-      if (!mayReferCase(actor, row)) throw forbidden('You cannot refer this case.');
-      const partners = await partnersOf(tx, row.orgId, date);
-      const orgs = await ctx.brands(tx, [
-        row.orgId,
-        ...(row.referredFromOrgId ? [row.referredFromOrgId] : []),
-      ]);
-      return { row, partners, orgs };
-    });
-    const { row, partners, orgs } = read;
+    // The case, its holder's and referrer's names and the holder's partners: one statement.
+    const row = await ctx.withCase(
+      actor,
+      orgId,
+      reference,
+      async (_tx, found: CaseToRefer) => {
+        if (!mayReferCase(actor, found)) throw forbidden('You cannot refer this case.');
+        return found;
+      },
+      { read: (tx, holder, ref) => caseToRefer(tx, holder, ref, date) },
+    );
     // Routing reads the register outside the case's transaction (the embedded engine has one connection).
     const register = await registerAnswer(row, date);
-    const referrer = row.referredFromOrgId ? orgs.get(row.referredFromOrgId) : undefined;
-    const holder = orgs.get(row.orgId)!;
+    const holder = { orgId: row.orgId, name: row.holderName };
     return {
       row,
-      holder: { orgId: holder.orgId, name: holder.name },
+      holder,
       targets: referralTargets({
         holderOrgId: row.orgId,
-        partners,
+        partners: row.partners,
         register,
-        referredFrom: referrer ? { orgId: referrer.orgId, name: referrer.name } : null,
+        referredFrom:
+          row.referredFromOrgId !== null && row.referrerName !== null
+            ? { orgId: row.referredFromOrgId, name: row.referrerName }
+            : null,
       }),
     };
   }
