@@ -218,6 +218,15 @@ describe('bad input never gives a 500', () => {
     });
     assert.equal(codes.statusCode, 400, codes.body);
     assert.match(codes.json()[0].description, /service_code must be a list of service codes/);
+    // A list that names nothing is no filter, not an empty one.
+    for (const query of ['service_request_id=,', 'service_code=,%20,', 'status=,']) {
+      const empty = await app.inject({
+        method: 'GET',
+        url: `/open311/v2/requests.json?jurisdiction_id=exeter&${query}`,
+      });
+      assert.equal(empty.statusCode, 200, `${query}: ${empty.body.slice(0, 200)}`);
+      assert.ok(Array.isArray(empty.json()), query);
+    }
     const status = await app.inject({
       method: 'POST',
       url: `/desk/cases/${fixture.org.exeter}/${reference}/status`,

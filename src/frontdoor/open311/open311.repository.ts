@@ -73,7 +73,7 @@ export async function requestRows(tx: Tx, filter: RequestFilter): Promise<Reques
       SELECT c.reference, min(c.opened_at) AS requested_at
       FROM service_case c
       WHERE ${jurisdictions}
-        ${references ? sql`AND c.reference IN (${sql.join([...references])})` : sql``}
+        ${references ? sql`AND c.reference = ANY (${[...references]}::text[])` : sql``}
         ${end ? sql`AND c.opened_at <= ${end}` : sql``}
         ${
           // A reference the jurisdiction had before the start is not requested in the window.
@@ -94,8 +94,8 @@ export async function requestRows(tx: Tx, filter: RequestFilter): Promise<Reques
     page AS (
       SELECT * FROM current cur
       WHERE TRUE
-        ${lgslCodes ? sql`AND cur.lgsl_code IN (${sql.join([...lgslCodes])})` : sql``}
-        ${statuses ? sql`AND cur.status IN (${sql.join([...statuses])})` : sql``}
+        ${lgslCodes ? sql`AND cur.lgsl_code = ANY (${[...lgslCodes]}::int[])` : sql``}
+        ${statuses ? sql`AND cur.status::text = ANY (${[...statuses]}::text[])` : sql``}
       ORDER BY cur.requested_at DESC, cur.reference
       LIMIT ${filter.limit} OFFSET ${filter.offset}
     )

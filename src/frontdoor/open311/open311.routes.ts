@@ -51,11 +51,14 @@ const describe = (value: unknown): string =>
 
 const one = (params: Params, name: string): string | undefined => argumentText(name, params[name]);
 
-const list = (params: Params, name: string): string[] | undefined =>
-  one(params, name)
+/** A comma-separated list; undefined when it names nothing (`service_code=,` is no filter). */
+function list(params: Params, name: string): string[] | undefined {
+  const values = one(params, name)
     ?.split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+  return values && values.length > 0 ? values : undefined;
+}
 
 function number(params: Params, name: string, range: [number, number]): number | undefined {
   const text = one(params, name);
