@@ -30,7 +30,7 @@ import {
   type ServiceAttribute,
 } from './open311.catalogue.ts';
 import { w3cDateTime } from './open311.format.ts';
-import { REPORTABLE_SERVICES } from '../shared/reportable-services.ts';
+import { REPORTABLE_SERVICES } from '../../register/index.ts';
 
 /** An Open311 error: its HTTP status is also its `code`, as the specification's examples have it. */
 export class Open311Error extends Error {

@@ -17,7 +17,7 @@ import type { CaseEventView, CaseTracking } from '../cases/cases.types.ts';
 import { INTAKE_LIMITS, isNotCovered } from '../intake/intake.rules.ts';
 import { CARRIED_FIELDS, inFormOrder, parseReportForm, type ReportFormValues } from './resident.form.ts';
 import { DESCRIPTION_LIMIT, formText, formToken, newFormToken, type Form } from '../shared/form-input.ts';
-import { REPORTABLE_SERVICES } from '../shared/reportable-services.ts';
+import { REPORTABLE_SERVICES } from '../../register/index.ts';
 
 /** What each kind of public event is called on the resident's timeline. */
 const EVENT_HEADINGS: Record<string, string> = {
