@@ -7,7 +7,13 @@ import type { Database } from '../db/engine.ts';
 import { silentProgress } from '../platform/import/progress.ts';
 import { createGeographyService } from '../geography/geography.service.ts';
 import { createResponsibleService } from '../register/responsible.service.ts';
-import { createCasesService, dueDateFromServiceLevels, RESIDENT, linksFrom } from '../frontdoor/index.ts';
+import {
+  createCasesService,
+  dueDateFromServiceLevels,
+  RESIDENT,
+  linksFrom,
+  parseReference,
+} from '../frontdoor/index.ts';
 import { loadDemoActivity } from './activity.ts';
 import { SERVICE_LINKS_FILE, loadDemoServiceLinks } from './service-links.ts';
 
@@ -97,11 +103,14 @@ describe('demo activity', () => {
       channel: 'web',
     });
     assert.ok(opened.outcome === 'opened');
-    const year = opened.case.reference.slice(4, 8);
+    const made = parseReference(opened.case.reference)!;
+    assert.equal(made.prefix, 'EXE');
     const earlier = (await cases())
-      .filter((r) => r.reference.startsWith(`EXE-${year}-`) && r.reference !== opened.case.reference)
-      .map((r) => Number(r.reference.slice(-6)));
-    assert.equal(Number(opened.case.reference.slice(-6)), Math.max(0, ...earlier) + 1);
+      .filter((r) => r.reference !== opened.case.reference)
+      .map((r) => parseReference(r.reference)!)
+      .filter((p) => p.prefix === made.prefix && p.year === made.year)
+      .map((p) => p.number);
+    assert.equal(made.number, Math.max(0, ...earlier) + 1);
     assert.notEqual(opened.case.dueAt, null, 'the demo gives Exeter a target for household waste');
   });
 

@@ -14,7 +14,7 @@ import { withSystem, type Tx } from '../db/index.ts';
 import type { ResponsibleService } from '../register/index.ts';
 import { assignCasePrefixes } from '../register/index.ts';
 import { todayInLondon } from '../platform/index.ts';
-import { englandAndWalesCalendar } from '../frontdoor/index.ts';
+import { englandAndWalesCalendar, formatReference } from '../frontdoor/index.ts';
 import type { Progress } from '../platform/index.ts';
 
 /** Services residents report, with how often, and what they say (LGSL code and label from the LGSL list). */
@@ -324,7 +324,7 @@ async function insertCases(tx: Tx, planned: readonly PlannedCase[]): Promise<voi
       numbers.set(key, number);
       return {
         org_id: c.orgId,
-        reference: `${prefix}-${year}-${String(number).padStart(6, '0')}`,
+        reference: formatReference({ prefix, year, number }),
         lgsl_code: c.lgslCode,
         provider_org_id: c.providerOrgId,
         arrangement_id: c.arrangementId,

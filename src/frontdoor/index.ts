@@ -7,6 +7,7 @@
 export { createCasesService } from './cases/cases.service.ts';
 export type { CasesDeps, CasesService } from './cases/cases.types.ts';
 export { RESIDENT, type CaseActor } from './cases/case-actor.ts';
+export { formatReference, parseReference, type ReferenceParts } from './cases/case-reference.ts';
 export { dueDateFromServiceLevels, englandAndWalesCalendar } from './service-levels/service-levels.ts';
 export { createOutboxViewer, type OutboxViewer } from './outbox/outbox-viewer.service.ts';
 export {

@@ -1,4 +1,7 @@
-/** Dates: ISO calendar dates for effective periods, Europe/London for "today". */
+/** Dates: ISO calendar dates for effective periods, and dates and times for people. London time is `london-time.ts`'s. */
+import { londonWallClock } from './london-time.ts';
+
+export { todayInLondon } from './london-time.ts';
 
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -7,33 +10,12 @@ export function isIsoDate(value: unknown): value is string {
 }
 
 // Formatters are made once: making one costs far more than using it.
-const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
 const DATE_IN_WORDS = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'long',
   year: 'numeric',
   timeZone: 'UTC',
 });
-const LONDON_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-  timeZone: 'Europe/London',
-});
-
-/** Today's date in Europe/London, as YYYY-MM-DD. */
-export function todayInLondon(now: Date = new Date()): string {
-  return LONDON_DAY.format(now);
-}
-
 /** A date for people: 1 April 2026. */
 export function formatDate(iso: string): string {
   return DATE_IN_WORDS.format(new Date(`${iso}T00:00:00Z`));
@@ -41,9 +23,9 @@ export function formatDate(iso: string): string {
 
 /** An instant for people, in London time: 24 December 2026, 10:00. */
 export function formatDateTime(at: Date): string {
-  const parts = LONDON_DATE_TIME.formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}`;
+  const clock = londonWallClock(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${formatDate(clock.date)}, ${two(clock.hour)}:${two(clock.minute)}`;
 }
 
 const MONTH_IN_WORDS = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });

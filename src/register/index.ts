@@ -11,6 +11,8 @@ export {
 } from './councils.import.ts';
 export type { CouncilFormatId } from './councils.import.ts';
 export { registerPages } from './register.pages.ts';
+export { REPORTABLE_SERVICES } from './reportable-services.ts';
+export type { ReportableService } from './reportable-services.ts';
 export { insertArrangement } from './register.repository.ts';
 export { registerApiRoutes } from './register.routes.ts';
 export { createRegisterService } from './register.service.ts';

@@ -11,6 +11,7 @@ import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { Database } from '../../src/db/engine.ts';
+import { referencePrefix } from '../../src/frontdoor/cases/case-reference.ts';
 
 let database: Database;
 let server: TestServer;
@@ -27,8 +28,6 @@ after(async () => {
   await server?.close();
   await database?.close();
 });
-
-const REFERENCE = /^[A-Z]{3}-\d{4}-\d{6}$/;
 
 async function fillReport(page: Page, postcode: string, description: string, address?: string) {
   await page.check('input[name="service"][value="524"]');
@@ -59,7 +58,7 @@ describe('a resident reports and follows a case', () => {
       await page.click('button:has-text("Send report")');
       await page.waitForURL(/\/report\/done\//);
       const reference = (await page.textContent('.govuk-panel strong'))!.trim();
-      assert.match(reference, REFERENCE);
+      assert.equal(referencePrefix(reference), 'EXE', reference);
       assert.equal((await page.textContent('.app-header__name'))?.trim(), 'Exeter City Council');
       await assertGoodPage(page, errors, '/report/done');
 
@@ -113,7 +112,7 @@ describe('a resident reports and follows a case', () => {
       await page.click('button:has-text("Send report")');
       await page.waitForURL(/\/report\/done\/EXE-/);
       const reference = (await page.textContent('.govuk-panel strong'))!.trim();
-      assert.match(reference, REFERENCE);
+      assert.equal(referencePrefix(reference), 'EXE', reference);
       await page.click('a:has-text("Track your report")');
       await page.waitForURL(new RegExp(`/track/${reference}$`));
       assert.match((await page.textContent('h1')) ?? '', new RegExp(reference));

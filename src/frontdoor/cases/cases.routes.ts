@@ -7,6 +7,7 @@ import { Type } from 'typebox';
 import { ProblemError } from '../../platform/index.ts';
 import { checkIdempotencyKey } from '../../platform/index.ts';
 import { RESIDENT, caseActorFor } from './case-actor.ts';
+import { REFERENCE_EXAMPLE } from './case-reference.ts';
 import { CaseTrackingSchema, IntakeAnswerSchema, IntakeBodySchema } from './cases.schemas.ts';
 
 export const casesApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -73,7 +74,12 @@ export const casesApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['front door'],
         summary: 'Follow a case by its reference',
         description: 'Its status, who has it now, who has held it and its public history. No personal data.',
-        params: Type.Object({ reference: Type.String({ maxLength: 30 }) }),
+        params: Type.Object({
+          reference: Type.String({
+            maxLength: 30,
+            description: `The reference, such as ${REFERENCE_EXAMPLE}, in capitals or not`,
+          }),
+        }),
         response: { 200: CaseTrackingSchema },
       },
     },

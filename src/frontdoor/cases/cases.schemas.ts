@@ -1,6 +1,7 @@
 /** TypeBox schemas for the front door's JSON API. */
 import { MAX_ID } from '../../platform/index.ts';
 import { Type } from 'typebox';
+import { REFERENCE_EXAMPLE, REFERENCE_PATTERN } from './case-reference.ts';
 
 const Text = (max: number, description: string) => Type.String({ maxLength: max, description });
 
@@ -48,7 +49,11 @@ const Brand = Type.Object({
 });
 
 export const CaseSummarySchema = Type.Object({
-  reference: Type.String({ examples: ['EXE-2026-000123'] }),
+  reference: Type.String({
+    pattern: REFERENCE_PATTERN,
+    description: 'The case reference: the issuing organisation’s prefix, the year, the number',
+    examples: [REFERENCE_EXAMPLE],
+  }),
   status: Type.String(),
   statusLabel: Type.String(),
   service: Type.Object({ lgslCode: Type.Integer(), label: Type.String() }),

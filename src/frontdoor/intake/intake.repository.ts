@@ -4,6 +4,7 @@ import { prepared } from '../../db/index.ts';
 import type { Tx } from '../../db/index.ts';
 import type { Channel } from '../../db/index.ts';
 import type { NewCase, NewCaseEvent } from '../cases/cases.repository.ts';
+import { referenceSql } from '../cases/case-reference.ts';
 
 export interface NewContact {
   orgId: number;
@@ -23,7 +24,7 @@ export interface NewContact {
 /** What `openCase` writes beside the case; the reference is filled in where the number is taken. */
 export interface CaseOpening {
   contact: NewContact;
-  /** The reference is `PREFIX-YEAR-NNNNNN`, with the next number for the prefix in that year. */
+  /** The reference (`case-reference.ts`) has the next number for the prefix in that year. */
   prefix: string;
   year: number;
   case: Omit<NewCase, 'reference' | 'contactId'>;
@@ -89,7 +90,7 @@ export async function openCase(tx: Tx, o: CaseOpening): Promise<{ caseId: number
       INSERT INTO case_number (org_id, prefix, year, last_number)
       VALUES (${c.orgId}::bigint, ${o.prefix}::text, ${o.year}::int, 1)
       ON CONFLICT (org_id, prefix, year) DO UPDATE SET last_number = case_number.last_number + 1
-      RETURNING ${o.prefix}::text || '-' || ${o.year}::int || '-' || lpad(last_number::text, 6, '0') AS reference
+      RETURNING ${referenceSql(o.prefix, o.year, sql.ref('last_number'))} AS reference
     ), contact_row AS (
       INSERT INTO contact (org_id, channel, access_point, account_id, resident_name, resident_email,
                            resident_phone, received_at, resolved_at_first_contact, notes)

@@ -25,7 +25,7 @@ import {
   type NewServiceRequest,
 } from './open311.types.ts';
 import { createUpdates } from './open311.updates.ts';
-import { REPORTABLE_SERVICES } from '../shared/reportable-services.ts';
+import { REPORTABLE_SERVICES } from '../../register/index.ts';
 
 export interface Open311Deps {
   db: Kysely<DB>;

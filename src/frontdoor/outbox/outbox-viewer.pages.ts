@@ -11,7 +11,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ValidationProblem, notFound } from '../../platform/index.ts';
 import type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from '../../platform/index.ts';
 import { staffCaseActor } from '../cases/case-actor.ts';
-import { normaliseReference } from '../cases/case-reference.ts';
+import { REFERENCE_EXAMPLE, normaliseReference } from '../cases/case-reference.ts';
 import { formText, type Form } from '../shared/form-input.ts';
 
 const PAGE_SIZE = 50;
@@ -101,7 +101,7 @@ export function parseFilter(query: Form): {
   if (values.reference !== '') {
     const reference = normaliseReference(values.reference);
     if (reference) filter.caseReference = reference;
-    else errors.reference = 'Enter a case reference like EXE-2026-000123';
+    else errors.reference = `Enter a case reference like ${REFERENCE_EXAMPLE}`;
   }
   let page = 1;
   if (values.page !== '') {

@@ -5,7 +5,7 @@
  */
 import { checkIntake, type IntakeInput } from '../intake/intake.rules.ts';
 import { formValues, inFieldOrder, postcodeProblem, streetProblem } from '../shared/form-input.ts';
-import { REPORTABLE_SERVICES } from '../shared/reportable-services.ts';
+import { REPORTABLE_SERVICES } from '../../register/index.ts';
 
 export interface ReportFormValues {
   /** The LGSL code of the service chosen. */

@@ -12,12 +12,12 @@ import type { ResponsibleAnswer } from '../../register/index.ts';
 import type { CaseStatus } from '../../db/index.ts';
 import { RESIDENT } from '../cases/case-actor.ts';
 import { CASE_STATUSES, isFinished } from '../cases/case-status.ts';
-import { normaliseReference } from '../cases/case-reference.ts';
+import { REFERENCE_EXAMPLE, normaliseReference } from '../cases/case-reference.ts';
 import type { CaseEventView, CaseTracking } from '../cases/cases.types.ts';
 import { INTAKE_LIMITS, isNotCovered } from '../intake/intake.rules.ts';
 import { CARRIED_FIELDS, inFormOrder, parseReportForm, type ReportFormValues } from './resident.form.ts';
 import { DESCRIPTION_LIMIT, formText, formToken, newFormToken, type Form } from '../shared/form-input.ts';
-import { REPORTABLE_SERVICES } from '../shared/reportable-services.ts';
+import { REPORTABLE_SERVICES } from '../../register/index.ts';
 
 /** What each kind of public event is called on the resident's timeline. */
 const EVENT_HEADINGS: Record<string, string> = {
@@ -249,7 +249,7 @@ export const residentPages: FastifyPluginAsync = async (app) => {
     if (!reference) {
       return reply.code(400).page('track.njk', {
         values: { reference: typed },
-        errors: { reference: 'Enter your reference as it was given to you, like EXE-2026-000123' },
+        errors: { reference: `Enter your reference as it was given to you, like ${REFERENCE_EXAMPLE}` },
       });
     }
     return reply.redirect(`/track/${encodeURIComponent(reference)}`, 303);

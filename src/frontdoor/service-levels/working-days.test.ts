@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WorkingCalendar, endOfLondonDay, isOverdue, londonDateOf } from './working-days.ts';
+import fc from 'fast-check';
+import { todayInLondon } from '../../platform/index.ts';
+import { WorkingCalendar, isOverdue } from './working-days.ts';
 
 // England and Wales bank holidays, as GOV.UK publishes them, for the dates these tests cross.
 const ENGLAND_AND_WALES = [
@@ -62,9 +64,6 @@ describe('WorkingCalendar', () => {
       calendar.dueAt(at('2026-10-23T12:00:00Z'), { amount: 1, unit: 'working_days' }).toISOString(),
       '2026-10-26T23:59:59.999Z',
     );
-    // Late on a summer evening in UTC it is already the next day in London.
-    assert.equal(londonDateOf(at('2026-06-30T23:30:00Z')), '2026-07-01');
-    assert.equal(endOfLondonDay('2026-03-29').toISOString(), '2026-03-29T22:59:59.999Z');
   });
 
   it('counts hours on the clock', () => {
@@ -126,5 +125,122 @@ describe('isOverdue', () => {
     assert.equal(isOverdue(due, at('2026-11-25T00:00:00Z'), null), true);
     assert.equal(isOverdue(due, at('2026-11-25T00:00:00Z'), at('2026-11-24T10:00:00Z')), false);
     assert.equal(isOverdue(null, at('2030-01-01T00:00:00Z'), null), false);
+  });
+});
+
+describe('working days, for any date and any bank-holiday calendar', () => {
+  const DAY = 24 * 3_600_000;
+  const plusDays = (date: string, days: number) =>
+    new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+  const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
+  const anyDate = fc
+    .date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2040-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString().slice(0, 10));
+  /** A start date and a calendar of holidays around it: none, a few, or most weekdays for months. */
+  const dated = anyDate.chain((start) =>
+    fc.record({
+      start: fc.constant(start),
+      holidays: fc
+        .array(fc.integer({ min: -20, max: 400 }), { maxLength: 150 })
+        .map((offsets) => offsets.map((k) => plusDays(start, k))),
+    }),
+  );
+  const days = fc.integer({ min: 0, max: 60 });
+  /** A moment on the start date or the next, in milliseconds from its UTC midnight. */
+  const within = fc.integer({ min: 0, max: 2 * DAY - 1 });
+
+  it('counts back the n working days it added', () => {
+    fc.assert(
+      fc.property(dated, days, ({ start, holidays }, n) => {
+        const calendar = new WorkingCalendar(holidays);
+        assert.equal(calendar.workingDaysBetween(start, calendar.addWorkingDays(start, n)), n);
+      }),
+    );
+  });
+
+  it('lands on a working day, never a weekend or a holiday, and on the first with n counted', () => {
+    fc.assert(
+      fc.property(
+        dated,
+        days.filter((n) => n >= 1),
+        ({ start, holidays }, n) => {
+          const calendar = new WorkingCalendar(holidays);
+          const end = calendar.addWorkingDays(start, n);
+          assert.ok(end > start);
+          assert.notEqual(weekday(end), 0, `${end} is a Sunday`);
+          assert.notEqual(weekday(end), 6, `${end} is a Saturday`);
+          assert.ok(!holidays.includes(end), `${end} is a holiday`);
+          assert.equal(calendar.isWorkingDay(end), true);
+          assert.equal(calendar.workingDaysBetween(start, plusDays(end, -1)), n - 1);
+        },
+      ),
+    );
+  });
+
+  it('adds 0 working days to give the same date, even a weekend or a holiday', () => {
+    fc.assert(
+      fc.property(dated, ({ start, holidays }) => {
+        const calendar = new WorkingCalendar([...holidays, start]);
+        assert.equal(calendar.addWorkingDays(start, 0), start);
+        assert.equal(calendar.workingDaysBetween(start, start), 0);
+      }),
+    );
+  });
+
+  it('reaches any later working day by adding the working days counted up to it', () => {
+    fc.assert(
+      fc.property(dated, fc.integer({ min: 1, max: 120 }), ({ start, holidays }, k) => {
+        const calendar = new WorkingCalendar(holidays);
+        const to = plusDays(start, k);
+        fc.pre(calendar.isWorkingDay(to));
+        assert.equal(calendar.addWorkingDays(start, calendar.workingDaysBetween(start, to)), to);
+      }),
+    );
+  });
+
+  it('is due at the last moment of the nth working day after the London day received', () => {
+    fc.assert(
+      fc.property(
+        dated,
+        within,
+        days.filter((n) => n >= 1),
+        ({ start, holidays }, ms, n) => {
+          const calendar = new WorkingCalendar(holidays);
+          const openedAt = new Date(Date.parse(`${start}T00:00:00Z`) + ms);
+          const due = calendar.dueAt(openedAt, { amount: n, unit: 'working_days' });
+          assert.ok(due.getTime() > openedAt.getTime());
+          assert.equal(todayInLondon(due), calendar.addWorkingDays(todayInLondon(openedAt), n));
+          assert.equal(calendar.isWorkingDay(todayInLondon(due)), true);
+          assert.notEqual(todayInLondon(new Date(due.getTime() + 1)), todayInLondon(due));
+        },
+      ),
+    );
+  });
+
+  it('moves a due date on by exactly the working days a pause lasted, and not for a pause within a day', () => {
+    const hours = fc.integer({ min: 0, max: 24 * 40 });
+    fc.assert(
+      fc.property(
+        dated,
+        within,
+        hours,
+        days.filter((n) => n >= 1),
+        ({ start, holidays }, ms, h, n) => {
+          const calendar = new WorkingCalendar(holidays);
+          const pausedAt = new Date(Date.parse(`${start}T00:00:00Z`) + ms);
+          const due = calendar.dueAt(pausedAt, { amount: n, unit: 'working_days' });
+          const resumedAt = new Date(pausedAt.getTime() + h * 3_600_000 + 1);
+          const moved = calendar.extendForPause(due, pausedAt, resumedAt, 'working_days');
+          const lasted = calendar.workingDaysBetween(todayInLondon(pausedAt), todayInLondon(resumedAt));
+          assert.equal(calendar.workingDaysBetween(todayInLondon(due), todayInLondon(moved)), lasted);
+          assert.equal(calendar.isWorkingDay(todayInLondon(moved)), true);
+          if (todayInLondon(pausedAt) === todayInLondon(resumedAt)) assert.equal(moved, due);
+        },
+      ),
+    );
   });
 });

@@ -9,7 +9,10 @@
  * - A pause (waiting on the resident) moves the due date on by the working days it lasted,
  *   counted as the working days after the day it was paused up to and including the day it
  *   resumed (paused and resumed on one day: no change); an hours target moves by the time paused.
+ *
+ * London dates and the end of a London day come from the platform's London time.
  */
+import { endOfLondonDay, todayInLondon } from '../../platform/index.ts';
 
 export type TargetUnit = 'working_days' | 'hours';
 
@@ -21,39 +24,9 @@ export interface Target {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const londonParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** The calendar date in London at an instant, as YYYY-MM-DD. */
-export function londonDateOf(at: Date): string {
-  const p = Object.fromEntries(londonParts.formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-/** London's offset from UTC, in milliseconds, at an instant. */
-function londonOffset(at: Date): number {
-  const p = Object.fromEntries(londonParts.formatToParts(at).map((x) => [x.type, Number(x.value)]));
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
-}
-
 const utcMidnight = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const dateAfter = (date: string, days = 1) =>
   new Date(utcMidnight(date) + days * DAY).toISOString().slice(0, 10);
-
-/** The last instant of a London calendar date. Clocks change at 01:00 UTC on Sundays, never late in the day. */
-export function endOfLondonDay(date: string): Date {
-  const noon = new Date(utcMidnight(date) + 12 * HOUR);
-  return new Date(utcMidnight(date) + DAY - 1 - londonOffset(noon));
-}
 
 export class WorkingCalendar {
   private readonly holidays: ReadonlySet<string>;
@@ -67,7 +40,10 @@ export class WorkingCalendar {
     return weekday !== 0 && weekday !== 6 && !this.holidays.has(date);
   }
 
-  /** The Nth working day after a date. */
+  /**
+   * The Nth working day after a date (the date itself need not be one). Adding 0 working days
+   * gives the date itself, working day or not.
+   */
   addWorkingDays(date: string, days: number): string {
     let day = date;
     for (let counted = 0; counted < days;) {
@@ -89,14 +65,14 @@ export class WorkingCalendar {
       throw new RangeError('a service level target is a whole number, at least 1');
     }
     if (target.unit === 'hours') return new Date(openedAt.getTime() + target.amount * HOUR);
-    return endOfLondonDay(this.addWorkingDays(londonDateOf(openedAt), target.amount));
+    return endOfLondonDay(this.addWorkingDays(todayInLondon(openedAt), target.amount));
   }
 
   extendForPause(dueAt: Date, pausedAt: Date, resumedAt: Date, unit: TargetUnit): Date {
     if (resumedAt.getTime() <= pausedAt.getTime()) return dueAt;
     if (unit === 'hours') return new Date(dueAt.getTime() + (resumedAt.getTime() - pausedAt.getTime()));
-    const days = this.workingDaysBetween(londonDateOf(pausedAt), londonDateOf(resumedAt));
-    return days === 0 ? dueAt : endOfLondonDay(this.addWorkingDays(londonDateOf(dueAt), days));
+    const days = this.workingDaysBetween(todayInLondon(pausedAt), todayInLondon(resumedAt));
+    return days === 0 ? dueAt : endOfLondonDay(this.addWorkingDays(todayInLondon(dueAt), days));
   }
 }
 

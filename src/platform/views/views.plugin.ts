@@ -13,7 +13,8 @@ import nunjucks from 'nunjucks';
 import { assetPaths, ensureAssets } from './build-css.ts';
 import { brandStyle, DEFAULT_BRAND, resolveBrand } from './brand.ts';
 import { errorList, formField } from './form-fields.ts';
-import { formatDate, formatDateTime, formatMonth, isIsoDate, todayInLondon } from '../dates.ts';
+import { formatDate, formatDateTime, formatMonth, isIsoDate } from '../dates.ts';
+import { todayInLondon } from '../london-time.ts';
 
 declare module 'fastify' {
   interface FastifyReply {

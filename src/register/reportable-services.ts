@@ -1,6 +1,6 @@
 /**
- * The services residents commonly report, as the resident's report form and Open311's service
- * list both offer them.
+ * The register's catalogue of the services residents commonly report: every front door that
+ * lists them (the resident's report form, Open311's service list) takes them from here.
  */
 
 export interface ReportableService {
