@@ -125,11 +125,7 @@ function readableName(name: string): string {
  * The first field of a request part whose name or value `refuses`, named as the person sent it:
  * `description`, `attribute[size]`, `items.0.name`. Pure.
  */
-function firstFieldWhere(
-  value: unknown,
-  refuses: (leaf: unknown) => boolean,
-  name = '',
-): string | undefined {
+function firstFieldWhere(value: unknown, refuses: (leaf: unknown) => boolean, name = ''): string | undefined {
   if (value === null || typeof value !== 'object') return refuses(value) ? name : undefined;
   const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   for (const [key, inner] of entries) {
