@@ -195,6 +195,9 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
   /** Read on the first lookup that needs it; read again by reload(). */
   let graph: Promise<AreaGraph> | undefined;
 
+  /** The areas below or across councils drawn as boundaries; built and rebuilt like `index`. */
+  let drawn: Promise<SpatialIndex<AreaRef>> | undefined;
+
   /** `build()` once, kept while it succeeds: a failed build is not kept, so the next call tries again. */
   function lazily<T>(
     get: () => Promise<T> | undefined,
@@ -249,6 +252,32 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       () => index,
       (p) => (index = p),
       buildIndex,
+    );
+
+  /**
+   * Areas below or across councils defined by a boundary (`import areas FILE.geojson`) hold exactly
+   * what their outline holds: no tolerance, so never "near".
+   */
+  async function buildDrawnIndex(): Promise<SpatialIndex<AreaRef>> {
+    const boundaries = await preferredBoundaries(db, [...BELOW_COUNCIL_KINDS]);
+    const areas = new Map(
+      (await areaGraph()).covering(boundaries.map((b) => b.areaCode)).map((a) => [a.code, ref(a)]),
+    );
+    return SpatialIndex.build(
+      boundaries.flatMap((b) => {
+        const area = areas.get(b.areaCode);
+        return area
+          ? [{ key: b.areaCode, geometry: b.geometry as AreaGeometry, toleranceMetres: 0, data: area }]
+          : [];
+      }),
+    );
+  }
+
+  const drawnIndex = (): Promise<SpatialIndex<AreaRef>> =>
+    lazily(
+      () => drawn,
+      (p) => (drawn = p),
+      buildDrawnIndex,
     );
 
   /** The local areas in the order of `localCodes`, then the areas covering them, county first. */
@@ -313,6 +342,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
     const within = await areasWithin(
       [query.text, query.sector, query.outcode],
       [record.wardCode, record.parishCode].filter((c): c is string => c !== null),
+      record.lat !== null && record.lon !== null ? { lat: record.lat, lon: record.lon } : null,
     );
     return {
       status: 'found',
@@ -325,11 +355,23 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
     };
   }
 
-  /** The areas below or across councils that hold a place, the most specific first. */
-  async function areasWithin(prefixes: string[], codes: string[]): Promise<AreaRef[]> {
-    const found = await areasHolding(db, prefixes, codes);
-    return found
-      .map(ref)
+  /**
+   * The areas below or across councils that hold a place, the most specific first: those listing
+   * its postcode, sector or district, the parishes and wards of its codes, and those whose
+   * boundary contains its point.
+   */
+  async function areasWithin(
+    prefixes: string[],
+    codes: string[],
+    point: { lat: number; lon: number } | null,
+  ): Promise<AreaRef[]> {
+    const found = new Map((await areasHolding(db, prefixes, codes)).map((a) => [a.code, ref(a)]));
+    if (point) {
+      for (const hit of (await drawnIndex()).query(point.lon, point.lat).containing) {
+        if (!found.has(hit.key)) found.set(hit.key, hit.data);
+      }
+    }
+    return [...found.values()]
       .filter((a) => BELOW_COUNCIL_KINDS.has(a.kind))
       .sort((a, b) => moreSpecificFirst(a, b) || a.code.localeCompare(b.code));
   }
@@ -414,6 +456,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       const within = await areasWithin(
         query.kind === 'sector' ? [query.sector, query.outcode] : [query.outcode],
         [],
+        null,
       );
       return {
         status: 'found',
@@ -476,6 +519,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       );
     }
     const { localAreas, areas } = await areasFor(hits.map((h) => h.key));
+    const within = await areasWithin([], [], { lat, lon });
     const away = (h: AreaHit<IndexedCouncil>) =>
       `${Math.round(h.distanceMetres)} m from the boundary of ${h.data.area.name}, which is drawn to within ` +
       `${h.toleranceMetres} m`;
@@ -492,8 +536,10 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
         status: 'found',
         place,
         localAreas,
-        areas,
-        reason: `The point ${place.query} is in ${where}. ${how}, and no other council's boundary is close enough to doubt it.`,
+        areas: [...areas, ...within],
+        reason:
+          `The point ${place.query} is in ${where}. ${how}, and no other council's boundary is close enough ` +
+          `to doubt it.${withinText(within)}`,
       };
     }
     const inside =
@@ -505,7 +551,7 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
       status: 'ambiguous',
       place,
       localAreas,
-      areas,
+      areas: [...areas, ...within],
       reason:
         `The point ${place.query} could be in ${list(localAreas.map(named), 'or')}. ${inside}${close}. ` +
         'Ask for the address or postcode.',
@@ -518,7 +564,8 @@ export async function createGeographyService(db: Kysely<DB>): Promise<GeographyS
     async reload() {
       graph = undefined;
       index = undefined;
-      await spatialIndex();
+      drawn = undefined;
+      await Promise.all([spatialIndex(), drawnIndex()]);
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 export { BELOW_COUNCIL_KINDS, kindText, specificity } from './area-kinds.ts';
 export type { DefinableKind } from './area-kinds.ts';
+export { importAreaBoundaryFile } from './area-boundaries.import.ts';
 export { areaCodeFor, defineAreas, importAreaFile, parseAreaKind } from './areas.import.ts';
 export type { AreaImportOptions } from './areas.import.ts';
 export { geographyRoutes } from './areas.routes.ts';
