@@ -257,18 +257,46 @@ export async function codeTakenBy(tx: Tx, code: string, partnershipId: number): 
 }
 
 /**
- * Which prefixes hold postcodes, and the council that holds most of the area's postcodes (its
- * parent, for reading; the area may reach into other councils).
+ * How many of the directory's postcodes each prefix (a unit 'EX16 6AB', a sector 'EX16 6' or a
+ * district 'EX16') holds, by council. A prefix holding none is missing from the answer.
  */
-async function postcodesByDistrict(tx: Tx, prefixes: string[]) {
+async function postcodesByPrefix(tx: Tx, prefixes: readonly string[]) {
   // What a postcode starts with: the unit or sector itself, or a district and its space.
   const starts = prefixes.map((prefix) => (prefix.includes(' ') ? prefix : `${prefix} `));
   const { rows } = await sql<{ prefix: string; district_code: string | null; postcodes: number }>`
     SELECT p.prefix, pc.district_code, count(*)::int AS postcodes
-      FROM unnest(${prefixes}::text[], ${starts}::text[]) AS p(prefix, start)
+      FROM unnest(${[...prefixes]}::text[], ${starts}::text[]) AS p(prefix, start)
       JOIN postcode pc ON pc.postcode >= p.start AND pc.postcode <= p.start || chr(65535)
                       AND left(pc.postcode, length(p.start)) = p.start
      GROUP BY p.prefix, pc.district_code`.execute(tx);
+  return rows;
+}
+
+/** How many of the directory's postcodes lie in any of the prefixes, each counted once. */
+export async function countPostcodesIn(tx: Tx, prefixes: readonly string[]): Promise<number> {
+  const starts = prefixes.map((prefix) => (prefix.includes(' ') ? prefix : `${prefix} `));
+  const { rows } = await sql<{ postcodes: number }>`
+    SELECT count(DISTINCT pc.postcode)::int AS postcodes
+      FROM unnest(${starts}::text[]) AS p(start)
+      JOIN postcode pc ON pc.postcode >= p.start AND pc.postcode <= p.start || chr(65535)
+                      AND left(pc.postcode, length(p.start)) = p.start`.execute(tx);
+  return rows[0]?.postcodes ?? 0;
+}
+
+/** How many of the directory's postcodes each prefix holds; 0 for one that holds none. */
+export async function postcodesInPrefixes(tx: Tx, prefixes: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map(prefixes.map((p) => [p, 0]));
+  for (const r of await postcodesByPrefix(tx, prefixes))
+    counts.set(r.prefix, counts.get(r.prefix)! + r.postcodes);
+  return counts;
+}
+
+/**
+ * Which prefixes hold postcodes, and the council that holds most of the area's postcodes (its
+ * parent, for reading; the area may reach into other councils).
+ */
+async function postcodesByDistrict(tx: Tx, prefixes: string[]) {
+  const rows = await postcodesByPrefix(tx, prefixes);
   const byDistrict = new Map<string, number>();
   for (const r of rows) {
     if (r.district_code)
