@@ -311,6 +311,10 @@ async function writeBoundaryArea(
   return before ? 'updated' : 'inserted';
 }
 
+/** The first ten of a list for a summary line, and how many more. */
+const firstFew = (items: readonly string[]) =>
+  items.length <= 10 ? items.join(', ') : `${items.slice(0, 10).join(', ')} and ${items.length - 10} more`;
+
 /** Imports a GeoJSON file of a partnership's areas in the caller's transaction. */
 export async function importAreaBoundaryFile(
   tx: Tx,
@@ -351,13 +355,13 @@ export async function importAreaBoundaryFile(
   tally.note(`${postcodes} postcodes of the directory inside them`);
   if (empty.length > 0) {
     tally.note(
-      `${empty.length} hold${empty.length === 1 ? 's' : ''} no postcode of the directory (${empty.join(', ')}): ` +
+      `${empty.length} hold${empty.length === 1 ? 's' : ''} no postcode of the directory (${firstFew(empty)}): ` +
         'check they are drawn where you meant, in longitude and latitude',
     );
   }
   if (unchecked.length > 0) {
     tally.note(
-      `not checked for crossing itself (over ${MAX_CHECKED_POSITIONS} positions): ${unchecked.join(', ')}`,
+      `not checked for crossing itself (over ${MAX_CHECKED_POSITIONS} positions): ${firstFew(unchecked)}`,
     );
   }
   return tally;
