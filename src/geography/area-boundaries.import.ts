@@ -200,12 +200,16 @@ async function postcodesInside(
       data: null,
     })),
   );
-  const box = {
-    minLon: Math.min(...features.map((f) => f.outline.minLon)),
-    minLat: Math.min(...features.map((f) => f.outline.minLat)),
-    maxLon: Math.max(...features.map((f) => f.outline.maxLon)),
-    maxLat: Math.max(...features.map((f) => f.outline.maxLat)),
-  };
+  // Folded rather than spread into Math.min: a file may hold more areas than a call takes arguments.
+  const box = features.reduce(
+    (b, { outline: o }) => ({
+      minLon: Math.min(b.minLon, o.minLon),
+      minLat: Math.min(b.minLat, o.minLat),
+      maxLon: Math.max(b.maxLon, o.maxLon),
+      maxLat: Math.max(b.maxLat, o.maxLat),
+    }),
+    { minLon: Infinity, minLat: Infinity, maxLon: -Infinity, maxLat: -Infinity },
+  );
   const counts = new Map<string, Map<string | null, number>>(features.map((f) => [f.code, new Map()]));
   progress.start('Postcodes inside the areas');
   try {
