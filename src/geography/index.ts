@@ -6,6 +6,7 @@ export { BELOW_COUNCIL_KINDS, DEFINABLE_KINDS, kindText, specificity } from './a
 export type { DefinableKind } from './area-kinds.ts';
 export { importAreaBoundaryFile } from './area-boundaries.import.ts';
 export {
+  MAX_AREA_NAME,
   areaCodeFor,
   codeTakenBy,
   countPostcodesIn,

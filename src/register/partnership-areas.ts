@@ -14,6 +14,7 @@ import { withSystem, withTenant } from '../db/index.ts';
 import { ValidationProblem, forbidden, notFound, recordAudit } from '../platform/index.ts';
 import {
   DEFINABLE_KINDS,
+  MAX_AREA_NAME,
   areaCodeFor,
   codeTakenBy,
   countPostcodesIn,
@@ -26,8 +27,8 @@ import {
 import { PUBLIC_ACTOR, type Actor } from './register.service.ts';
 import type { AreaKind } from '../db/index.ts';
 
-/** The longest name an area may have on the page (as in an areas file). */
-export const AREA_NAME_LIMIT = 120;
+/** The longest name an area may have on the page: the same as in an areas file. */
+export const AREA_NAME_LIMIT = MAX_AREA_NAME;
 
 /**
  * The organisation under which `actor` may define `partnershipId`'s areas (their administrator
