@@ -88,11 +88,20 @@ program
   )
   .option('--partnership <slug>', 'for "areas": the partnership whose areas they are')
   .option('--kind <kind>', 'for "areas": locality, market-town, parish or ward', parseKindOption)
+  .option(
+    '--name-property <name>',
+    'for "areas" from a GeoJSON file: the property that names each area (default "name")',
+  )
   .action(
     (
       kind: string,
       files: string[],
-      options: { eachFile?: boolean; partnership?: string; kind?: DefinableKind },
+      options: {
+        eachFile?: boolean;
+        partnership?: string;
+        kind?: DefinableKind;
+        nameProperty?: string;
+      },
     ) =>
       withDatabase(async (database, config) => {
         const progress = terminalProgress(process.stderr);
@@ -118,12 +127,25 @@ program
             'areas need --partnership SLUG and --kind (locality, market-town, parish or ward)',
           );
         }
-        if (kind !== 'areas' && (options.partnership !== undefined || options.kind !== undefined)) {
-          throw new InvalidArgumentError('--partnership and --kind are for "import areas" only');
+        if (
+          kind !== 'areas' &&
+          (options.partnership !== undefined ||
+            options.kind !== undefined ||
+            options.nameProperty !== undefined)
+        ) {
+          throw new InvalidArgumentError(
+            '--partnership, --kind and --name-property are for "import areas" only',
+          );
         }
         const importOptions =
           options.partnership !== undefined && options.kind !== undefined
-            ? { areas: { partnership: options.partnership, kind: options.kind } }
+            ? {
+                areas: {
+                  partnership: options.partnership,
+                  kind: options.kind,
+                  ...(options.nameProperty === undefined ? {} : { nameProperty: options.nameProperty }),
+                },
+              }
             : {};
         // Each file is its own transaction: the files printed before an error are kept.
         for (const [i, file] of files.entries()) {

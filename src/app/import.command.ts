@@ -29,7 +29,7 @@ import {
   importServiceFile,
   serviceFormatOf,
 } from '../register/index.ts';
-import { importAreaFile, type AreaImportOptions } from '../geography/index.ts';
+import { importAreaBoundaryFile, importAreaFile, type AreaImportOptions } from '../geography/index.ts';
 import { importBoundaryFile, inspectBoundaryFile } from '../geography/index.ts';
 import { POSTCODE_FORMATS, detectPostcodeFormat, importPostcodeFile } from '../geography/index.ts';
 import { importBankHolidayFile } from '../frontdoor/index.ts';
@@ -88,9 +88,17 @@ const IMPORTERS: Record<
         },
       );
     }
+    // A GeoJSON file draws the areas as boundaries; anything else is a CSV of their postcodes.
+    if (isGeoJsonName(file)) return importAreaBoundaryFile(tx, file, progress, options.areas);
+    if (options.areas.nameProperty !== undefined) {
+      throw new ImportError('--name-property is for a GeoJSON file (.geojson or .json) of areas', { file });
+    }
     return importAreaFile(tx, await CsvFile.open(file), progress, options.areas);
   },
 };
+
+/** A GeoJSON file, by its name. */
+const isGeoJsonName = (file: string) => ['.geojson', '.json'].includes(path.extname(file).toLowerCase());
 
 /**
  * Opens a CSV file, refusing at once one that is none of `formats` but is recognised as a kind the

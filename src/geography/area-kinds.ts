@@ -1,7 +1,8 @@
 /**
  * Kinds of area, from the most specific to the widest. Areas below a council (wards, parishes,
- * market towns, localities) are found by the postcodes in them; council areas by the postcode
- * directory or a boundary; wider areas (clusters, counties) as the areas that contain councils.
+ * market towns, localities) are found by the postcodes in them or by their boundaries; council
+ * areas by the postcode directory or a boundary; wider areas (clusters, counties) as the areas that
+ * contain councils.
  * Pure.
  */
 import type { AreaKind } from '../db/index.ts';

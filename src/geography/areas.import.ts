@@ -9,7 +9,7 @@
  * postcodes in the directory, so a mistyped one is refused with its line rather than kept empty.
  *
  * Importing a file again makes each area's postcodes what the file says, and changes nothing when
- * they are the same. An area is the partnership's (`partnership_area`); a code that another
+ * they are the same; an area drawn from a boundary before (`area-boundaries.import.ts`) loses it. An area is the partnership's (`partnership_area`); a code that another
  * partnership's area, or a council, already has is refused.
  */
 import { sql } from 'kysely';
@@ -26,6 +26,8 @@ export interface AreaImportOptions {
   /** The partnership whose areas these are, by slug. */
   partnership: string;
   kind: DefinableKind;
+  /** For a GeoJSON file: the property that names each area (`name` when not given). */
+  nameProperty?: string;
 }
 
 /** `--kind` as people type it ('market-town') → the kind the register keeps ('market_town'). */
@@ -39,8 +41,10 @@ export function parseAreaKind(text: string): DefinableKind {
   return kind as DefinableKind;
 }
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
-const MAX_NAME = 120;
+/** What an area's own code may be: letters, digits and : . _ - (64 at most). */
+export const AREA_CODE = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
+/** The longest name an area may have. */
+export const MAX_AREA_NAME = 120;
 const MAX_PREFIXES_PER_AREA = 5000;
 
 /** The code of a partnership's area that is given none: 'integrated-devon:locality:tiverton'. */
@@ -133,19 +137,7 @@ export async function importAreaFile(
   options: AreaImportOptions,
 ): Promise<Tally> {
   const tally = new Tally(`${kindText(options.kind)} areas of ${options.partnership}`);
-  const partnership = await tx
-    .selectFrom('partnership')
-    .select(['partnership_id', 'slug'])
-    .where('slug', '=', options.partnership.trim().toLowerCase())
-    .executeTakeFirst();
-  if (!partnership) {
-    throw new ImportError(
-      `there is no partnership "${options.partnership}" (give its slug, as in /partnerships)`,
-      {
-        file: csv.file,
-      },
-    );
-  }
+  const partnership = await partnershipForAreas(tx, options.partnership, csv.file);
   const header = csv.header();
   const missing = ['name', 'postcodes'].filter((name) => !header.has(name));
   if (missing.length > 0) {
@@ -160,9 +152,9 @@ export async function importAreaFile(
   try {
     for await (const row of csv.rows(header, progress)) {
       tally.read += 1;
-      const name = row.text('name', { max: MAX_NAME });
+      const name = row.text('name', { max: MAX_AREA_NAME });
       const given = row.optional('code', { max: 64 });
-      if (given !== null && !CODE.test(given)) {
+      if (given !== null && !AREA_CODE.test(given)) {
         row.fail('code', `"${given}" is not a code: use letters, digits and : . _ - (64 at most)`);
       }
       const code = given ?? areaCodeFor(partnership.slug, options.kind, name);
@@ -198,6 +190,23 @@ export async function importAreaFile(
   return tally;
 }
 
+/** The partnership whose areas a file defines, by its slug; an ImportError when there is none. */
+export async function partnershipForAreas(
+  tx: Tx,
+  slug: string,
+  file: string,
+): Promise<{ partnership_id: number; slug: string }> {
+  const partnership = await tx
+    .selectFrom('partnership')
+    .select(['partnership_id', 'slug'])
+    .where('slug', '=', slug.trim().toLowerCase())
+    .executeTakeFirst();
+  if (!partnership) {
+    throw new ImportError(`there is no partnership "${slug}" (give its slug, as in /partnerships)`, { file });
+  }
+  return partnership;
+}
+
 /** A code already used by a council, or by an area of another partnership, is not taken over. */
 async function checkCodeIsFree(
   tx: Tx,
@@ -205,6 +214,15 @@ async function checkCodeIsFree(
   area: AreaDefinition,
   partnershipId: number,
 ) {
+  const problem = await codeTakenBy(tx, area.code, partnershipId);
+  if (problem) throw new ImportError(problem, { ...at, column: 'code' });
+}
+
+/**
+ * Why a partnership may not use `code` for one of its areas (a council's code, or another
+ * partnership's area), or null when it may: a code that is free, or is already its own.
+ */
+export async function codeTakenBy(tx: Tx, code: string, partnershipId: number): Promise<string | null> {
   const existing = await tx
     .selectFrom('area')
     .select(['kind', 'name'])
@@ -214,28 +232,63 @@ async function checkCodeIsFree(
           eb
             .selectFrom('partnership_area')
             .select('area_code')
-            .where('area_code', '=', area.code)
+            .where('area_code', '=', code)
             .where('partnership_id', '=', partnershipId),
         )
         .as('ours'),
     )
-    .where('code', '=', area.code)
+    .where('code', '=', code)
     .executeTakeFirst();
-  if (!existing || existing.ours) return;
+  if (!existing || existing.ours) return null;
   const definable = (DEFINABLE_KINDS as readonly AreaKind[]).includes(existing.kind);
   const ownedByOther = await tx
     .selectFrom('partnership_area')
     .select('partnership_id')
-    .where('area_code', '=', area.code)
+    .where('area_code', '=', code)
     .executeTakeFirst();
   if (!definable || ownedByOther) {
-    throw new ImportError(
-      `code ${area.code} is already ${existing.name} (${kindText(existing.kind)})` +
-        (ownedByOther ? ', an area of another partnership' : '') +
-        ': give this area a code of its own, or leave the code blank',
-      { ...at, column: 'code' },
+    return (
+      `code ${code} is already ${existing.name} (${kindText(existing.kind)})` +
+      (ownedByOther ? ', an area of another partnership' : '') +
+      ': give this area a code of its own, or leave the code blank'
     );
   }
+  return null;
+}
+
+/**
+ * How many of the directory's postcodes each prefix (a unit 'EX16 6AB', a sector 'EX16 6' or a
+ * district 'EX16') holds, by council. A prefix holding none is missing from the answer.
+ */
+async function postcodesByPrefix(tx: Tx, prefixes: readonly string[]) {
+  // What a postcode starts with: the unit or sector itself, or a district and its space.
+  const starts = prefixes.map((prefix) => (prefix.includes(' ') ? prefix : `${prefix} `));
+  const { rows } = await sql<{ prefix: string; district_code: string | null; postcodes: number }>`
+    SELECT p.prefix, pc.district_code, count(*)::int AS postcodes
+      FROM unnest(${[...prefixes]}::text[], ${starts}::text[]) AS p(prefix, start)
+      JOIN postcode pc ON pc.postcode >= p.start AND pc.postcode <= p.start || chr(65535)
+                      AND left(pc.postcode, length(p.start)) = p.start
+     GROUP BY p.prefix, pc.district_code`.execute(tx);
+  return rows;
+}
+
+/** How many of the directory's postcodes lie in any of the prefixes, each counted once. */
+export async function countPostcodesIn(tx: Tx, prefixes: readonly string[]): Promise<number> {
+  const starts = prefixes.map((prefix) => (prefix.includes(' ') ? prefix : `${prefix} `));
+  const { rows } = await sql<{ postcodes: number }>`
+    SELECT count(DISTINCT pc.postcode)::int AS postcodes
+      FROM unnest(${starts}::text[]) AS p(start)
+      JOIN postcode pc ON pc.postcode >= p.start AND pc.postcode <= p.start || chr(65535)
+                      AND left(pc.postcode, length(p.start)) = p.start`.execute(tx);
+  return rows[0]?.postcodes ?? 0;
+}
+
+/** How many of the directory's postcodes each prefix holds; 0 for one that holds none. */
+export async function postcodesInPrefixes(tx: Tx, prefixes: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map(prefixes.map((p) => [p, 0]));
+  for (const r of await postcodesByPrefix(tx, prefixes))
+    counts.set(r.prefix, counts.get(r.prefix)! + r.postcodes);
+  return counts;
 }
 
 /**
@@ -243,14 +296,7 @@ async function checkCodeIsFree(
  * parent, for reading; the area may reach into other councils).
  */
 async function postcodesByDistrict(tx: Tx, prefixes: string[]) {
-  // What a postcode starts with: the unit or sector itself, or a district and its space.
-  const starts = prefixes.map((prefix) => (prefix.includes(' ') ? prefix : `${prefix} `));
-  const { rows } = await sql<{ prefix: string; district_code: string | null; postcodes: number }>`
-    SELECT p.prefix, pc.district_code, count(*)::int AS postcodes
-      FROM unnest(${prefixes}::text[], ${starts}::text[]) AS p(prefix, start)
-      JOIN postcode pc ON pc.postcode >= p.start AND pc.postcode <= p.start || chr(65535)
-                      AND left(pc.postcode, length(p.start)) = p.start
-     GROUP BY p.prefix, pc.district_code`.execute(tx);
+  const rows = await postcodesByPrefix(tx, prefixes);
   const byDistrict = new Map<string, number>();
   for (const r of rows) {
     if (r.district_code)
@@ -282,12 +328,19 @@ async function writeArea(
       .orderBy('prefix')
       .execute()
   ).map((r) => r.prefix);
+  // An area drawn from a boundary before is now defined by its postcodes alone.
+  const boundaries = await tx
+    .selectFrom('boundary')
+    .select('source')
+    .where('area_code', '=', area.code)
+    .execute();
   // A parish or ward already in the register keeps its council as parent.
   const parentCode = before?.parent_code ?? parent;
   if (
     before &&
     before.name === area.name &&
     before.kind === kind &&
+    boundaries.length === 0 &&
     had.length === prefixes.length &&
     had.every((p, i) => p === prefixes[i])
   ) {
@@ -303,6 +356,7 @@ async function writeArea(
     )
     .execute();
   await tx.deleteFrom('area_postcode').where('area_code', '=', area.code).execute();
+  if (boundaries.length > 0) await tx.deleteFrom('boundary').where('area_code', '=', area.code).execute();
   await tx
     .insertInto('area_postcode')
     .values(prefixes.map((prefix) => ({ area_code: area.code, prefix })))

@@ -128,9 +128,15 @@ export async function areasAndMemberships(
   };
 }
 
-/** For each area with a boundary, the boundary from the source with the most vertices. */
-export async function preferredBoundaries(db: Kysely<DB>): Promise<BoundaryRecord[]> {
-  const rows = await db
+/**
+ * For each area with a boundary (of one of `kinds`, when given), the boundary from the source with
+ * the most vertices.
+ */
+export async function preferredBoundaries(
+  db: Kysely<DB>,
+  kinds?: readonly AreaKind[],
+): Promise<BoundaryRecord[]> {
+  let query = db
     .selectFrom('boundary')
     .innerJoin('area', 'area.code', 'boundary.area_code')
     .distinctOn('boundary.area_code')
@@ -143,8 +149,9 @@ export async function preferredBoundaries(db: Kysely<DB>): Promise<BoundaryRecor
     ])
     .orderBy('boundary.area_code')
     .orderBy('boundary.vertex_count', 'desc')
-    .orderBy('boundary.source')
-    .execute();
+    .orderBy('boundary.source');
+  if (kinds && kinds.length > 0) query = query.where('area.kind', 'in', [...kinds]);
+  const rows = await query.execute();
   return rows.map((row) => ({
     areaCode: row.area_code,
     kind: row.kind,

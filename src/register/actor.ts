@@ -5,7 +5,8 @@
  * the read and write sets in the database; `mayChange` adds the service scope of an officer's grant.
  *
  * - partnership administrator: reads and writes the arrangements of every current member of their
- *   partnership (they keep the partnership's register on the members' behalf);
+ *   partnership (they keep the partnership's register on the members' behalf), and defines the
+ *   partnership's own areas (`partnership-areas.ts`);
  * - officer: reads and writes their own organisation's, limited to the services of the grant when it
  *   names any;
  * - councillor: reads their own council's; changes nothing;
@@ -31,9 +32,12 @@ export async function actorForPrincipal(
     else services.set(orgId, new Set([...(before ?? []), ...codes]));
   };
 
+  const keepsRegisterOf: Array<{ partnershipId: number; orgId: number }> = [];
+
   for (const grant of principal.grants) {
     read.add(grant.orgId);
     if (grant.role === 'partnership_admin' && grant.partnershipId !== null) {
+      keepsRegisterOf.push({ partnershipId: grant.partnershipId, orgId: grant.orgId });
       for (const member of await membersOf(grant.partnershipId)) {
         read.add(member);
         allow(member, null);
@@ -47,6 +51,7 @@ export async function actorForPrincipal(
   return {
     scope: { readOrgs: [...read], writeOrgs: [...write], accountId: principal.accountId },
     accountId: principal.accountId,
+    keepsRegisterOf,
     mayChange(orgId, lgslCode) {
       if (!write.has(orgId)) return false;
       const codes = services.get(orgId);

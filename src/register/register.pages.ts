@@ -24,6 +24,8 @@ import {
   type ArrangementFormValues,
 } from './arrangement.form.ts';
 import { deliveredTogether, deliveryChart, MODE_COLOURS } from './delivery.chart.ts';
+import { mayDefineAreas } from './partnership-areas.ts';
+import { partnershipAreaPages } from './partnership-areas.pages.ts';
 
 /** The path of an organisation's page: by its GOV.UK slug where it has one, else by its id. */
 export const organisationPath = (org: { jurisdiction: string | null; orgId: number }): string =>
@@ -67,6 +69,8 @@ function readAsAt(query: Query): {
 export const registerPages: FastifyPluginAsync = async (app) => {
   const { register, responsible } = app.services;
 
+  await app.register(partnershipAreaPages);
+
   app.get('/', async (_request, reply) => {
     return reply.page('home.njk', { partnerships: await register.listPartnerships() });
   });
@@ -92,6 +96,7 @@ export const registerPages: FastifyPluginAsync = async (app) => {
       councils: partnership.members.filter(
         (m) => !['joint_committee', 'company', 'lead_authority'].includes(m.kind),
       ),
+      mayDefineAreas: mayDefineAreas(actor, partnership.partnershipId),
     });
   });
 

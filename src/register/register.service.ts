@@ -10,6 +10,11 @@ import { recordAudit } from '../platform/index.ts';
 import { ValidationProblem, conflict, forbidden, notFound } from '../platform/index.ts';
 import * as repo from './register.repository.ts';
 import {
+  createPartnershipAreas,
+  type AreaFromSectorsInput,
+  type PartnershipArea,
+} from './partnership-areas.ts';
+import {
   DELIVERY_LEVELS,
   DELIVERY_MODES,
   type Arrangement,
@@ -28,6 +33,11 @@ export interface Actor {
   scope: TenantScope;
   accountId: number | null;
   mayChange(orgId: number, lgslCode: number): boolean;
+  /**
+   * The partnerships whose register this person keeps (a partnership administrator's), each with
+   * the organisation of the grant, which their changes are audited under. None when absent.
+   */
+  keepsRegisterOf?: ReadonlyArray<{ partnershipId: number; orgId: number }>;
 }
 
 export const PUBLIC_ACTOR: Actor = {
@@ -80,6 +90,9 @@ export interface RegisterService {
   ): Promise<Arrangement[]>;
   organisationSummaries(orgIds: number[]): Promise<Map<number, OrganisationSummary>>;
   recordArrangement(actor: Actor, input: ArrangementInput): Promise<Arrangement>;
+  /** A partnership's own area from postcode sectors (`partnership-areas.ts`, where the rule is). */
+  defineAreaFromSectors(actor: Actor, slug: string, input: AreaFromSectorsInput): Promise<PartnershipArea>;
+  partnershipArea(slug: string, code: string): Promise<PartnershipArea>;
 }
 
 /** The longest an arrangement's fields may be, stated on the form and checked for every caller. */
@@ -185,6 +198,8 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
   }
 
   return {
+    ...createPartnershipAreas(db),
+
     listPartnerships: () => publicRead((tx) => repo.partnerships(tx)),
 
     partnership,

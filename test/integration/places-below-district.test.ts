@@ -6,12 +6,18 @@
  * served by the East cluster's team (hosted by East Devon) from 2009-04-07.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import type { Database } from '../../src/db/engine.ts';
 import { withSystem } from '../../src/db/context.ts';
+import type { AppServices } from '../../src/app/services.ts';
+import { runImport } from '../../src/app/import.command.ts';
+import { silentProgress } from '../../src/platform/import/progress.ts';
 
 const TIVERTON = 'integrated-devon:locality:tiverton';
 const CREDITON = 'integrated-devon:locality:crediton';
@@ -27,10 +33,11 @@ interface Answer {
 describe('places below the district', () => {
   let database: Database;
   let app: FastifyInstance;
+  let services: AppServices;
 
   before(async () => {
     database = await openTestDatabase({ data: 'demo' });
-    app = (await buildTestApp(database)).app;
+    ({ app, services } = await buildTestApp(database));
   });
   after(async () => {
     await app?.close();
@@ -180,6 +187,107 @@ describe('places below the district', () => {
           .where('reason', 'like', 'Test:%')
           .execute(),
       );
+    }
+  });
+
+  it('routes by a locality drawn as a boundary in GeoJSON: inside it by its override, outside it by the district’s', async () => {
+    // Drawn for this test, not a real boundary: a box around EX15 1BU, 1ET, 1GS, 1JP and 1TG in
+    // Cullompton that leaves EX15 1PX (2 km west) and EX15 1XQ (north) outside.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'jointly-drawn-'));
+    const file = path.join(folder, 'cullompton.geojson');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { name: 'Cullompton (drawn for the test)' },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [-3.4, 50.848],
+                  [-3.386, 50.848],
+                  [-3.386, 50.863],
+                  [-3.4, 50.863],
+                  [-3.4, 50.848],
+                ],
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    const code = 'integrated-devon:locality:cullompton-drawn-for-the-test';
+    const ids = Object.fromEntries(
+      (
+        await database.db
+          .selectFrom('organisation')
+          .select(['org_id', 'gss_code'])
+          .where('gss_code', 'in', ['E10000008', 'E07000042'])
+          .execute()
+      ).map((o) => [o.gss_code!, o.org_id]),
+    );
+    try {
+      const summary = await runImport(database.db, 'areas', file, silentProgress, file, {
+        areas: { partnership: 'integrated-devon', kind: 'locality' },
+      });
+      assert.equal(summary.inserted, 1);
+      assert.match(summary.note ?? '', /5 postcodes of the directory inside them/);
+      await services.geography.reload();
+      await withSystem(database.db, (tx) =>
+        tx
+          .insertInto('responsibility_override')
+          .values([
+            {
+              org_id: ids.E10000008!,
+              lgsl_code: 530,
+              area_code: 'E07000042',
+              valid_from: '2020-04-01',
+              reason: 'Test: the county collects it.',
+            },
+            {
+              org_id: ids.E07000042!,
+              lgsl_code: 530,
+              area_code: code,
+              valid_from: '2015-04-01',
+              reason: 'Test: the drawn town keeps it.',
+            },
+          ])
+          .execute(),
+      );
+      const areasOf = async (postcode: string) =>
+        (
+          await app.inject({ method: 'GET', url: `/api/v1/areas?postcode=${encodeURIComponent(postcode)}` })
+        ).json<{ areas: Array<{ code: string; kind: string }> }>().areas;
+      assert.ok(
+        (await areasOf('EX15 1BU')).some((a) => a.code === code && a.kind === 'locality'),
+        'EX15 1BU is inside the drawn box',
+      );
+      assert.ok(!(await areasOf('EX15 1PX')).some((a) => a.code === code), 'EX15 1PX is outside it');
+      const get = async (postcode: string) =>
+        (
+          await app.inject({
+            method: 'GET',
+            url: `/api/v1/responsible?service=530&postcode=${encodeURIComponent(postcode)}&date=2026-06-01`,
+          })
+        ).json<Answer>();
+      const inside = await get('EX15 1JP');
+      assert.equal(inside.responsible?.gss, 'E07000042');
+      assert.match(inside.reason, /Cullompton \(drawn for the test\).*Test: the drawn town keeps it/);
+      const outside = await get('EX15 1XQ');
+      assert.equal(outside.responsible?.gss, 'E10000008');
+      assert.match(outside.reason, /Test: the county collects it/);
+    } finally {
+      await withSystem(database.db, async (tx) => {
+        await tx.deleteFrom('responsibility_override').where('reason', 'like', 'Test:%').execute();
+        await tx.deleteFrom('boundary').where('area_code', '=', code).execute();
+        await tx.deleteFrom('partnership_area').where('area_code', '=', code).execute();
+        await tx.deleteFrom('area').where('code', '=', code).execute();
+      });
+      await services.geography.reload();
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 
