@@ -18,6 +18,7 @@ import { withSystem } from '../../src/db/context.ts';
 import type { AppServices } from '../../src/app/services.ts';
 import { runImport } from '../../src/app/import.command.ts';
 import { silentProgress } from '../../src/platform/import/progress.ts';
+import { RESIDENT, type CaseActor } from '../../src/frontdoor/cases/case-actor.ts';
 
 const TIVERTON = 'integrated-devon:locality:tiverton';
 const CREDITON = 'integrated-devon:locality:crediton';
@@ -127,6 +128,58 @@ describe('places below the district', () => {
     assert.deepEqual(answer.candidates.map((c) => c.gss).sort(), ['E07000041', 'E10000008']);
     assert.match(answer.reason, /providing tier of Abandoned shopping trolleys \(LGSL 1152\) is unknown/);
     assert.doesNotMatch(answer.reason, /address|point on a map/);
+  });
+
+  it('gives a case referred back to Mid Devon in Tiverton the town’s own provider, and one outside it the cluster’s', async () => {
+    const midDevon = (await services.register.organisation('E07000042')).orgId;
+    const devon = (await services.register.organisation('E10000008')).orgId;
+    const officerOf = (orgId: number): CaseActor => ({
+      accountId: null,
+      name: 'Sam Officer',
+      readOrgs: [orgId],
+      writeOrgs: [orgId],
+      frontDoorOrgs: [orgId],
+      mayHandle: (o, p) => o === orgId || p === orgId,
+      mayNote: (o, p) => o === orgId || p === orgId,
+      mayRefer: (o, p) => o === orgId || p === orgId,
+    });
+    for (const [postcode, provider, area] of [
+      ['EX16 6AR', 'Mid Devon District Council', TIVERTON],
+      ['EX15 1BU', 'East Devon District Council', null],
+    ] as const) {
+      const result = await services.cases.intake(RESIDENT, {
+        lgslCode: 524,
+        postcode,
+        description: 'The bins in our street were not collected on Tuesday.',
+        reporterName: 'Pat Resident',
+        reporterEmail: 'pat.resident@example.org',
+        channel: 'web',
+      });
+      assert.equal(result.outcome, 'opened', postcode);
+      const opened = result.outcome === 'opened' ? result.case : assert.fail('not opened');
+      assert.equal(opened.responsible.orgId, midDevon, postcode);
+      assert.equal(opened.provider.name, provider, `${postcode}: at intake`);
+      // To the county and back: Mid Devon's case takes the provider at the case's place again.
+      const atMidDevon = await services.cases.detail(officerOf(midDevon), midDevon, opened.reference);
+      await services.cases.refer(officerOf(midDevon), midDevon, opened.reference, {
+        toOrgId: devon,
+        reason: 'The resident says the county empties these bins.',
+        expectedVersion: atMidDevon.version,
+      });
+      const atDevon = await services.cases.detail(officerOf(devon), devon, opened.reference);
+      await services.cases.refer(officerOf(devon), devon, opened.reference, {
+        toOrgId: midDevon,
+        reason: 'Household waste is collected by the district.',
+        expectedVersion: atDevon.version,
+      });
+      const back = await services.cases.detail(officerOf(midDevon), midDevon, opened.reference);
+      assert.equal(back.status, 'reopened', postcode);
+      assert.equal(back.provider.name, provider, `${postcode}: after the referral back`);
+      const reasons = (back.routing as { reasons: Array<{ rule: string; text: string }> }).reasons;
+      const arrangement = reasons.find((r) => r.rule === 'arrangement')?.text ?? '';
+      if (area) assert.match(arrangement, new RegExp(`in Tiverton \\(locality, ${area}\\)`), postcode);
+      else assert.doesNotMatch(arrangement, /locality/, postcode);
+    }
   });
 
   it('takes an override for the market town over a newer one for its whole district, and only inside the town', async () => {

@@ -13,6 +13,7 @@ import { recordAudit } from '../../platform/index.ts';
 import { todayInLondon } from '../../platform/index.ts';
 import { ProblemError, ValidationProblem, conflict, forbidden } from '../../platform/index.ts';
 import { enqueue } from '../../platform/index.ts';
+import { withTenant } from '../../db/index.ts';
 import { providerInForce, type CouncilRef } from '../../register/index.ts';
 import { mayReferCase, type CaseActor } from '../cases/case-actor.ts';
 import { stale, type CaseContext } from '../cases/case-context.ts';
@@ -37,6 +38,7 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
     try {
       const answer = await ctx.responsible.find({ service: row.lgslCode, ...place, date });
       const named = (o: { orgId: number; name: string }) => ({ orgId: o.orgId, name: o.name });
+      const providerReason = answer.reasons.find((r) => r.rule === 'arrangement' || r.rule === 'default');
       return {
         responsible:
           answer.status === 'resolved' && answer.responsible
@@ -44,6 +46,15 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
             : answer.candidates.map(named),
         provider: answer.provider ? named(answer.provider) : null,
         serviceLabel: row.serviceLabel,
+        // Who delivers for the responsible council at this very place (a locality's own
+        // arrangement over the council's), for a case referred to that council.
+        atPlace:
+          answer.status === 'resolved' && answer.responsible && answer.provider && providerReason
+            ? {
+                responsibleOrgId: answer.responsible.orgId,
+                decision: { provider: answer.provider, reason: providerReason },
+              }
+            : null,
       };
     } catch (error) {
       // A place the register cannot route today leaves the partners (and the referrer).
@@ -72,6 +83,7 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
     return {
       row,
       holder,
+      register: register && { ...register, date },
       targets: referralTargets({
         holderOrgId: row.orgId,
         partners: row.partners,
@@ -101,7 +113,7 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
         problems.residentMessage = 'The message to the resident must be 2,000 characters or fewer';
       }
       if (Object.keys(problems).length > 0) throw new ValidationProblem(problems);
-      const { holder, targets } = await referralChoices(actor, orgId, reference);
+      const { row: chosen, holder, targets, register } = await referralChoices(actor, orgId, reference);
       const target = await organisationToReceive(ctx.db, referral.toOrgId);
       const refused = refusedReferral(targets, holder, referral.toOrgId, target?.name ?? null);
       if (refused || !target) {
@@ -113,6 +125,18 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
         gss: target.gss_code,
         jurisdiction: target.jurisdiction,
       };
+      // Who will deliver for the receiving council, decided before the case's transaction so that
+      // its scope takes in that provider, whose team is told. To the council the register names at
+      // the case's place: its provider there, area and all; to any other, its arrangement for its
+      // whole area.
+      const date = register?.date ?? todayInLondon(ctx.now());
+      const atPlace = register?.atPlace;
+      const decision =
+        atPlace && atPlace.responsibleOrgId === target.org_id
+          ? atPlace.decision
+          : await withTenant(ctx.db, { readOrgs: [target.org_id], writeOrgs: [], accountId: null }, (tx) =>
+              providerInForce(tx, targetRef, chosen.lgslCode, date),
+            );
       return ctx.withCase(
         actor,
         orgId,
@@ -123,8 +147,6 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
           const refused = refusedReferralFrom(row.status);
           if (refused) throw conflict(refused);
           const at = ctx.now();
-          const date = todayInLondon(at);
-          const decision = await providerInForce(tx, targetRef, row.lgslCode, date);
           const from = (await ctx.brands(tx, [row.orgId])).get(row.orgId)!;
           const routing = {
             reason: `Referred by ${from.name}: ${reason} ${decision.reason.text}`,
@@ -296,7 +318,7 @@ export function createReferral(ctx: CaseContext): Pick<CasesService, 'refer' | '
           ]);
           return ctx.detailOf(tx, (await repo.caseByReference(tx, row.orgId, row.reference))!);
         },
-        { forUpdate: true, extraWriteOrgs: [target.org_id] },
+        { forUpdate: true, extraWriteOrgs: [...new Set([target.org_id, decision.provider.orgId])] },
       );
     },
   };
