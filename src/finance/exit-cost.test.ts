@@ -38,6 +38,25 @@ describe('the cost of a partner’s exit', () => {
     );
   });
 
+  it('never lowers a remaining council’s bill, where sharing again would move a penny', () => {
+    // Shares 0.04% / 0.07% / 95.52% / 4.37% of £8,432.33 fixed: Cheltenham pays £3.38 today (a
+    // leftover penny); shared afresh among the three left, its £3.37 would be a penny less. It
+    // keeps what it pays and carries its part of Cotswold's £5.90 (none of it) instead.
+    const shares = { E07000078: 4n, E07000079: 7n, E07000080: 9_552n, E07000181: 437n };
+    const result = exitCost(
+      { fixed: 843_233n, variable: 817_803n },
+      VISION,
+      { kind: 'fixed', shares },
+      {},
+      COTSWOLD.key,
+    );
+    assert.equal(result.fixedShare, 590n);
+    assert.deepEqual(
+      result.lines.map((l) => l.more),
+      [0n, 564n, 26n],
+    );
+  });
+
   it('restricts a rule to those who remain: agreed shares and groups back to 100%', () => {
     assert.deepEqual(restrictRule(AGREED, [CHELTENHAM.key, COTSWOLD.key, WEST_OX.key]), {
       kind: 'fixed',

@@ -3,7 +3,8 @@
  * (the shared team, the contract, the building) stay when a council leaves and are shared again
  * among those who remain; its variable costs go with it. Each remaining council's bill before and
  * after is worked by the same allocation rule, restricted to those who remain, so the extra the
- * others carry adds up, to the penny, to the leaver's share of the fixed costs. Pure.
+ * others carry adds up, to the penny, to the leaver's share of the fixed costs, and nobody's bill
+ * goes down. Pure.
  */
 import { apportion } from './apportion.ts';
 import {
@@ -95,17 +96,19 @@ export function exitCost(
     rule,
     remaining.map((m) => m.key),
   );
-  const fixedAfter = allocate(costs.fixed, remaining, restricted, drivers, attendance);
   const share = (lines: typeof fixedBefore, key: string) => lines.find((l) => l.key === key)!.pence;
   const fixedShare = share(fixedBefore, leaving);
+  // The leaver's fixed share, shared among the others by the rule restricted to them: each pays
+  // what it pays now and its part of that, so nobody pays less for a partner leaving.
+  const carried = allocate(fixedShare, remaining, restricted, drivers, attendance);
   return {
     leaver,
     fixedShare,
     variableShare: share(variableBefore, leaving),
     lines: remaining.map((m) => {
       const before = share(fixedBefore, m.key) + share(variableBefore, m.key);
-      const after = share(fixedAfter, m.key) + share(variableBefore, m.key);
-      const more = after - before;
+      const more = share(carried, m.key);
+      const after = before + more;
       return {
         key: m.key,
         name: m.name,
