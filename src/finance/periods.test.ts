@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { formatMonth } from '../platform/dates.ts';
 import { daysHeld, parsePeriod } from './periods.ts';
 
 describe('financial periods', () => {
@@ -77,21 +78,8 @@ describe('financial periods', () => {
         assert.equal(quarters[3]!.last, year.last);
         const months = Array.from({ length: 12 }, (_, i) => {
           const m = ((i + 3) % 12) + 1;
-          const monthNames = [
-            'January',
-            'February',
-            'March',
-            'April',
-            'May',
-            'June',
-            'July',
-            'August',
-            'September',
-            'October',
-            'November',
-            'December',
-          ];
-          return parsePeriod(`${monthNames[m - 1]} ${m >= 4 ? start : start + 1}`)!;
+          // The month in words, as the platform shows it to people: "April 2025".
+          return parsePeriod(formatMonth(`${m >= 4 ? start : start + 1}-${String(m).padStart(2, '0')}`))!;
         });
         assert.equal(
           months.reduce((n, m) => n + m.days, 0),

@@ -25,20 +25,11 @@ const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)
 const lastDayOfMonth = (year: number, month: number) => isoOf(Date.UTC(year, month, 0) / DAY_MS);
 const yearLabel = (start: number) => `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 
-const MONTHS = [
-  'JANUARY',
-  'FEBRUARY',
-  'MARCH',
-  'APRIL',
-  'MAY',
-  'JUNE',
-  'JULY',
-  'AUGUST',
-  'SEPTEMBER',
-  'OCTOBER',
-  'NOVEMBER',
-  'DECEMBER',
-];
+/** The months' names in capitals, January first, as the calendar spells them in English. */
+const MONTH_IN_WORDS = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' });
+const MONTHS = Array.from({ length: 12 }, (_, i) =>
+  MONTH_IN_WORDS.format(Date.UTC(2000, i, 1)).toUpperCase(),
+);
 
 /** `2025-04`, `April 2025`, `Apr 2025` as [year, month]; `2011-12` is the financial year, not a month. */
 function monthOf(value: string): [number, number] | undefined {
