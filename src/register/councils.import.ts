@@ -15,6 +15,9 @@
  * With these rules mySociety and the hierarchy give the same register in either order, and any of
  * the files can be imported again without undoing the others. GOV.UK's list and the census only
  * add to councils already there, so they come after.
+ *
+ * It stays one file because the four formats share these precedence rules and one upsert; each
+ * format's reader is a section of its own below.
  */
 import type { AreaKind, OrganisationKind } from '../db/index.ts';
 import type { Tx } from '../db/index.ts';

@@ -1,6 +1,10 @@
 /**
- * SQL for the register. Every function takes the transaction it runs in, except `routingFacts`,
- * which reads only what is public and runs on its own.
+ * SQL for the register. Every function takes the transaction it runs in, except `routingFacts` and
+ * `routingFactsForServices`, which read only what is public and run on their own.
+ *
+ * The file is long because it holds every query of the register in one place, in the order of its
+ * tables (organisations, partnerships, services, arrangements, overrides, then the routing facts
+ * that join them); the routing facts are the next part to move to a file of their own.
  */
 import { parseId } from '../platform/index.ts';
 import { sql, type Kysely, type Selectable } from 'kysely';

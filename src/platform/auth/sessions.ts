@@ -11,6 +11,8 @@
  *   of a disabled account, is refused.
  *
  * Both tables are owner-only, like `account`: read and written here through `withSystem`.
+ * Sessions and tokens stay in one file because they share the secret's hashing, the account's
+ * live grants and the audit of ending one; each has its own section below.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
