@@ -19,6 +19,8 @@ import {
   type OutboxViewer,
   type ServiceInformationService,
 } from '../frontdoor/index.ts';
+import { caseloadByCouncil } from '../frontdoor/index.ts';
+import { createFinanceService, type FinanceService } from '../finance/index.ts';
 
 export interface AppServices {
   config: Config;
@@ -34,6 +36,8 @@ export interface AppServices {
   information: ServiceInformationService;
   /** Open311 GeoReport v2. */
   open311: Open311;
+  /** Cost pools, allocation rules and recharge runs. */
+  finance: FinanceService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -45,5 +49,22 @@ export async function createServices(config: Config, database: Database): Promis
   const outbox = createOutboxViewer(database.db);
   const information = createServiceInformation(database.db);
   const open311 = createOpen311Service({ db: database.db, cases, register, responsible });
-  return { config, database, geography, register, responsible, auth, cases, outbox, information, open311 };
+  const finance = createFinanceService({
+    db: database.db,
+    register,
+    caseload: (query) => caseloadByCouncil(database.db, query),
+  });
+  return {
+    config,
+    database,
+    geography,
+    register,
+    responsible,
+    auth,
+    cases,
+    outbox,
+    information,
+    open311,
+    finance,
+  };
 }

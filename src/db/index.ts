@@ -22,6 +22,8 @@ export type {
   OrganisationKind,
   OrganisationTable,
   ProvidingTier,
+  RechargeRunKind,
+  RechargeRunState,
   ResponsibilityOverrideTable,
   Role,
 } from './schema.ts';

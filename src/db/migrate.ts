@@ -13,6 +13,7 @@ import * as caseClientAttributes from './migrations/0009_case_client_attributes.
 import * as publicRegister from './migrations/0010_public_register.ts';
 import * as sealedTenantScope from './migrations/0011_sealed_tenant_scope.ts';
 import * as areasBelowCouncils from './migrations/0012_areas_below_councils.ts';
+import * as costSharing from './migrations/0013_cost_sharing.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_public_register': publicRegister,
   '0011_sealed_tenant_scope': sealedTenantScope,
   '0012_areas_below_councils': areasBelowCouncils,
+  '0013_cost_sharing': costSharing,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -20,6 +20,7 @@ const WITHOUT_ORG = {
   postcode: 'reference',
   service: 'reference',
   bank_holiday: 'reference',
+  revenue_outturn: 'reference',
   partnership: 'reference',
   partnership_area: 'reference',
   partnership_service: 'reference',

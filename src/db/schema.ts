@@ -216,7 +216,8 @@ export interface AccountTable {
   disabled_at: Date | null;
 }
 
-export type Role = 'partnership_admin' | 'officer' | 'councillor' | 'agent';
+export type Role =
+  'partnership_admin' | 'officer' | 'councillor' | 'agent' | 'finance_officer' | 'finance_lead';
 
 export interface RoleGrantTable {
   org_id: number;
@@ -451,6 +452,150 @@ export interface IdempotencyKeyTable {
   created_at: Timestamp;
 }
 
+/** Cost sharing (migration 0013). Money is integer pence; a bigint column reads as a safe number. */
+export interface CostPoolTable {
+  org_id: number;
+  pool_id: Generated<number>;
+  partnership_id: number;
+  name: string;
+  description: Generated<string>;
+  retained_by: number | null;
+  lgsl_codes: Generated<number[]>;
+  illustrative: Generated<boolean>;
+  source: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface PoolMemberTable {
+  org_id: number;
+  pool_id: number;
+  member_org_id: number;
+  joined_on: string;
+  left_on: string | null;
+}
+
+export type PoolAmountKind = 'budget' | 'actual';
+
+export interface PoolAmountTable {
+  org_id: number;
+  amount_id: Generated<number>;
+  pool_id: number;
+  kind: PoolAmountKind;
+  period: string;
+  period_first: string;
+  period_last: string;
+  amount_pence: number;
+  source: Generated<string>;
+  recorded_at: Generated<Date>;
+  recorded_by: number | null;
+}
+
+export interface AllocationRuleTable {
+  org_id: number;
+  rule_id: Generated<number>;
+  pool_id: number;
+  valid_from: string;
+  rule: unknown;
+  true_up_tolerance: number | null;
+  notes: Generated<string>;
+  recorded_at: Generated<Date>;
+  recorded_by: number | null;
+}
+
+export type DriverBasis = 'estimate' | 'actual';
+
+export interface DriverFigureTable {
+  org_id: number;
+  pool_id: number;
+  member_org_id: number;
+  driver: string;
+  period: string;
+  basis: DriverBasis;
+  value: number;
+  source: Generated<string>;
+  recorded_at: Generated<Date>;
+}
+
+export interface LedgerMappingTable {
+  org_id: number;
+  mapping_id: Generated<number>;
+  name: string;
+  columns: unknown;
+  created_at: Generated<Date>;
+}
+
+export interface LedgerImportTable {
+  org_id: number;
+  import_id: Generated<number>;
+  pool_id: number;
+  file_name: string;
+  file_sha256: string;
+  line_count: number;
+  total_pence: number;
+  mapping: unknown;
+  imported_at: Generated<Date>;
+  imported_by: number | null;
+}
+
+export interface LedgerLineTable {
+  org_id: number;
+  import_id: number;
+  line_number: number;
+  pool_id: number;
+  paid_on: string;
+  amount_pence: number;
+  supplier: Generated<string>;
+  expenditure_code: Generated<string>;
+  service_area: Generated<string>;
+  description: Generated<string>;
+  reference: Generated<string>;
+}
+
+export type RechargeRunKind = 'recharge' | 'true_up';
+export type RechargeRunState = 'draft' | 'issued' | 'superseded';
+
+export interface RechargeRunTable {
+  org_id: number;
+  run_id: Generated<string>;
+  pool_id: number;
+  period: string;
+  period_first: string;
+  period_last: string;
+  kind: RechargeRunKind;
+  state: Generated<RechargeRunState>;
+  corrects: string | null;
+  reason: Generated<string>;
+  total_pence: number;
+  inputs: unknown;
+  created_at: Generated<Date>;
+  created_by: number | null;
+  issued_at: Date | null;
+  issued_by: number | null;
+  superseded_by: string | null;
+}
+
+export interface RechargeLineTable {
+  org_id: number;
+  run_id: string;
+  position: number;
+  member_org_id: number;
+  amount_pence: number;
+  driver: string | null;
+  driver_value: number | null;
+  driver_total: number | null;
+  explanation: string;
+  estimated_pence: number | null;
+  actual_pence: number | null;
+}
+
+export interface RevenueOutturnTable {
+  ons_code: string;
+  year: string;
+  line: number;
+  line_name: string;
+  amount_pence: number | null;
+}
+
 export interface DB {
   area: AreaTable;
   area_member: AreaMemberTable;
@@ -483,4 +628,15 @@ export interface DB {
   api_key: ApiKeyTable;
   outbox_message: OutboxMessageTable;
   idempotency_key: IdempotencyKeyTable;
+  cost_pool: CostPoolTable;
+  pool_member: PoolMemberTable;
+  pool_amount: PoolAmountTable;
+  allocation_rule: AllocationRuleTable;
+  driver_figure: DriverFigureTable;
+  ledger_mapping: LedgerMappingTable;
+  ledger_import: LedgerImportTable;
+  ledger_line: LedgerLineTable;
+  recharge_run: RechargeRunTable;
+  recharge_line: RechargeLineTable;
+  revenue_outturn: RevenueOutturnTable;
 }

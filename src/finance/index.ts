@@ -27,3 +27,17 @@ export { LEDGER_FIELDS, ledgerDate, ledgerLine, mappingProblems, suggestMapping 
 export type { LedgerField, LedgerLine, LedgerMapping } from './ledger-lines.ts';
 export { exitCost, restrictRule } from './exit-cost.ts';
 export type { ExitCost, ExitLine } from './exit-cost.ts';
+export { createFinanceService } from './recharge.service.ts';
+export type {
+  CouncilRef,
+  FinanceDeps,
+  FinanceService,
+  LineView,
+  PoolView,
+  RunInputs,
+  RunView,
+  Statement,
+} from './recharge.service.ts';
+export { NOBODY, OPERATOR, financeActorFor, hasFinanceRole } from './finance-actor.ts';
+export type { FinanceActor } from './finance-actor.ts';
+export { RuleFormatError, ruleFromJson, ruleToJson } from './rule-json.ts';

@@ -5,6 +5,7 @@
 
 // Services, built once by the composition root.
 export { createCasesService } from './cases/cases.service.ts';
+export { caseloadByCouncil, type CaseloadQuery } from './cases/caseload.ts';
 export type { CasesDeps, CasesService } from './cases/cases.types.ts';
 export { RESIDENT, type CaseActor } from './cases/case-actor.ts';
 export { formatReference, parseReference, type ReferenceParts } from './cases/case-reference.ts';

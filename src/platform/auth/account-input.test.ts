@@ -47,7 +47,7 @@ describe('checkAccountInput', () => {
     });
     assert.deepEqual(problems, [
       `The password must be ${MAX_PASSWORD_LENGTH} characters or fewer.`,
-      "Grant 1: only a partnership administrator's role names a partnership.",
+      "Grant 1: only a partnership administrator's or finance lead's role names a partnership.",
       "Grant 2: a partnership administrator's role covers every service; do not list services.",
       'Grant 3: the role must be one of partnership_admin, officer, councillor, agent, not "mayor".',
       'Grant 3: services must be LGSL codes (whole numbers).',

@@ -8,13 +8,25 @@ import type { Role } from '../../db/index.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.ts';
 import type { RoleGrant } from './principal.ts';
 
-export const ROLES: readonly Role[] = ['partnership_admin', 'officer', 'councillor', 'agent'];
+export const ROLES: readonly Role[] = [
+  'partnership_admin',
+  'officer',
+  'councillor',
+  'agent',
+  'finance_officer',
+  'finance_lead',
+];
+
+/** The roles whose grant names a partnership: they act for the partnership, not only a council. */
+export const PARTNERSHIP_ROLES: readonly Role[] = ['partnership_admin', 'finance_lead'];
 
 export const ROLE_NAMES: Record<Role, string> = {
   partnership_admin: 'partnership administrator',
   officer: 'officer',
   councillor: 'councillor',
   agent: 'contact-centre agent',
+  finance_officer: 'finance officer',
+  finance_lead: 'partnership finance lead',
 };
 
 const MAX_EMAIL_LENGTH = 254;
@@ -81,12 +93,14 @@ export function checkAccountInput(account: NewAccount): { problems: string[]; gr
     if (!Number.isSafeInteger(grant.orgId) || grant.orgId <= 0)
       problems.push(`${label}: name the organisation.`);
     const partnershipId = grant.partnershipId ?? null;
-    if (grant.role === 'partnership_admin') {
-      if (partnershipId === null) problems.push(`${label}: a partnership administrator needs a partnership.`);
+    if (PARTNERSHIP_ROLES.includes(grant.role)) {
+      if (partnershipId === null) problems.push(`${label}: a ${ROLE_NAMES[grant.role]} needs a partnership.`);
       else if (!Number.isSafeInteger(partnershipId) || partnershipId <= 0)
         problems.push(`${label}: the partnership is not valid.`);
     } else if (partnershipId !== null) {
-      problems.push(`${label}: only a partnership administrator's role names a partnership.`);
+      problems.push(
+        `${label}: only a partnership administrator's or finance lead's role names a partnership.`,
+      );
     }
     let lgslCodes: number[] | null = null;
     if (grant.lgslCodes !== null && grant.lgslCodes !== undefined) {

@@ -150,7 +150,10 @@ export function addAccountCommand(
     .requiredOption('--name <name>', 'name shown when they are signed in')
     .addOption(new Option('--role <role>', 'what they may do').choices(ROLES).makeOptionMandatory())
     .requiredOption('--org <org>', 'their organisation, by GSS code (E07000079) or GOV.UK slug (cotswold)')
-    .option('--partnership <slug>', 'for a partnership administrator: the partnership, by slug')
+    .option(
+      '--partnership <slug>',
+      'for a partnership administrator or finance lead: the partnership, by slug',
+    )
     .option('--services <codes>', 'limit the role to these LGSL services, for example 524,530', parseServices)
     .option('--no-password', "no password: they sign in only with their organisation's account")
     .action((options: AddOptions) =>
