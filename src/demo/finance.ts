@@ -174,7 +174,7 @@ export async function loadDemoFinance(
   const source =
     'ILLUSTRATIVE: sized by the demo from MHCLG Revenue Outturn Summary (RS) 2017-18, net current ' +
     'expenditure in £ thousands (../shared/data/finance), not a real budget or recharge';
-  progress.start('Demo cost sharing', VISION_POOLS.length + 2);
+  progress.start('Demo cost sharing', VISION_POOLS.length + 3);
 
   // 2020 Vision: five shared pools and West Oxfordshire's retained costs, kept at Cotswold.
   const keeper = await orgId(COTSWOLD);

@@ -41,3 +41,4 @@ export type {
 export { NOBODY, OPERATOR, financeActorFor, hasFinanceRole } from './finance-actor.ts';
 export type { FinanceActor } from './finance-actor.ts';
 export { RuleFormatError, ruleFromJson, ruleToJson } from './rule-json.ts';
+export { addRechargeCommand } from './recharge.command.ts';

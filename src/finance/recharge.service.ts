@@ -805,11 +805,7 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
       }
       const ids: string[] = [];
       for (const [i, pool] of pools.entries()) {
-        const issued = await withTenant(db, scopeFor(actor, pool, false), (tx) =>
-          issuedRun(tx, pool, period.label, 'recharge'),
-        );
-        const reason = issued ? (options.reason ?? `Run again for ${period.label}`) : options.reason;
-        const runId = await makeRun(actor, pool.poolId, period.label, 'recharge', reason);
+        const runId = await makeRun(actor, pool.poolId, period.label, 'recharge', options.reason);
         if (options.issue) await issue(actor, runId);
         ids.push(runId);
         options.onPool?.(i + 1, pools.length, pool.name);
