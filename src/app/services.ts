@@ -21,6 +21,7 @@ import {
 } from '../frontdoor/index.ts';
 import { caseloadByCouncil } from '../frontdoor/index.ts';
 import { createFinanceService, type FinanceService } from '../finance/index.ts';
+import { createSavingsService, type SavingsService } from '../finance/index.ts';
 
 export interface AppServices {
   config: Config;
@@ -38,6 +39,8 @@ export interface AppServices {
   open311: Open311;
   /** Cost pools, allocation rules and recharge runs. */
   finance: FinanceService;
+  /** Savings against each council's baseline, and business cases. */
+  savings: SavingsService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -54,6 +57,7 @@ export async function createServices(config: Config, database: Database): Promis
     register,
     caseload: (query) => caseloadByCouncil(database.db, query),
   });
+  const savings = createSavingsService({ db: database.db, register, finance });
   return {
     config,
     database,
@@ -66,5 +70,6 @@ export async function createServices(config: Config, database: Database): Promis
     information,
     open311,
     finance,
+    savings,
   };
 }

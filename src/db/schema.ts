@@ -461,9 +461,43 @@ export interface CostPoolTable {
   description: Generated<string>;
   retained_by: number | null;
   lgsl_codes: Generated<number[]>;
+  fixed_share: Generated<number>;
   illustrative: Generated<boolean>;
   source: Generated<string>;
   created_at: Generated<Date>;
+}
+
+export interface PoolBaselineTable {
+  org_id: number;
+  pool_id: number;
+  member_org_id: number;
+  year: string;
+  baseline_pence: number;
+  source: Generated<string>;
+}
+
+export interface BusinessCaseTable {
+  org_id: number;
+  case_id: Generated<number>;
+  partnership_id: number;
+  title: string;
+  summary: Generated<string>;
+  first_year: string;
+  discount_rate: Generated<number>;
+  member_org_ids: number[];
+  share_rule: unknown;
+  illustrative: Generated<boolean>;
+  source: Generated<string>;
+  created_at: Generated<Date>;
+  created_by: number | null;
+}
+
+export interface BusinessCaseYearTable {
+  org_id: number;
+  case_id: number;
+  year_index: number;
+  cost_pence: number;
+  saving_pence: number;
 }
 
 export interface PoolMemberTable {
@@ -639,4 +673,7 @@ export interface DB {
   recharge_run: RechargeRunTable;
   recharge_line: RechargeLineTable;
   revenue_outturn: RevenueOutturnTable;
+  pool_baseline: PoolBaselineTable;
+  business_case: BusinessCaseTable;
+  business_case_year: BusinessCaseYearTable;
 }

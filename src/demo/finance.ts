@@ -24,7 +24,13 @@ import type { DB } from '../db/index.ts';
 import type { Progress } from '../platform/index.ts';
 import { createRegisterService } from '../register/index.ts';
 import { caseloadByCouncil } from '../frontdoor/index.ts';
-import { OPERATOR, apportion, createFinanceService, type FinanceService } from '../finance/index.ts';
+import {
+  OPERATOR,
+  apportion,
+  createFinanceService,
+  createSavingsService,
+  type FinanceService,
+} from '../finance/index.ts';
 
 export const DEMO_FINANCE_YEAR = '2025-26';
 
@@ -103,6 +109,11 @@ const VISION_POOLS: ReadonlyArray<{
   },
 ];
 
+/** The part of a shared service's cost that is shared once shared (illustrative), in hundredths of a percent. */
+const SHARED_COST = 8500n;
+/** The part of a pool's cost that would stay if a council left (illustrative). */
+const FIXED_SHARE = 7000;
+
 /** The demo's waste and street-scene services, whose cases are the Devon pool's caseload. */
 const DEVON_WASTE_LGSL = [524, 528, 530, 577, 580, 584, 587];
 
@@ -162,6 +173,7 @@ export async function loadDemoFinance(
 ): Promise<void> {
   const register = createRegisterService(db);
   const finance = createFinanceService({ db, register, caseload: (query) => caseloadByCouncil(db, query) });
+  const savings = createSavingsService({ db, register, finance });
   // Loading twice changes nothing: the pools are made once.
   if ((await finance.pools(OPERATOR, '2020-vision')).length > 0) return;
   const outturn = await outturnLines(referenceDir);
@@ -181,18 +193,31 @@ export async function loadDemoFinance(
   const members = await Promise.all(
     VISION.map(async (gss) => ({ orgId: await orgId(gss), joinedOn: '2015-04-01' })),
   );
-  const central = VISION.reduce((sum, gss) => sum + pence(gss, CENTRAL_SERVICES), 0n);
   for (const pool of VISION_POOLS) {
-    const annual = (central * pool.share) / 10_000n;
+    // Each council's own cost of the service before sharing is its part of its own central
+    // services; shared, the service costs 85% of the four together (both fractions illustrative).
+    const baselines = VISION.map((gss) => (pence(gss, CENTRAL_SERVICES) * pool.share) / 10_000n);
+    const annual = (baselines.reduce((sum, b) => sum + b, 0n) * SHARED_COST) / 10_000n;
     const poolId = await finance.createPool(OPERATOR, '2020-vision', {
       name: pool.name,
       description: pool.description,
       lgslCodes: pool.lgsl,
+      fixedShare: FIXED_SHARE,
       illustrative: true,
-      source: `${source}: ${Number(pool.share) / 100}% of the four councils' line 690 Central services`,
+      source:
+        `${source}: ${Number(pool.share) / 100}% of each council's line 690 Central services before ` +
+        `sharing, and ${Number(SHARED_COST) / 100}% of their sum once shared`,
       members,
       keeperOrgId: keeper,
     });
+    for (const [i, gss] of VISION.entries()) {
+      await savings.recordBaseline(OPERATOR, poolId, {
+        memberOrgId: members[i]!.orgId,
+        year: '2017-18',
+        pence: baselines[i]!,
+        source: `${source}: ${Number(pool.share) / 100}% of ${gss}'s line 690 Central services, 2017-18`,
+      });
+    }
     await finance.saveRule(OPERATOR, poolId, { validFrom: '2025-04-01', rule: pool.rule });
     await finance.recordAmount(OPERATOR, poolId, {
       kind: 'budget',
@@ -265,6 +290,30 @@ export async function loadDemoFinance(
     });
   }
   progress.tick();
+
+  // A business case for the option the seeds leave open: moving from the joint committee to a
+  // jointly owned company (seed 004, Table 7.4). Its figures are illustrative.
+  await savings.createBusinessCase(OPERATOR, '2020-vision', {
+    title: 'Move the partnership venture from the joint committee to a jointly owned company',
+    summary:
+      'Seed 004 (Table 7.4) asks the partners to "confirm whether to retain joint committee or move to ' +
+      'company structure". This case sets one-off set-up and transition costs against recurring savings ' +
+      "from a single employer and trading; the figures are illustrative, not the councils' estimates.",
+    firstYear: '2026-27',
+    members: members.map((m) => m.orgId),
+    rule: { kind: 'equal' },
+    years: [
+      { costPence: 1_200_000_00n, savingPence: 0n },
+      { costPence: 300_000_00n, savingPence: 450_000_00n },
+      { costPence: 0n, savingPence: 600_000_00n },
+      { costPence: 0n, savingPence: 600_000_00n },
+      { costPence: 0n, savingPence: 600_000_00n },
+      { costPence: 0n, savingPence: 600_000_00n },
+    ],
+    illustrative: true,
+    source: 'ILLUSTRATIVE figures for the demo; the option is from seed 004 Table 7.4',
+    keeperOrgId: keeper,
+  });
 
   // Issue every pool's recharge for the year, and the Devon true-up.
   for (const slug of ['2020-vision', 'integrated-devon']) {

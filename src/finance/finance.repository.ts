@@ -16,6 +16,8 @@ export interface PoolRow {
   description: string;
   retainedBy: number | null;
   lgslCodes: number[];
+  /** The part of its cost that stays when a member leaves, in hundredths of a percent. */
+  fixedShare: number;
   illustrative: boolean;
   source: string;
   members: Array<{ orgId: number; joinedOn: string; leftOn: string | null }>;
@@ -55,6 +57,7 @@ export async function poolsOf(
     description: p.description,
     retainedBy: p.retained_by,
     lgslCodes: p.lgsl_codes,
+    fixedShare: p.fixed_share,
     illustrative: p.illustrative,
     source: p.source,
     members: members
@@ -520,6 +523,7 @@ export async function insertPool(
     description?: string;
     retainedBy?: number | null;
     lgslCodes?: number[];
+    fixedShare?: number;
     illustrative?: boolean;
     source?: string;
   },
@@ -533,6 +537,7 @@ export async function insertPool(
       description: pool.description ?? '',
       retained_by: pool.retainedBy ?? null,
       lgsl_codes: pool.lgslCodes ?? [],
+      fixed_share: pool.fixedShare ?? 10_000,
       illustrative: pool.illustrative ?? false,
       source: pool.source ?? '',
     })

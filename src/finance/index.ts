@@ -36,8 +36,17 @@ export type {
   PoolView,
   RunInputs,
   RunView,
+  ExitModel,
   Statement,
 } from './recharge.service.ts';
+export { createSavingsService } from './savings.service.ts';
+export type {
+  BusinessCaseInput,
+  BusinessCaseView,
+  Savings,
+  SavingsRow,
+  SavingsService,
+} from './savings.service.ts';
 export { NOBODY, OPERATOR, financeActorFor, hasFinanceRole } from './finance-actor.ts';
 export type { FinanceActor } from './finance-actor.ts';
 export { RuleFormatError, ruleFromJson, ruleToJson } from './rule-json.ts';

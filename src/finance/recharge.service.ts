@@ -29,6 +29,8 @@ import {
   type Member,
 } from './allocation-rules.ts';
 import { trueUp } from './true-up.ts';
+import { exitCost, type ExitCost } from './exit-cost.ts';
+import { apportion } from './apportion.ts';
 import { daysHeld, parsePeriod, type Period } from './periods.ts';
 import { RuleFormatError, driversOf, ruleFromJson, ruleToJson } from './rule-json.ts';
 import {
@@ -67,6 +69,8 @@ export interface PoolView {
   keeper: CouncilRef;
   retainedBy: CouncilRef | null;
   lgslCodes: number[];
+  /** The part of its cost that stays when a member leaves, in hundredths of a percent. */
+  fixedShare: number;
   illustrative: boolean;
   source: string;
   members: Array<CouncilRef & { joinedOn: string; leftOn: string | null }>;
@@ -139,6 +143,18 @@ export interface Statement {
   notYetRun: PoolView[];
 }
 
+export interface ExitModel {
+  pool: PoolView;
+  period: Period;
+  leaver: CouncilRef;
+  /** The pool's cost for the period and its fixed and variable parts. */
+  totalPence: bigint;
+  fixedPence: bigint;
+  variablePence: bigint;
+  basis: 'actual' | 'budget';
+  result: ExitCost;
+}
+
 export interface FinanceService {
   /** The pools of a partnership the person may see anything of. */
   pools(actor: FinanceActor, slug: string): Promise<PoolView[]>;
@@ -173,6 +189,8 @@ export interface FinanceService {
     },
   ): Promise<string[]>;
   statement(actor: FinanceActor, slug: string, council: string, period: string): Promise<Statement>;
+  /** What a council leaving the pool would cost those who remain, on the period's figures. */
+  exitCost(actor: FinanceActor, poolId: number, period: string, council: string): Promise<ExitModel>;
   ledgerLines(
     actor: FinanceActor,
     poolId: number,
@@ -198,6 +216,7 @@ export interface FinanceService {
       description?: string;
       retainedBy?: number | null;
       lgslCodes?: number[];
+      fixedShare?: number;
       illustrative?: boolean;
       source?: string;
       members: Array<{ orgId: number; joinedOn: string; leftOn?: string | null }>;
@@ -300,6 +319,7 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
         keeper: ref(p.orgId),
         retainedBy: p.retainedBy === null ? null : ref(p.retainedBy),
         lgslCodes: p.lgslCodes,
+        fixedShare: p.fixedShare,
         illustrative: p.illustrative,
         source: p.source,
         members: p.members.map((m) => ({ ...ref(m.orgId), joinedOn: m.joinedOn, leftOn: m.leftOn })),
@@ -859,6 +879,65 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
           actor,
           pools.filter((p) => !issuedPools.has(p.poolId)),
         ),
+      };
+    },
+
+    async exitCost(actor, poolId, periodText, councilKey) {
+      const pool = await visiblePool(actor, poolId);
+      const reach = reachOf(pool);
+      const councillor = reach.memberOrgIds.some((org) => actor.councillorOf.includes(org));
+      if (!mayReadPool(actor, reach) && !councillor) {
+        throw forbidden("A partner's exit is modelled for the pool's members and its finance lead.");
+      }
+      if (pool.retainedBy !== null) {
+        throw new ValidationProblem({
+          council: `${pool.name} is one council's retained costs: nobody else shares them`,
+        });
+      }
+      const period = periodOf(periodText);
+      const rule = await withTenant(db, scopeFor(actor, pool, false), (tx) =>
+        ruleFor(tx, pool, period.first),
+      );
+      const facts = await outsideFacts(pool, period, rule.rule);
+      const leaver = facts.members.find(
+        (m) => m.key === councilKey.toUpperCase() || String(m.orgId) === councilKey,
+      );
+      if (!leaver) {
+        throw new ValidationProblem({
+          council: `"${councilKey}" is not a member of ${pool.name} in ${period.label}`,
+        });
+      }
+      const gathered = await withTenant(db, scopeFor(actor, pool, false), (tx) =>
+        gatherInputs(tx, pool, period, 'estimate', rule, facts),
+      );
+      const parts = apportion(gathered.total, [
+        { key: 'fixed', weight: BigInt(pool.fixedShare) },
+        { key: 'variable', weight: BigInt(10_000 - pool.fixedShare) },
+      ]);
+      const costs = { fixed: parts.get('fixed')!, variable: parts.get('variable')! };
+      let result: ExitCost;
+      try {
+        result = exitCost(
+          costs,
+          gathered.members,
+          rule.rule,
+          gathered.drivers,
+          leaver.key,
+          gathered.attendance,
+        );
+      } catch (error) {
+        if (error instanceof RangeError) throw new ValidationProblem({ council: error.message });
+        return problemsOf(error, pool);
+      }
+      return {
+        pool: (await views(actor, [pool]))[0]!,
+        period,
+        leaver: { orgId: leaver.orgId, gss: leaver.key, name: leaver.name },
+        totalPence: gathered.total,
+        fixedPence: costs.fixed,
+        variablePence: costs.variable,
+        basis: gathered.inputs.basis,
+        result,
       };
     },
 

@@ -33,6 +33,9 @@ const TENANT_TABLES = [
   'ledger_line',
   'recharge_run',
   'recharge_line',
+  'pool_baseline',
+  'business_case',
+  'business_case_year',
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -63,6 +66,9 @@ CREATE TABLE cost_pool (
   retained_by bigint REFERENCES organisation (org_id),
   -- The LGSL services whose cases are the pool's caseload.
   lgsl_codes integer[] NOT NULL DEFAULT '{}',
+  -- The part of its cost that stays when a member leaves (a team, a contract), in hundredths of a
+  -- percent: the rest goes with the leaver.
+  fixed_share integer NOT NULL DEFAULT 10000 CHECK (fixed_share BETWEEN 0 AND 10000),
   -- Figures that show how the software works rather than what a council spent.
   illustrative boolean NOT NULL DEFAULT false,
   source text NOT NULL DEFAULT '',
@@ -267,6 +273,47 @@ CREATE TRIGGER recharge_run_guard BEFORE UPDATE OR DELETE ON recharge_run
 CREATE TRIGGER recharge_line_guard BEFORE UPDATE OR DELETE ON recharge_line
   FOR EACH ROW EXECUTE FUNCTION jointly_recharge_run_guard();
 
+-- What each council spent on a pool's service in a year before it was shared: the baseline its
+-- savings are measured from.
+CREATE TABLE pool_baseline (
+  org_id bigint NOT NULL,
+  pool_id bigint NOT NULL,
+  member_org_id bigint NOT NULL REFERENCES organisation (org_id),
+  year text NOT NULL CHECK (year ~ '^20[0-9]{2}-[0-9]{2}$'),
+  baseline_pence bigint NOT NULL,
+  source text NOT NULL DEFAULT '',
+  PRIMARY KEY (org_id, pool_id, member_org_id),
+  FOREIGN KEY (org_id, pool_id) REFERENCES cost_pool (org_id, pool_id)
+);
+
+-- A business case for a proposed change: costs and savings by year from its first year, shared
+-- between the councils in it by a rule, discounted at a rate (hundredths of a percent a year).
+CREATE TABLE business_case (
+  org_id bigint NOT NULL REFERENCES organisation (org_id),
+  case_id bigint GENERATED ALWAYS AS IDENTITY,
+  partnership_id bigint NOT NULL REFERENCES partnership (partnership_id),
+  title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  summary text NOT NULL DEFAULT '' CHECK (length(summary) <= 4000),
+  first_year text NOT NULL CHECK (first_year ~ '^20[0-9]{2}-[0-9]{2}$'),
+  discount_rate integer NOT NULL DEFAULT 350 CHECK (discount_rate BETWEEN 0 AND 10000),
+  member_org_ids bigint[] NOT NULL,
+  share_rule jsonb NOT NULL,
+  illustrative boolean NOT NULL DEFAULT false,
+  source text NOT NULL DEFAULT '',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  created_by bigint,
+  PRIMARY KEY (org_id, case_id)
+);
+CREATE TABLE business_case_year (
+  org_id bigint NOT NULL,
+  case_id bigint NOT NULL,
+  year_index smallint NOT NULL CHECK (year_index BETWEEN 0 AND 100),
+  cost_pence bigint NOT NULL CHECK (cost_pence >= 0),
+  saving_pence bigint NOT NULL CHECK (saving_pence >= 0),
+  PRIMARY KEY (org_id, case_id, year_index),
+  FOREIGN KEY (org_id, case_id) REFERENCES business_case (org_id, case_id)
+);
+
 -- Revenue outturn by council and line (MHCLG RS), public reference data. The file gives £
 -- thousands to three decimals, so pence are exact.
 CREATE TABLE revenue_outturn (
@@ -290,6 +337,8 @@ CREATE POLICY driver_figure_update ON driver_figure FOR UPDATE
   USING (org_id = ANY (${WRITES})) WITH CHECK (org_id = ANY (${WRITES}));
 CREATE POLICY pool_member_update ON pool_member FOR UPDATE
   USING (org_id = ANY (${WRITES})) WITH CHECK (org_id = ANY (${WRITES}));
+CREATE POLICY pool_baseline_update ON pool_baseline FOR UPDATE
+  USING (org_id = ANY (${WRITES})) WITH CHECK (org_id = ANY (${WRITES}));
 
 GRANT SELECT ON revenue_outturn TO jointly_app;
 GRANT SELECT, INSERT ON ${TENANT_TABLES.join(', ')} TO jointly_app;
@@ -298,6 +347,7 @@ GRANT DELETE ON recharge_run, recharge_line TO jointly_app;
 GRANT UPDATE (columns) ON ledger_mapping TO jointly_app;
 GRANT UPDATE (value, source, recorded_at) ON driver_figure TO jointly_app;
 GRANT UPDATE (left_on) ON pool_member TO jointly_app;
+GRANT UPDATE (year, baseline_pence, source) ON pool_baseline TO jointly_app;
 `,
     )
     .execute(db);
