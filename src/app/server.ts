@@ -24,7 +24,7 @@ import {
   residentPages,
   open311Routes,
 } from '../frontdoor/index.ts';
-import { savingsPages } from '../finance/index.ts';
+import { rulePages, savingsPages } from '../finance/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,6 +108,7 @@ export async function buildServer(
   await app.register(serviceInformationPages);
   await app.register(residentPages);
   await app.register(savingsPages);
+  await app.register(rulePages);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

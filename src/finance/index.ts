@@ -37,6 +37,7 @@ export type {
   RunInputs,
   RunView,
   ExitModel,
+  RuleView,
   Statement,
 } from './recharge.service.ts';
 export { createSavingsService } from './savings.service.ts';
@@ -49,6 +50,7 @@ export type {
 } from './savings.service.ts';
 export { NOBODY, OPERATOR, financeActorFor, hasFinanceRole } from './finance-actor.ts';
 export type { FinanceActor } from './finance-actor.ts';
-export { RuleFormatError, ruleFromJson, ruleToJson } from './rule-json.ts';
+export { RuleFormatError, describeRule, ruleFromJson, ruleToJson } from './rule-json.ts';
 export { addRechargeCommand } from './recharge.command.ts';
 export { savingsPages } from './savings.pages.ts';
+export { rulePages } from './rules.pages.ts';

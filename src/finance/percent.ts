@@ -13,3 +13,10 @@ export function percentOf(part: bigint, whole: bigint): string {
   const w = whole < 0n ? -whole : whole;
   return formatPercent((p * 10_000n * 2n + w) / (w * 2n));
 }
+
+/** A percentage as people type it (`23.41`, `23.41%`, `5`) in hundredths of a percent; undefined when it is not one. */
+export function parsePercent(text: string): bigint | undefined {
+  const match = /^(\d{1,3})(?:\.(\d{1,2}))?\s*%?$/.exec(text.trim());
+  if (!match) return undefined;
+  return BigInt(match[1]!) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
+}

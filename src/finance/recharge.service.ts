@@ -32,7 +32,7 @@ import { trueUp } from './true-up.ts';
 import { exitCost, type ExitCost } from './exit-cost.ts';
 import { apportion } from './apportion.ts';
 import { daysHeld, parsePeriod, type Period } from './periods.ts';
-import { RuleFormatError, driversOf, ruleFromJson, ruleToJson } from './rule-json.ts';
+import { RuleFormatError, describeRule, driversOf, ruleFromJson, ruleToJson } from './rule-json.ts';
 import {
   financeKeeperOrg,
   mayKeepPool,
@@ -143,6 +143,15 @@ export interface Statement {
   notYetRun: PoolView[];
 }
 
+export interface RuleView {
+  id: number;
+  validFrom: string;
+  rule: unknown;
+  words: string;
+  trueUpTolerance: number | null;
+  notes: string;
+}
+
 export interface ExitModel {
   pool: PoolView;
   period: Period;
@@ -202,6 +211,8 @@ export interface FinanceService {
     lines: LedgerLineRow[];
     total: { pence: bigint; lines: number };
   }>;
+  /** A pool's rules, newest first, each in words, for those who read the pool. */
+  rules(actor: FinanceActor, poolId: number): Promise<{ pool: PoolView; rules: RuleView[] }>;
   /** Saves a rule from a date, checked against the pool's members and drivers for that date's year. */
   saveRule(
     actor: FinanceActor,
@@ -966,6 +977,29 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
       return { pool: (await views(actor, [pool]))[0]!, period, lines, total };
     },
 
+    async rules(actor, poolId) {
+      const pool = await visiblePool(actor, poolId);
+      if (!mayReadPool(actor, reachOf(pool))) {
+        throw forbidden("A pool's rules are for its members' finance officers and the finance lead.");
+      }
+      const view = (await views(actor, [pool]))[0]!;
+      const names = new Map(view.members.map((m) => [m.gss ?? String(m.orgId), m.name]));
+      const rows = await withTenant(db, scopeFor(actor, pool, false), (tx) =>
+        repo.rulesOf(tx, pool.orgId, pool.poolId),
+      );
+      return {
+        pool: view,
+        rules: rows.map((r) => ({
+          id: r.ruleId,
+          validFrom: r.validFrom,
+          rule: r.rule,
+          words: describeRule(ruleFromJson(r.rule), names),
+          trueUpTolerance: r.trueUpTolerance,
+          notes: r.notes,
+        })),
+      };
+    },
+
     async saveRule(actor, poolId, input) {
       const pool = await keptPool(actor, poolId);
       const errors: Record<string, string> = {};
@@ -990,6 +1024,8 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
           'The tolerance must be a whole number of hundredths of a percent, from 0 to 10000';
       }
       const notes = (input.notes ?? '').trim();
+      if (notes.length > MAX_REASON)
+        errors.notes = `The notes must be ${MAX_REASON} characters or fewer (you entered ${notes.length})`;
       if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
       const year = parsePeriod(input.validFrom.slice(0, 7))!;
       const financialYear = parsePeriod(year.year)!;

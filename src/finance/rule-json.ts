@@ -4,6 +4,7 @@
  * one back into the rule `allocate` applies, or says what is wrong with it. Pure.
  */
 import { DRIVERS, type AllocationRule, type Driver, type SimpleRule } from './allocation-rules.ts';
+import { formatPercent } from './percent.ts';
 
 export class RuleFormatError extends Error {}
 
@@ -97,4 +98,29 @@ export function driversOf(rule: AllocationRule): Driver[] {
         ? rule.groups.flatMap((g) => simple(g.rule))
         : simple(rule);
   return [...new Set(all)];
+}
+
+/** A rule in words, naming members by `names` (key → name) where it lists them. */
+export function describeRule(rule: AllocationRule, names: ReadonlyMap<string, string> = new Map()): string {
+  const percent = formatPercent;
+  const simple = (r: SimpleRule): string =>
+    r.kind === 'equal'
+      ? 'in equal shares'
+      : r.kind === 'driver'
+        ? `by ${DRIVERS[r.driver].its}`
+        : `by agreed shares (${Object.entries(r.shares)
+            .map(([key, share]) => `${names.get(key) ?? key} ${percent(share)}`)
+            .join(', ')})`;
+  if (rule.kind === 'mix')
+    return `A mix: ${rule.parts.map((p) => `${percent(p.share)} ${simple(p.rule)}`).join('; ')}`;
+  if (rule.kind === 'two_stage') {
+    return `Two stages: ${rule.groups
+      .map(
+        (g) =>
+          `${percent(g.share)} to ${g.name} (${g.members.map((m) => names.get(m) ?? m).join(', ')}), shared ${simple(g.rule)}`,
+      )
+      .join('; ')}`;
+  }
+  const text = simple(rule);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

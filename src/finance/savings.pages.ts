@@ -13,6 +13,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { ProblemError, ValidationProblem, notFound, parseId, stackedBarChartSvg } from '../platform/index.ts';
 import { financeActorFor } from './finance-actor.ts';
+import { one } from './page-input.ts';
 import { formatPounds } from './money.ts';
 import { formatPercent } from './percent.ts';
 import type { BusinessCaseView, Savings } from './savings.service.ts';
@@ -31,10 +32,6 @@ export function thousands(pence: bigint): string {
   const text = `£${new Intl.NumberFormat('en-GB').format(rounded / 10n)}.${rounded % 10n}k`;
   return pence < 0n ? `-${text}` : text;
 }
-
-/** A query value as one trimmed string, however it was sent. */
-const one = (value: unknown): string =>
-  (Array.isArray(value) ? String(value[0] ?? '') : String(value ?? '')).trim();
 
 const pounds = (pence: bigint) => Number(pence) / 100;
 
