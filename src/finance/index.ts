@@ -43,3 +43,11 @@ export type { FinanceActor } from './finance-actor.ts';
 export { RuleFormatError, ruleFromJson, ruleToJson } from './rule-json.ts';
 export { LedgerImportError, MAX_PROBLEMS, fileSha256, importLedger } from './ledger-import.ts';
 export type { LedgerImportRequest, LedgerImportResult } from './ledger-import.ts';
+export {
+  OUTTURN_FORMAT,
+  importOutturnFile,
+  outturnOf,
+  outturnYear,
+  penceFromThousands,
+} from './outturn.import.ts';
+export type { OutturnFigures } from './outturn.import.ts';
