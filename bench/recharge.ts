@@ -176,7 +176,19 @@ async function main(): Promise<void> {
     console.log(`(${REPEATS} repeats of each, taking turns)`);
   } finally {
     await database?.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
+    // A connection the engine has just closed may still be leaving the server: wait for it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`drop database if exists ${name}`);
+        break;
+      } catch (error) {
+        if (attempt >= 20) {
+          console.error(`could not drop ${name}: ${(error as Error).message}`);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
     await admin.end();
   }
 }
