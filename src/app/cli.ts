@@ -1,6 +1,6 @@
 /**
- * The `jointly` command line: serve, migrate, import reference data and ledger extracts, load the demo, add accounts,
- * make API tokens, list and end sessions, make Open311 client keys.
+ * The `jointly` command line: serve, migrate, import reference data and ledger extracts, load the
+ * demo, add accounts, make API tokens, list and end sessions, make Open311 client keys, run recharges.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -19,6 +19,7 @@ import { createServices } from './services.ts';
 import { addAccountCommand } from '../platform/index.ts';
 import { addAccessCommands } from '../platform/index.ts';
 import { addOpen311Command } from '../frontdoor/index.ts';
+import { addRechargeCommand } from '../finance/index.ts';
 import { terminalProgress } from '../platform/index.ts';
 import { parseAreaKind } from '../geography/index.ts';
 import { LEDGER_FIELDS, OPERATOR, formatPounds, importLedger } from '../finance/index.ts';
@@ -270,6 +271,11 @@ program
 addAccountCommand(program, withDatabase);
 addAccessCommands(program, withDatabase);
 addOpen311Command(program, withDatabase);
+addRechargeCommand(
+  program,
+  (work) => withDatabase(async (database, config) => work((await createServices(config, database)).finance)),
+  () => terminalProgress(process.stderr),
+);
 
 function formatSummary(s: ImportSummary): string {
   if (s.kind === 'skipped') return `skipped ${s.file}: ${s.note ?? 'not reference data for the register'}`;

@@ -59,6 +59,26 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     grants: [{ org: 'west-oxfordshire', role: 'councillor' }],
   },
   {
+    email: 'finance.lead.2020vision@example.org',
+    name: '2020 Vision partnership finance lead',
+    grants: [{ org: 'cotswold', role: 'finance_lead', partnership: '2020-vision' }],
+  },
+  {
+    email: 'finance.lead.devon@example.org',
+    name: 'South Hams and West Devon finance lead',
+    grants: [{ org: 'south-hams', role: 'finance_lead', partnership: 'integrated-devon' }],
+  },
+  {
+    email: 'finance.cheltenham@example.org',
+    name: 'Cheltenham Borough Council finance officer',
+    grants: [{ org: 'cheltenham', role: 'finance_officer' }],
+  },
+  {
+    email: 'finance.westdevon@example.org',
+    name: 'West Devon Borough Council finance officer',
+    grants: [{ org: 'west-devon', role: 'finance_officer' }],
+  },
+  {
     email: 'agent.warwickshire@example.org',
     name: 'Warwickshire Direct contact-centre agent',
     grants: WARWICKSHIRE_COUNCILS.map((org) => ({ org, role: 'agent' as const })),

@@ -3,6 +3,7 @@
  * partner bodies, clusters, service menus and arrangements, and an account for each role.
  * Loading twice changes nothing: a partnership that exists already is left as it is.
  */
+import { loadDemoFinance } from './finance.ts';
 import { sql, type Kysely } from 'kysely';
 import type { DB, OrganisationKind } from '../db/index.ts';
 import { withSystem, type Tx } from '../db/index.ts';
@@ -292,4 +293,6 @@ export async function loadDemo(
   // A year of cases, routed by the register as it now stands (clusters and arrangements included).
   const geography = await createGeographyService(db);
   await loadDemoActivity(db, createResponsibleService({ db, geography }), progress);
+  // Cost sharing last: the caseload drivers count the cases just made.
+  await loadDemoFinance(db, referenceDir, progress);
 }

@@ -41,6 +41,7 @@ export type {
 export { NOBODY, OPERATOR, financeActorFor, hasFinanceRole } from './finance-actor.ts';
 export type { FinanceActor } from './finance-actor.ts';
 export { RuleFormatError, ruleFromJson, ruleToJson } from './rule-json.ts';
+export { addRechargeCommand } from './recharge.command.ts';
 export { LedgerImportError, MAX_PROBLEMS, fileSha256, importLedger } from './ledger-import.ts';
 export type { LedgerImportRequest, LedgerImportResult } from './ledger-import.ts';
 export {

@@ -210,6 +210,13 @@ export interface FinanceService {
     poolId: number,
     input: { kind: 'budget' | 'actual'; period: string; pence: bigint; source: string },
   ): Promise<void>;
+  /** Writes a ledger file's lines into a pool, all or nothing, audited; returns the import's id. */
+  addLedgerLines(
+    actor: FinanceActor,
+    poolId: number,
+    file: { fileName: string; sha256: string; mapping: unknown },
+    lines: readonly repo.NewLedgerLine[],
+  ): Promise<number>;
   recordFigure(
     actor: FinanceActor,
     poolId: number,
@@ -227,6 +234,12 @@ export interface FinanceService {
 export class FinanceInputError extends Error {}
 
 const MAX_REASON = 2000;
+
+interface OutsideFacts {
+  members: Array<{ orgId: number; key: string; name: string; days: number }>;
+  census: Map<number, { population: number | null; households: number | null }>;
+  caseload: Map<number, number>;
+}
 
 const reachOf = (pool: PoolRow): PoolReach => ({
   partnershipId: pool.partnershipId,
@@ -416,23 +429,31 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
     return [...days].map(([orgId, d]) => ({ orgId, days: Math.min(d, period.days) }));
   }
 
-  /** Everything a run of `pool` for `period` is worked out from, on the estimated or the actual figures. */
-  async function gatherInputs(
-    tx: Tx,
-    pool: PoolRow,
-    period: Period,
-    basis: 'estimate' | 'actual',
-    rule: { row: repo.RuleRow; rule: AllocationRule },
-  ): Promise<{
-    inputs: RunInputs;
-    members: Member[];
-    drivers: DriverValues;
-    attendance: Attendance | undefined;
-    total: bigint;
-  }> {
+  /**
+   * What a run needs from the register and the front door (names, Census figures, cases), read
+   * before the run's own transaction: the embedded engine has one connection, so no other
+   * transaction may start inside one.
+   */
+  async function outsideFacts(pool: PoolRow, period: Period, rule: AllocationRule): Promise<OutsideFacts> {
     const inPeriod =
       pool.retainedBy === null ? membersIn(pool, period) : [{ orgId: pool.retainedBy, days: period.days }];
     const orgs = await register.organisationSummaries(inPeriod.map((m) => m.orgId));
+    const needs = driversOf(rule);
+    const census = new Map<number, { population: number | null; households: number | null }>();
+    if (needs.includes('population') || needs.includes('households')) {
+      for (const m of inPeriod) {
+        const org = await register.organisation(String(m.orgId));
+        census.set(m.orgId, { population: org.population, households: org.households });
+      }
+    }
+    const caseload = needs.includes('caseload')
+      ? await deps.caseload({
+          orgIds: inPeriod.map((m) => m.orgId),
+          lgslCodes: pool.lgslCodes,
+          first: period.first,
+          last: period.last,
+        })
+      : new Map<number, number>();
     const members = inPeriod.map((m) => {
       const org = orgs.get(m.orgId);
       return {
@@ -442,6 +463,25 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
         days: m.days,
       };
     });
+    return { members, census, caseload };
+  }
+
+  /** Everything a run of `pool` for `period` is worked out from, on the estimated or the actual figures. */
+  async function gatherInputs(
+    tx: Tx,
+    pool: PoolRow,
+    period: Period,
+    basis: 'estimate' | 'actual',
+    rule: { row: repo.RuleRow; rule: AllocationRule },
+    facts: OutsideFacts,
+  ): Promise<{
+    inputs: RunInputs;
+    members: Member[];
+    drivers: DriverValues;
+    attendance: Attendance | undefined;
+    total: bigint;
+  }> {
+    const members = facts.members;
     const keyOf = new Map(members.map((m) => [m.orgId, m.key]));
     const figures = await repo.figuresOf(tx, pool.orgId, pool.poolId, period.label);
     const drivers: DriverValues = {};
@@ -452,19 +492,12 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
         figures.filter((f) => f.driver === driver && f.basis === wanted && keyOf.has(f.memberOrgId));
       if (driver === 'population' || driver === 'households') {
         for (const m of members) {
-          const org = await register.organisation(String(m.orgId));
-          const value = driver === 'population' ? org.population : org.households;
+          const value = facts.census.get(m.orgId)?.[driver] ?? null;
           if (value !== null) values.set(m.key, BigInt(value));
         }
         sources[driver] = `Census 2021 ${DRIVERS[driver].counted} (ONS)`;
       } else if (driver === 'caseload' && !(basis === 'estimate' && recorded('estimate').length > 0)) {
-        const counts = await deps.caseload({
-          orgIds: members.map((m) => m.orgId),
-          lgslCodes: pool.lgslCodes,
-          first: period.first,
-          last: period.last,
-        });
-        for (const m of members) values.set(m.key, BigInt(counts.get(m.orgId) ?? 0));
+        for (const m of members) values.set(m.key, BigInt(facts.caseload.get(m.orgId) ?? 0));
         sources[driver] =
           `cases opened from ${period.first} to ${period.last} for the pool's services, counted by the front door`;
       } else {
@@ -555,16 +588,23 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
   ): Promise<string> {
     const pool = await keptPool(actor, poolId);
     const period = periodOf(periodText);
+    const ruleBefore = await withTenant(db, scopeFor(actor, pool, false), (tx) =>
+      ruleFor(tx, pool, period.first),
+    );
+    const facts = await outsideFacts(pool, period, ruleBefore.rule);
     return withTenant(db, scopeFor(actor, pool, true), async (tx) => {
       const issued = await issuedRun(tx, pool, period.label, kind);
       const reason = checkReason(reasonText, issued !== undefined);
       const rule = await ruleFor(tx, pool, period.first);
+      if (rule.row.ruleId !== ruleBefore.row.ruleId) {
+        throw conflict(`${pool.name}'s rule for ${period.label} changed meanwhile: run it again.`);
+      }
       let lines: repo.NewRun['lines'];
       let inputs: RunInputs;
       let total: bigint;
       try {
         if (kind === 'recharge') {
-          const gathered = await gatherInputs(tx, pool, period, 'estimate', rule);
+          const gathered = await gatherInputs(tx, pool, period, 'estimate', rule, facts);
           const allocated = allocate(
             gathered.total,
             gathered.members,
@@ -595,7 +635,7 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
             throw new ValidationProblem({ rule: `${pool.name}'s rule has no true-up tolerance` });
           }
           const estimated = estimate.inputs as RunInputs;
-          const gathered = await gatherInputs(tx, pool, period, 'actual', rule);
+          const gathered = await gatherInputs(tx, pool, period, 'actual', rule, facts);
           const amount = BigInt(estimate.totalPence);
           const result = trueUp(
             amount,
@@ -765,11 +805,7 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
       }
       const ids: string[] = [];
       for (const [i, pool] of pools.entries()) {
-        const issued = await withTenant(db, scopeFor(actor, pool, false), (tx) =>
-          issuedRun(tx, pool, period.label, 'recharge'),
-        );
-        const reason = issued ? (options.reason ?? `Run again for ${period.label}`) : options.reason;
-        const runId = await makeRun(actor, pool.poolId, period.label, 'recharge', reason);
+        const runId = await makeRun(actor, pool.poolId, period.label, 'recharge', options.reason);
         if (options.issue) await issue(actor, runId);
         ids.push(runId);
         options.onPool?.(i + 1, pools.length, pool.name);
@@ -878,11 +914,25 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
       if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
       const year = parsePeriod(input.validFrom.slice(0, 7))!;
       const financialYear = parsePeriod(year.year)!;
+      const facts = await outsideFacts(pool, financialYear, rule!);
       return withTenant(db, scopeFor(actor, pool, true), async (tx) => {
-        const gathered = await gatherInputs(tx, pool, financialYear, 'estimate', {
-          row: { ruleId: 0, validFrom: input.validFrom, rule: input.rule, trueUpTolerance: tolerance, notes },
-          rule: rule!,
-        });
+        const gathered = await gatherInputs(
+          tx,
+          pool,
+          financialYear,
+          'estimate',
+          {
+            row: {
+              ruleId: 0,
+              validFrom: input.validFrom,
+              rule: input.rule,
+              trueUpTolerance: tolerance,
+              notes,
+            },
+            rule: rule!,
+          },
+          facts,
+        );
         const problems = ruleProblems(rule!, gathered.members, gathered.drivers, gathered.attendance);
         if (problems.length > 0) throw new ValidationProblem({ rule: problems.join(' ') });
         const ruleId = await repo
@@ -980,6 +1030,38 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
           entityKey: `${poolId}:${input.kind}:${period.label}`,
           after: { pence: input.pence.toString(), source: input.source },
         });
+      });
+    },
+
+    async addLedgerLines(actor, poolId, file, lines) {
+      const pool = await keptPool(actor, poolId);
+      return withTenant(db, scopeFor(actor, pool, true), async (tx) => {
+        const importId = await repo
+          .insertLedger(tx, { ...file, orgId: pool.orgId, poolId, importedBy: actor.accountId }, lines)
+          .catch((error: unknown) => {
+            if (
+              error instanceof Error &&
+              /ledger_import_org_id_pool_id_file_sha256_key|duplicate key/.test(error.message)
+            ) {
+              throw conflict(`${file.fileName} has already been imported into ${pool.name}.`);
+            }
+            throw error;
+          });
+        await recordAudit(tx, {
+          orgId: pool.orgId,
+          accountId: actor.accountId,
+          action: 'import',
+          entityType: 'ledger_import',
+          entityKey: String(importId),
+          after: {
+            pool: pool.name,
+            file: file.fileName,
+            sha256: file.sha256,
+            lines: lines.length,
+            total_pence: lines.reduce((sum, l) => sum + l.amountPence, 0n).toString(),
+          },
+        });
+        return importId;
       });
     },
 

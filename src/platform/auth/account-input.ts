@@ -110,9 +110,9 @@ export function checkAccountInput(account: NewAccount): { problems: string[]; gr
       ) {
         problems.push(`${label}: services must be LGSL codes (whole numbers).`);
       } else if (grant.lgslCodes.length > 0) {
-        if (grant.role === 'partnership_admin') {
+        if (PARTNERSHIP_ROLES.includes(grant.role)) {
           problems.push(
-            `${label}: a partnership administrator's role covers every service; do not list services.`,
+            `${label}: a ${ROLE_NAMES[grant.role]}'s role covers every service; do not list services.`,
           );
         }
         lgslCodes = [...new Set(grant.lgslCodes)].sort((a, b) => a - b);
