@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { Database } from '../db/engine.ts';
 import { withSystem } from '../db/index.ts';
-import { ProblemError } from '../platform/index.ts';
+import { ImportError, ProblemError } from '../platform/index.ts';
 import { silentProgress } from '../platform/import/progress.ts';
 import { openTestDatabase } from '../../test/support/database.ts';
 import { loadFixture, type Fixture } from '../../test/support/fixtures.ts';
@@ -264,6 +264,23 @@ describe('importLedger', () => {
         .executeTakeFirstOrThrow(),
     );
     assert.equal(supplier.supplier, 'C Ltd');
+  });
+
+  test('a missing file is named plainly, with or without a mapping', async () => {
+    const poolId = await newPool('Missing file');
+    const file = path.join(tmp, 'not-there.csv');
+    for (const mapping of [undefined, { amount: 'Amount', paidOn: 'Date' }]) {
+      await assert.rejects(
+        importLedger(database.db, {
+          actor: OPERATOR,
+          poolId,
+          file,
+          ...(mapping ? { mapping } : {}),
+          progress: silentProgress,
+        }),
+        (error: unknown) => error instanceof ImportError && error.message === `${file}: no such file`,
+      );
+    }
   });
 
   test('only whoever keeps the pool imports into it', async () => {

@@ -224,6 +224,10 @@ export async function importLedger(
     throw new ImportError(`a mapping's name is 1 to ${MAX_MAPPING_NAME} characters`, { file });
   }
   const scope = { readOrgs: [pool.orgId], writeOrgs: [pool.orgId], accountId: actor.accountId };
+  // Opened first, so that a file that is missing, unreadable or not text says so before anything else.
+  const opened = await CsvFile.open(file);
+  const header = opened.header();
+  opened.close();
 
   // Which mapping: given, saved, or guessed from the header.
   let mapping: LedgerMapping;
@@ -246,12 +250,7 @@ export async function importLedger(
     }
     mapping = saved.columns;
   } else {
-    const csv = await CsvFile.open(file);
-    try {
-      mapping = suggestMapping(csv.header());
-    } finally {
-      csv.close();
-    }
+    mapping = suggestMapping(header);
     guessed = true;
   }
   const unknownFields = Object.keys(mapping).filter((k) => !(k in LEDGER_FIELDS));
