@@ -1,6 +1,6 @@
 /**
- * The `jointly` command line: serve, migrate, import reference data, load the demo, add accounts,
- * make API tokens, list and end sessions, make Open311 client keys, run recharges.
+ * The `jointly` command line: serve, migrate, import reference data and ledger extracts, load the
+ * demo, add accounts, make API tokens, list and end sessions, make Open311 client keys, run recharges.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -22,6 +22,9 @@ import { addOpen311Command } from '../frontdoor/index.ts';
 import { addRechargeCommand } from '../finance/index.ts';
 import { terminalProgress } from '../platform/index.ts';
 import { parseAreaKind } from '../geography/index.ts';
+import { LEDGER_FIELDS, OPERATOR, formatPounds, importLedger } from '../finance/index.ts';
+import type { LedgerField, LedgerMapping } from '../finance/index.ts';
+import { ProblemError } from '../platform/index.ts';
 import type { DefinableKind } from '../geography/index.ts';
 
 /** `--kind` for import areas, refused with the kinds there are. */
@@ -199,6 +202,70 @@ program
       );
       console.log('Demo partnerships loaded.');
     }),
+  );
+
+/** `--map field=column`, gathered into a mapping. */
+function collectMap(text: string, mapping: LedgerMapping = {}): LedgerMapping {
+  const at = text.indexOf('=');
+  const field = text.slice(0, at).trim();
+  if (at < 1 || !(field in LEDGER_FIELDS) || text.slice(at + 1).trim() === '') {
+    throw new InvalidArgumentError(
+      `"${text}" is not field=column: the fields are ${Object.keys(LEDGER_FIELDS).join(', ')}`,
+    );
+  }
+  return { ...mapping, [field as LedgerField]: text.slice(at + 1).trim() };
+}
+
+program
+  .command('import-ledger')
+  .description(
+    'import a ledger extract (CSV) into a cost pool, as the operator: every row is checked first, and a ' +
+      'file with any bad row imports nothing',
+  )
+  .argument('<file>', 'the CSV file')
+  .requiredOption('--pool <id>', 'the cost pool', (text) => {
+    if (!/^[0-9]{1,15}$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a pool id`);
+    return Number(text);
+  })
+  .option('--mapping <name>', 'use the column mapping saved under this name')
+  .option(
+    '--map <field=column>',
+    `which column holds a field (${Object.keys(LEDGER_FIELDS).join(', ')}); repeat for each; ` +
+      'without --map or --mapping the columns are guessed from the header',
+    collectMap,
+  )
+  .option('--save-mapping <name>', 'save the mapping used under this name, for the next file')
+  .action(
+    (file: string, options: { pool: number; mapping?: string; map?: LedgerMapping; saveMapping?: string }) =>
+      withDatabase(async (database) => {
+        if (options.mapping !== undefined && options.map !== undefined) {
+          throw new InvalidArgumentError('give --mapping NAME or --map field=column, not both');
+        }
+        try {
+          const result = await importLedger(database.db, {
+            actor: OPERATOR,
+            poolId: options.pool,
+            file,
+            ...(options.map ? { mapping: options.map } : {}),
+            ...(options.mapping !== undefined ? { mappingName: options.mapping } : {}),
+            ...(options.saveMapping !== undefined ? { saveMappingAs: options.saveMapping } : {}),
+            progress: terminalProgress(process.stderr),
+          });
+          const columns = Object.entries(result.mapping)
+            .map(([field, column]) => `${field}=${column}`)
+            .join(', ');
+          console.log(
+            `Imported ${result.lineCount} ledger lines totalling ${formatPounds(result.totalPence)} from ` +
+              `${result.fileName} into pool ${result.poolId} (import ${result.importId}).`,
+          );
+          console.log(`Columns${result.guessed ? ' (guessed from the header)' : ''}: ${columns}.`);
+          if (result.savedMapping) console.log(`Mapping saved as "${result.savedMapping}".`);
+        } catch (error) {
+          if (!(error instanceof ProblemError)) throw error;
+          console.error(`jointly: ${error.detail}`);
+          process.exitCode = 1;
+        }
+      }),
   );
 
 addAccountCommand(program, withDatabase);

@@ -16,6 +16,7 @@ import {
   type CouncilFormatId,
 } from '../register/index.ts';
 import { POSTCODE_FORMATS, detectPostcodeFormat, inspectBoundaryFile } from '../geography/index.ts';
+import { OUTTURN_FORMAT } from '../finance/index.ts';
 import type { ImportKind } from './import.command.ts';
 
 export interface PlannedFile {
@@ -36,6 +37,7 @@ export const KIND_ORDER: readonly ImportKind[] = [
   'boundaries',
   'postcodes',
   'bank-holidays',
+  'outturn',
 ];
 
 /** Folders of reference data and the kind of file each holds. */
@@ -47,10 +49,10 @@ const FOLDER_KINDS: Readonly<Record<string, ImportKind>> = {
   boundaries: 'boundaries',
   postcodes: 'postcodes',
   'bank-holidays': 'bank-holidays',
+  finance: 'outturn',
 };
 
 const FOLDER_NOTES: Readonly<Record<string, string>> = {
-  finance: 'finance data: not register reference data',
   categories: 'report categories: not register reference data',
 };
 
@@ -137,6 +139,17 @@ async function planFile(file: string, label: string, folder: string): Promise<Pl
   const csv = await CsvFile.open(file);
   try {
     const header = csv.header();
+    if (kind === 'outturn') {
+      // A finance folder also holds ledger extracts, which are imported into a pool, not here.
+      return matchFormat(header, [OUTTURN_FORMAT])
+        ? { path: file, label, kind, rank: 0 }
+        : {
+            path: file,
+            label,
+            rank: 0,
+            note: 'not a revenue outturn file (a ledger extract is imported into a pool: jointly import-ledger)',
+          };
+    }
     if (kind === 'postcodes') {
       if (!detectPostcodeFormat(csv.first)) throw unknownHeader(file, header, POSTCODE_FORMATS);
       return { path: file, label, kind, rank: 0 };

@@ -28,6 +28,7 @@ const TABLES = [
   'postcode',
   'bank_holiday',
   'import_run',
+  'revenue_outturn',
 ];
 
 /** A text start that each importer recognises, then binary data (a PNG's first bytes). */
@@ -39,6 +40,7 @@ const STARTS: Record<ImportKind, string> = {
   postcodes: 'pcds,lat,long,oslaua\n',
   'bank-holidays': '{"england-and-wales":{"events":[',
   areas: 'name,postcodes\n',
+  outturn: 'E-code,ONS Code,Local authority,Class,690: Central services\n',
 };
 const BINARY = Buffer.from([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,

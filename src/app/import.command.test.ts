@@ -21,7 +21,15 @@ import {
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = path.resolve(projectRoot, process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 
-const TABLES = ['area', 'organisation', 'boundary', 'postcode', 'service', 'area_member'] as const;
+const TABLES = [
+  'area',
+  'organisation',
+  'boundary',
+  'postcode',
+  'service',
+  'area_member',
+  'revenue_outturn',
+] as const;
 
 async function tableCounts(db: Kysely<DB>): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -76,6 +84,7 @@ describe('import command', () => {
         'boundaries boundaries/utla_2021_ew_from_censusUK2021_kml.geojson',
         'postcodes postcodes/codepoint_open_2014_two_tier_sample.csv',
         'postcodes postcodes/onspd_2024_postcodesio_seed.csv',
+        'outturn finance/mhclg_revenue_outturn_summary_RS_2017_18_by_la.csv',
       ],
     );
     for (const s of imported) {
@@ -90,14 +99,15 @@ describe('import command', () => {
       postcode: 12048,
       service: 1002,
       area_member: 0,
-      import_run: 13,
+      // 444 councils with an ONS code, 89 lines each.
+      revenue_outturn: 39516,
+      import_run: 14,
     });
   });
 
   it('reports the files that are not register reference data as skipped, with the reason', () => {
     const skipped = new Map(first.filter((s) => s.kind === 'skipped').map((s) => [s.file, s.note ?? '']));
     for (const file of [
-      'finance/mhclg_revenue_outturn_summary_RS_2017_18_by_la.csv',
       'finance/oxford_city_council_spend_over_500_2017_oct_dec.csv',
       'categories/two_tier_report_categories.csv',
       'postcodes/postcodesio_ons_county_names.json',
@@ -114,7 +124,7 @@ describe('import command', () => {
     }
     assert.match(
       skipped.get('finance/oxford_city_council_spend_over_500_2017_oct_dec.csv')!,
-      /not register reference data/,
+      /not a revenue outturn file.*import-ledger/,
     );
     assert.match(skipped.get('boundaries/lad_may2024_buc_england_abstreet.geojson')!, /no GSS code/);
     for (const s of first.filter((s) => s.kind === 'skipped')) assert.equal(s.read, 0);
@@ -126,7 +136,7 @@ describe('import command', () => {
     assert.deepEqual(tables2, tables1);
     assert.equal(runs2, runs1! * 2);
     const imported = second.filter((s) => s.kind !== 'skipped');
-    assert.equal(imported.length, 13);
+    assert.equal(imported.length, 14);
     for (const s of imported) {
       assert.equal(s.inserted, 0, `${s.file} inserted`);
       assert.equal(s.updated, 0, `${s.file} updated`);
@@ -154,7 +164,7 @@ describe('import command', () => {
   it('offers the kinds the CLI lists', () => {
     assert.deepEqual(
       [...IMPORT_KINDS],
-      ['councils', 'population', 'services', 'boundaries', 'postcodes', 'bank-holidays', 'areas'],
+      ['councils', 'population', 'services', 'boundaries', 'postcodes', 'bank-holidays', 'areas', 'outturn'],
     );
   });
 

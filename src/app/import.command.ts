@@ -2,8 +2,8 @@
  * `jointly import <kind> <file…>` and `jointly import all [folder]`: reference data into the
  * register. Each file is imported in one transaction (a bad row leaves the database as it was) and
  * recorded in `import_run`. A folder laid out like the shared reference data (authorities/,
- * population/, services/, boundaries/, postcodes/) is imported in dependency order: councils before
- * the boundaries and postcodes that refer to them, all in one transaction (a bad file anywhere
+ * population/, services/, boundaries/, postcodes/, and finance/ for the revenue outturn) is imported
+ * in dependency order: councils before the boundaries and postcodes that refer to them, all in one transaction (a bad file anywhere
  * leaves the database as it was), or file by file when asked, in which case an error says which
  * files were kept. Files of other kinds are reported as skipped.
  */
@@ -21,6 +21,7 @@ import { importAreaBoundaryFile, importAreaFile, type AreaImportOptions } from '
 import { importBoundaryFile } from '../geography/index.ts';
 import { importPostcodeFile } from '../geography/index.ts';
 import { importBankHolidayFile } from '../frontdoor/index.ts';
+import { importOutturnFile } from '../finance/index.ts';
 import { KIND_ORDER, planFolder, type PlannedFile } from './import-plan.ts';
 
 export { ImportError } from '../platform/index.ts';
@@ -33,6 +34,7 @@ export const IMPORT_KINDS = [
   'postcodes',
   'bank-holidays',
   'areas',
+  'outturn',
 ] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -68,6 +70,7 @@ const IMPORTERS: Record<
   boundaries: (tx, file, progress) => importBoundaryFile(tx, file, progress),
   postcodes: async (tx, file, progress) => importPostcodeFile(tx, await CsvFile.open(file), progress),
   'bank-holidays': (tx, file, progress) => importBankHolidayFile(tx, file, progress),
+  outturn: async (tx, file, progress) => importOutturnFile(tx, await CsvFile.open(file), progress),
   areas: async (tx, file, progress, options) => {
     if (!options.areas) {
       throw new ImportError(

@@ -294,5 +294,5 @@ export async function loadDemo(
   const geography = await createGeographyService(db);
   await loadDemoActivity(db, createResponsibleService({ db, geography }), progress);
   // Cost sharing last: the caseload drivers count the cases just made.
-  await loadDemoFinance(db, referenceDir, progress);
+  await loadDemoFinance(db, progress);
 }

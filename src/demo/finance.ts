@@ -16,10 +16,7 @@
  *   council's share moves by more than 3%, as the two councils' own agreement does.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { parse } from 'csv-parse/sync';
 import type { DB } from '../db/index.ts';
 import type { Progress } from '../platform/index.ts';
 import { createRegisterService } from '../register/index.ts';
@@ -29,14 +26,16 @@ import {
   apportion,
   createFinanceService,
   createSavingsService,
+  outturnOf,
   type FinanceService,
 } from '../finance/index.ts';
 
 export const DEMO_FINANCE_YEAR = '2025-26';
 
-const OUTTURN_FILE = 'finance/mhclg_revenue_outturn_summary_RS_2017_18_by_la.csv';
-const CENTRAL_SERVICES = '690: Central services';
-const ENVIRONMENTAL = '590: Environmental and regulatory services';
+/** Revenue outturn lines (MHCLG RS 2017-18). */
+const CENTRAL_SERVICES = 690;
+const ENVIRONMENTAL = 590;
+const OUTTURN_YEAR = '2017-18';
 
 const CHELTENHAM = 'E07000078';
 const COTSWOLD = 'E07000079';
@@ -117,22 +116,6 @@ const FIXED_SHARE = 7000;
 /** The demo's waste and street-scene services, whose cases are the Devon pool's caseload. */
 const DEVON_WASTE_LGSL = [524, 528, 530, 577, 580, 584, 587];
 
-/** £ thousands to three decimals, as the outturn file gives them, in pence: exact. */
-function thousandsToPence(text: string): bigint {
-  const match = /^(-?)(\d+)(?:\.(\d{1,3}))?$/.exec(text.trim());
-  if (!match) throw new Error(`Demo finance: "${text}" is not an amount in £ thousands`);
-  const pence = (BigInt(match[2]!) * 1000n + BigInt((match[3] ?? '').padEnd(3, '0'))) * 100n;
-  return match[1] === '-' ? -pence : pence;
-}
-
-async function outturnLines(referenceDir: string): Promise<Map<string, Record<string, string>>> {
-  const rows = parse(await readFile(path.join(referenceDir, OUTTURN_FILE), 'utf8'), {
-    columns: true,
-    skip_empty_lines: true,
-  }) as Array<Record<string, string>>;
-  return new Map(rows.map((r) => [r['ONS Code']!, r]));
-}
-
 /** Twelve monthly ledger lines adding up to `annual`, each saying it is illustrative. */
 function monthlyLines(annual: bigint, what: string) {
   const months = Array.from({ length: 12 }, (_, i) => {
@@ -166,22 +149,25 @@ async function addLedger(finance: FinanceService, poolId: number, annual: bigint
   );
 }
 
-export async function loadDemoFinance(
-  db: Kysely<DB>,
-  referenceDir: string,
-  progress: Progress,
-): Promise<void> {
+export async function loadDemoFinance(db: Kysely<DB>, progress: Progress): Promise<void> {
   const register = createRegisterService(db);
   const finance = createFinanceService({ db, register, caseload: (query) => caseloadByCouncil(db, query) });
   const savings = createSavingsService({ db, register, finance });
   // Loading twice changes nothing: the pools are made once.
   if ((await finance.pools(OPERATOR, '2020-vision')).length > 0) return;
-  const outturn = await outturnLines(referenceDir);
+  // The reference import has loaded the outturn: sizes come from the register's own copy.
+  const { figures: outturn } = await outturnOf(
+    db,
+    [...VISION, SOUTH_HAMS, WEST_DEVON],
+    [CENTRAL_SERVICES, ENVIRONMENTAL],
+    OUTTURN_YEAR,
+  );
   const orgId = async (gss: string) => (await register.organisation(gss)).orgId;
-  const pence = (gss: string, line: string) => {
-    const value = outturn.get(gss)?.[line];
-    if (value === undefined) throw new Error(`Demo finance: no outturn ${line} for ${gss}`);
-    return thousandsToPence(value);
+  const pence = (gss: string, line: number) => {
+    const value = outturn.get(gss)?.get(line)?.pence;
+    if (value === undefined || value === null)
+      throw new Error(`Demo finance: no outturn line ${line} for ${gss}`);
+    return value;
   };
   const source =
     'ILLUSTRATIVE: sized by the demo from MHCLG Revenue Outturn Summary (RS) 2017-18, net current ' +

@@ -54,3 +54,13 @@ export { RuleFormatError, describeRule, ruleFromJson, ruleToJson } from './rule-
 export { addRechargeCommand } from './recharge.command.ts';
 export { savingsPages } from './savings.pages.ts';
 export { rulePages } from './rules.pages.ts';
+export { LedgerImportError, MAX_PROBLEMS, fileSha256, importLedger } from './ledger-import.ts';
+export type { LedgerImportRequest, LedgerImportResult } from './ledger-import.ts';
+export {
+  OUTTURN_FORMAT,
+  importOutturnFile,
+  outturnOf,
+  outturnYear,
+  penceFromThousands,
+} from './outturn.import.ts';
+export type { OutturnFigures } from './outturn.import.ts';
