@@ -723,3 +723,34 @@ export async function insertLedger(
   }
   return import_id;
 }
+
+export interface AmountRow {
+  amountId: number;
+  kind: 'budget' | 'actual';
+  period: string;
+  periodFirst: string;
+  amountPence: number;
+  source: string;
+  recordedAt: Date;
+}
+
+/** A pool's budgets and actuals, by period. */
+export async function amountsOf(tx: Tx, orgId: number, poolId: number): Promise<AmountRow[]> {
+  const rows = await tx
+    .selectFrom('pool_amount')
+    .select(['amount_id', 'kind', 'period', 'period_first', 'amount_pence', 'source', 'recorded_at'])
+    .where('org_id', '=', orgId)
+    .where('pool_id', '=', poolId)
+    .orderBy('period_first', 'desc')
+    .orderBy('amount_id')
+    .execute();
+  return rows.map((r) => ({
+    amountId: r.amount_id,
+    kind: r.kind,
+    period: r.period,
+    periodFirst: r.period_first,
+    amountPence: r.amount_pence,
+    source: r.source,
+    recordedAt: r.recorded_at,
+  }));
+}

@@ -212,7 +212,10 @@ export interface FinanceService {
     total: { pence: bigint; lines: number };
   }>;
   /** A pool's rules, newest first, each in words, for those who read the pool. */
-  rules(actor: FinanceActor, poolId: number): Promise<{ pool: PoolView; rules: RuleView[] }>;
+  rules(
+    actor: FinanceActor,
+    poolId: number,
+  ): Promise<{ pool: PoolView; rules: RuleView[]; amounts: repo.AmountRow[] }>;
   /** Saves a rule from a date, checked against the pool's members and drivers for that date's year. */
   saveRule(
     actor: FinanceActor,
@@ -984,11 +987,18 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
       }
       const view = (await views(actor, [pool]))[0]!;
       const names = new Map(view.members.map((m) => [m.gss ?? String(m.orgId), m.name]));
-      const rows = await withTenant(db, scopeFor(actor, pool, false), (tx) =>
-        repo.rulesOf(tx, pool.orgId, pool.poolId),
+      const [rows, amounts] = await withTenant(
+        db,
+        scopeFor(actor, pool, false),
+        async (tx) =>
+          [
+            await repo.rulesOf(tx, pool.orgId, pool.poolId),
+            await repo.amountsOf(tx, pool.orgId, pool.poolId),
+          ] as const,
       );
       return {
         pool: view,
+        amounts,
         rules: rows.map((r) => ({
           id: r.ruleId,
           validFrom: r.validFrom,
@@ -1125,6 +1135,10 @@ export function createFinanceService(deps: FinanceDeps): FinanceService {
     async recordAmount(actor, poolId, input) {
       const pool = await keptPool(actor, poolId);
       const period = periodOf(input.period);
+      const source = input.source.trim();
+      if (source.length > MAX_REASON) {
+        throw new ValidationProblem({ source: `The source must be ${MAX_REASON} characters or fewer` });
+      }
       await withTenant(db, scopeFor(actor, pool, true), async (tx) => {
         await repo.insertAmount(tx, {
           orgId: pool.orgId,

@@ -98,7 +98,7 @@ describe("a pool's rules page", () => {
       ...shares,
     });
     assert.equal(saved.statusCode, 303, saved.body.slice(0, 400));
-    const page = await getPage(app, `/finance/pools/${poolId}/rules?saved=1`, lead);
+    const page = await getPage(app, `/finance/pools/${poolId}/rules?saved=rule`, lead);
     assert.match(page.body, /The rule is saved/);
     assert.match(page.body, /By agreed shares \(Cheltenham Borough Council 25\.00%/);
 
@@ -124,5 +124,44 @@ describe("a pool's rules page", () => {
     assert.equal(post.statusCode, 403);
     assert.equal((await getPage(app, '/finance/pools/abc/rules', lead)).statusCode, 404);
     assert.equal((await getPage(app, `/finance/pools/${poolId}/rules`)).statusCode, 303);
+  });
+
+  it('records a budget for a quarter, and refuses an amount it cannot read, keeping what was typed', async () => {
+    const refused = await postForm(app, `/finance/pools/${poolId}/amounts`, lead, {
+      _csrf: lead.csrf,
+      amountKind: 'budget',
+      amountPeriod: '2026-27 Q5',
+      amount: '12.345',
+      amountSource: 'Budget book',
+    });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /Enter the amount in pounds and pence/);
+    assert.match(refused.body, /value="2026-27 Q5"/);
+    const badPeriod = await postForm(app, `/finance/pools/${poolId}/amounts`, lead, {
+      _csrf: lead.csrf,
+      amountKind: 'budget',
+      amountPeriod: '2026-27 Q5',
+      amount: '1,000.00',
+    });
+    assert.equal(badPeriod.statusCode, 400);
+    assert.match(badPeriod.body, /is not a period/);
+    const saved = await postForm(app, `/finance/pools/${poolId}/amounts`, lead, {
+      _csrf: lead.csrf,
+      amountKind: 'budget',
+      amountPeriod: '2026-27 Q1',
+      amount: '£250,000.50',
+      amountSource: 'Budget book',
+    });
+    assert.equal(saved.statusCode, 303);
+    const page = await getPage(app, `/finance/pools/${poolId}/rules?saved=amount`, lead);
+    assert.match(page.body, /The amount is recorded/);
+    assert.match(page.body, /2026-27 Q1[\s\S]*Budget[\s\S]*£250,000\.50/);
+    const officerPost = await postForm(app, `/finance/pools/${poolId}/amounts`, officer, {
+      _csrf: officer.csrf,
+      amountKind: 'budget',
+      amountPeriod: '2026-27',
+      amount: '1',
+    });
+    assert.equal(officerPost.statusCode, 403);
   });
 });

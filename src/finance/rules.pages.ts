@@ -1,7 +1,10 @@
 /**
- * A pool's allocation rules: `/finance/pools/{id}/rules` lists them from the newest, in words, and
- * gives the partnership's finance lead a form to save a new one from a date: equal shares, agreed
- * percentages (one box per member), one driver, or any rule (a mix, two stages) written as JSON.
+ * A pool's allocation rules, budgets and actuals: `/finance/pools/{id}/rules` lists the rules from
+ * the newest, in words, and the amounts by period, and gives the partnership's finance lead a form
+ * to save a new rule from a date (equal shares, agreed percentages with one box per member, one
+ * driver, or any rule such as a mix or two stages written as JSON) and one to record a budget or an
+ * actual for a period (actuals not in a ledger extract; a run uses the ledger and actuals when the
+ * period has any, the budget otherwise).
  * The finance service checks the rule against the pool's members and drivers when it is saved; a
  * refused rule comes back on the form with every message and everything typed kept.
  */
@@ -18,6 +21,8 @@ import { DRIVERS } from './allocation-rules.ts';
 import { financeActorFor } from './finance-actor.ts';
 import { one } from './page-input.ts';
 import { parsePercent } from './percent.ts';
+import { formatPounds, parsePounds } from './money.ts';
+import type { AmountRow } from './finance.repository.ts';
 import type { PoolView, RuleView } from './recharge.service.ts';
 
 const KINDS = [
@@ -88,13 +93,27 @@ export const rulePages: FastifyPluginAsync = async (app) => {
     reply: FastifyReply,
     pool: PoolView,
     rules: RuleView[],
+    amounts: AmountRow[],
     values: RuleForm,
     errors: Record<string, string>,
     status = 200,
-    saved = false,
+    saved = '',
   ): Promise<FastifyReply> {
     return reply.code(status).page('finance-rules.njk', {
       pool,
+      amounts: amounts.map((a) => ({
+        ...a,
+        kindText: a.kind === 'budget' ? 'Budget' : 'Actual',
+        amountText: formatPounds(BigInt(a.amountPence)),
+      })),
+      amountKinds: [
+        { value: 'budget', text: 'Budget', checked: values.amountKind === 'budget' },
+        {
+          value: 'actual',
+          text: 'Actual (not in a ledger extract)',
+          checked: values.amountKind === 'actual',
+        },
+      ],
       rules: rules.map((r) => ({
         ...r,
         toleranceText: r.trueUpTolerance === null ? 'None' : `${(r.trueUpTolerance / 100).toFixed(2)}%`,
@@ -123,8 +142,18 @@ export const rulePages: FastifyPluginAsync = async (app) => {
     { preHandler: app.requireSignIn },
     async function poolRulesPage(request, reply) {
       const actor = financeActorFor(request.principal);
-      const { pool, rules } = await finance.rules(actor, poolId(request.params.id));
-      return show(reply, pool, rules, { validFrom: '', kind: '' }, {}, 200, one(request.query.saved) === '1');
+      const { pool, rules, amounts } = await finance.rules(actor, poolId(request.params.id));
+      const saved = one(request.query.saved);
+      return show(
+        reply,
+        pool,
+        rules,
+        amounts,
+        {},
+        {},
+        200,
+        saved === 'rule' || saved === 'amount' ? saved : '',
+      );
     },
   );
 
@@ -134,16 +163,12 @@ export const rulePages: FastifyPluginAsync = async (app) => {
     async function saveRule(request, reply) {
       const actor = financeActorFor(request.principal);
       const id = poolId(request.params.id);
-      const { pool, rules } = await finance.rules(actor, id);
+      const { pool, rules, amounts } = await finance.rules(actor, id);
       if (!pool.mayKeep) throw forbidden("Only the partnership's finance lead saves a pool's rules.");
-      const body = request.body ?? {};
-      const values: RuleForm = Object.fromEntries(
-        Object.keys(body)
-          .filter((k) => k !== '_csrf')
-          .map((k) => [k, one(body[k])]),
-      );
+      const values = formValues(request.body);
       const read = ruleFromForm(values, pool);
-      if (Object.keys(read.errors).length > 0) return show(reply, pool, rules, values, read.errors, 400);
+      if (Object.keys(read.errors).length > 0)
+        return show(reply, pool, rules, amounts, values, read.errors, 400);
       try {
         await finance.saveRule(actor, id, {
           validFrom: values.validFrom ?? '',
@@ -157,14 +182,70 @@ export const rulePages: FastifyPluginAsync = async (app) => {
           const errors: Record<string, string> = { ...rest };
           if (rule) errors[fieldForRule(values.kind ?? '')] = rule;
           if (trueUpTolerance) errors.tolerance = trueUpTolerance;
-          return show(reply, pool, rules, values, errors, 400);
+          return show(reply, pool, rules, amounts, values, errors, 400);
         }
         if (error instanceof ProblemError && error.status === 409) {
-          return show(reply, pool, rules, values, { validFrom: error.detail }, 409);
+          return show(reply, pool, rules, amounts, values, { validFrom: error.detail }, 409);
         }
         throw error;
       }
-      return reply.redirect(`/finance/pools/${id}/rules?saved=1`, 303);
+      return reply.redirect(`/finance/pools/${id}/rules?saved=rule`, 303);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/finance/pools/:id/amounts',
+    { preHandler: [app.requireSignIn, requireCsrfToken] },
+    async function recordAmount(request, reply) {
+      const actor = financeActorFor(request.principal);
+      const id = poolId(request.params.id);
+      const { pool, rules, amounts } = await finance.rules(actor, id);
+      if (!pool.mayKeep)
+        throw forbidden("Only the partnership's finance lead records a pool's budgets and actuals.");
+      const values = formValues(request.body);
+      const errors: Record<string, string> = {};
+      const kind = values.amountKind;
+      if (kind !== 'budget' && kind !== 'actual') errors.amountKind = 'Select a budget or an actual';
+      if ((values.amountPeriod ?? '') === '') errors.amountPeriod = 'Enter the period, like 2025-26';
+      const pence = parsePounds(values.amount ?? '');
+      if (pence === undefined) errors.amount = 'Enter the amount in pounds and pence, like 1,234,567.00';
+      if (Object.keys(errors).length > 0) return show(reply, pool, rules, amounts, values, errors, 400);
+      try {
+        await finance.recordAmount(actor, id, {
+          kind: kind as 'budget' | 'actual',
+          period: values.amountPeriod!,
+          pence: pence!,
+          source: values.amountSource ?? '',
+        });
+      } catch (error) {
+        if (!(error instanceof ValidationProblem)) throw error;
+        const { period, source, ...rest } = error.fields;
+        return show(
+          reply,
+          pool,
+          rules,
+          amounts,
+          values,
+          {
+            ...rest,
+            ...(period ? { amountPeriod: period } : {}),
+            ...(source ? { amountSource: source } : {}),
+          },
+          400,
+        );
+      }
+      return reply.redirect(`/finance/pools/${id}/rules?saved=amount`, 303);
     },
   );
 };
+
+/** A form's fields as one trimmed string each, without its CSRF token. */
+function formValues(body: Record<string, unknown> | undefined): RuleForm {
+  const sent = body ?? {};
+  return Object.fromEntries(
+    Object.keys(sent)
+      .filter((k) => k !== '_csrf')
+      .slice(0, 200)
+      .map((k) => [k, one(sent[k])]),
+  );
+}

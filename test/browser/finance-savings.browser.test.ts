@@ -2,7 +2,7 @@
  * Savings, a business case and a partner's exit in Chromium, as the 2020 Vision finance lead and
  * as West Oxfordshire's councillor: no axe violations (WCAG 2.2 AA and best practice) and no
  * console errors on any page, a refused year shown in the error summary with what was typed kept,
- * and the exit chosen from the form.
+ * the exit chosen from the form, and a pool's rules page with a refused rule.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -56,6 +56,15 @@ describe('savings, business cases and exits in Chromium', () => {
       await page.selectOption('#council', 'E07000181');
       await page.click('button:has-text("Show what it would cost")');
       await page.waitForSelector('h2:has-text("If West Oxfordshire District Council left")');
+      await assertGoodPage(page, errors, page.url());
+
+      // The pool's rules, budgets and actuals: a rule refused, with its message in the summary.
+      await page.goto(`${server.url}/finance/pools/${id}/rules`, { waitUntil: 'load' });
+      await assertGoodPage(page, errors, page.url());
+      await page.click('button:has-text("Save the rule")');
+      await page.waitForSelector('.govuk-error-summary');
+      assert.match((await page.textContent('.govuk-error-summary')) ?? '', /Select how the pool is shared/);
+      await page.click('.govuk-error-summary a[href="#kind"]');
       await assertGoodPage(page, errors, page.url());
     } finally {
       await context.close();
