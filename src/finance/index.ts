@@ -51,3 +51,5 @@ export { NOBODY, OPERATOR, financeActorFor, hasFinanceRole } from './finance-act
 export type { FinanceActor } from './finance-actor.ts';
 export { RuleFormatError, ruleFromJson, ruleToJson } from './rule-json.ts';
 export { addRechargeCommand } from './recharge.command.ts';
+export { financeApiRoutes } from './finance.routes.ts';
+export { financePages } from './finance.pages.ts';
