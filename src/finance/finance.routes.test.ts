@@ -103,7 +103,7 @@ describe('the recharge runs API', () => {
       '/api/v1/partnerships/2020-vision/recharge-runs?period=2025-27',
       `/api/v1/partnerships/2020-vision/recharge-runs?period=${'9'.repeat(5000)}`,
       '/api/v1/recharge-runs/not-a-uuid',
-      `/api/v1/recharge-runs/${'a'.repeat(200)}`,
+      `/api/v1/recharge-runs/${'a'.repeat(60)}`,
       '/api/v1/partnerships/2020-vision/recharge-runs?period=2025-26&other=1',
     ]) {
       const response = await get(url, fx.sessions.officer);
