@@ -25,6 +25,7 @@ import {
   open311Routes,
 } from '../frontdoor/index.ts';
 import { financeApiRoutes, financePages } from '../finance/index.ts';
+import { savingsPages } from '../finance/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -109,6 +110,7 @@ export async function buildServer(
   await app.register(serviceInformationPages);
   await app.register(residentPages);
   await app.register(financePages);
+  await app.register(savingsPages);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

@@ -53,3 +53,4 @@ export { RuleFormatError, ruleFromJson, ruleToJson } from './rule-json.ts';
 export { addRechargeCommand } from './recharge.command.ts';
 export { financeApiRoutes } from './finance.routes.ts';
 export { financePages } from './finance.pages.ts';
+export { savingsPages } from './savings.pages.ts';
