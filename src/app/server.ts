@@ -24,7 +24,7 @@ import {
   residentPages,
   open311Routes,
 } from '../frontdoor/index.ts';
-import { rulePages, savingsPages } from '../finance/index.ts';
+import { financeApiRoutes, financePages, rulePages, savingsPages } from '../finance/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -101,12 +101,14 @@ export async function buildServer(
   await app.register(geographyRoutes, { prefix: '/api/v1' });
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
   await app.register(casesApiRoutes, { prefix: '/api/v1' });
+  await app.register(financeApiRoutes, { prefix: '/api/v1' });
   await app.register(accessPages);
   await app.register(registerPages);
   await app.register(deskPages);
   await app.register(outboxViewerPages);
   await app.register(serviceInformationPages);
   await app.register(residentPages);
+  await app.register(financePages);
   await app.register(savingsPages);
   await app.register(rulePages);
   await app.register(open311Routes, { prefix: '/open311/v2' });

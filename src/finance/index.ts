@@ -52,6 +52,8 @@ export { NOBODY, OPERATOR, financeActorFor, hasFinanceRole } from './finance-act
 export type { FinanceActor } from './finance-actor.ts';
 export { RuleFormatError, describeRule, ruleFromJson, ruleToJson } from './rule-json.ts';
 export { addRechargeCommand } from './recharge.command.ts';
+export { financeApiRoutes } from './finance.routes.ts';
+export { financePages } from './finance.pages.ts';
 export { savingsPages } from './savings.pages.ts';
 export { rulePages } from './rules.pages.ts';
 export { LedgerImportError, MAX_PROBLEMS, fileSha256, importLedger } from './ledger-import.ts';
