@@ -9,7 +9,7 @@
 // src/db/engine.ts, @electric-sql/pglite, playwright-core or node:child_process (see
 // docs/testing.md). npm run test:unit is this.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
 
@@ -60,10 +60,12 @@ const tsx = (code, env = process.env) => [
 ];
 let env = process.env;
 const sources = files.map((file) => readFileSync(file, 'utf8'));
+const asksFor = (source, kind) =>
+  source.includes(`data: '${kind}'`) || source.includes(`copyPreparedDatabase('${kind}')`);
 const kinds = [
-  sources.some((s) => s.includes('openTestDatabase(')) && 'migrated',
-  sources.some((s) => s.includes("data: 'reference'")) && 'reference',
-  sources.some((s) => s.includes("data: 'demo'") || s.includes('startDemoServer(')) && 'demo',
+  sources.some((s) => s.includes('openTestDatabase(') || asksFor(s, 'migrated')) && 'migrated',
+  sources.some((s) => asksFor(s, 'reference')) && 'reference',
+  sources.some((s) => asksFor(s, 'demo') || s.includes('startDemoServer(')) && 'demo',
 ].filter(Boolean);
 if (kinds.length > 0) {
   const key = spawnSync(
@@ -200,7 +202,15 @@ await chromium?.close();
 // Kept for the next run's order; a file run with a name pattern or alone does not count.
 if (fileFlags.length === 0) {
   mkdirSync(path.dirname(TIMES_FILE), { recursive: true });
-  writeFileSync(TIMES_FILE, `${JSON.stringify({ ...times, [timesKey]: lastTimes }, null, 1)}\n`);
+  // Read again: the other engine's suite may have run side by side (.ci/run) and written its own.
+  try {
+    times = JSON.parse(readFileSync(TIMES_FILE, 'utf8'));
+  } catch {
+    times = {};
+  }
+  const partial = `${TIMES_FILE}.${process.pid}`;
+  writeFileSync(partial, `${JSON.stringify({ ...times, [timesKey]: lastTimes }, null, 1)}\n`);
+  renameSync(partial, TIMES_FILE);
 }
 
 const wall = ((Date.now() - runStarted) / 1000).toFixed(1);
