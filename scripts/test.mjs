@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node:test through tsx, on the
-// embedded engine, or on the PostgreSQL server named by TEST_DATABASE_URL when it is set.
-// Extra arguments are passed to node --test (e.g. --test-name-pattern).
+// Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node:test, each in a process of
+// its own, two at a time and the longest first, on the embedded engine, or on the PostgreSQL
+// server named by TEST_DATABASE_URL when it is set. Extra arguments are passed to each file's
+// node (e.g. --test-name-pattern); --test-concurrency=N runs N files at a time.
 //
 // --unit runs only the unit test files: those that need no database, browser or other process.
 // A file is one when it imports none of test/support/database.ts, browser.ts or demo-server.ts,
 // src/db/engine.ts, @electric-sql/pglite, playwright-core or node:child_process (see
 // docs/testing.md). npm run test:unit is this.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
 import path from 'node:path';
 
 function testFiles(dir) {
@@ -58,10 +60,12 @@ const tsx = (code, env = process.env) => [
 ];
 let env = process.env;
 const sources = files.map((file) => readFileSync(file, 'utf8'));
+const asksFor = (source, kind) =>
+  source.includes(`data: '${kind}'`) || source.includes(`copyPreparedDatabase('${kind}')`);
 const kinds = [
-  sources.some((s) => s.includes('openTestDatabase(')) && 'migrated',
-  sources.some((s) => s.includes("data: 'reference'")) && 'reference',
-  sources.some((s) => s.includes("data: 'demo'") || s.includes('startDemoServer(')) && 'demo',
+  sources.some((s) => s.includes('openTestDatabase(') || asksFor(s, 'migrated')) && 'migrated',
+  sources.some((s) => asksFor(s, 'reference')) && 'reference',
+  sources.some((s) => asksFor(s, 'demo') || s.includes('startDemoServer(')) && 'demo',
 ].filter(Boolean);
 if (kinds.length > 0) {
   const key = spawnSync(
@@ -101,11 +105,120 @@ if (sources.some((s) => s.includes('support/browser.ts'))) {
   chromium = await (await import('../test/support/browser.ts')).launchSharedBrowser();
   env = { ...env, JOINTLY_TEST_CHROMIUM: chromium.wsEndpoint() };
 }
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...flags, ...files],
-  { stdio: 'inherit', env: { ...env, NODE_ENV: 'test' } },
+// node --test runs the files it is given in name order, so the longest (the browser journeys)
+// started last and the run ended with a core idle. Here each file still runs in a process of its
+// own (node --import tsx FILE, with node:test's spec reporter), but the longest first: by the time
+// each took in this engine's last run (kept in node_modules/.cache/jointly-test/file-times.json),
+// else by what the file opens. A file's report is printed whole when it ends, so reports never
+// interleave; the totals and the failed files come last.
+const TIMES_FILE = path.join('node_modules', '.cache', 'jointly-test', 'file-times.json');
+const timesKey = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+let times = {};
+try {
+  times = JSON.parse(readFileSync(TIMES_FILE, 'utf8'));
+} catch {
+  // no run recorded yet
+}
+const lastTimes = times[timesKey] ?? {};
+/** The seconds a file is expected to take: its last run's, else a guess from what it opens. */
+function expectedSeconds(file, source) {
+  if (typeof lastTimes[file] === 'number') return lastTimes[file];
+  if (source.includes('support/browser.ts')) return 60;
+  if (source.includes('startDemoServer(') || source.includes("data: 'demo'")) return 20;
+  if (source.includes("data: 'reference'")) return 15;
+  return NEEDS_MORE_THAN_CODE.test(source) ? 8 : 1;
+}
+const queue = files
+  .map((file, i) => ({ file, expected: expectedSeconds(file, sources[i]) }))
+  .sort((a, b) => b.expected - a.expected || a.file.localeCompare(b.file))
+  .map((entry) => entry.file);
+
+// Two files at a time on two cores: a third side by side made the run no shorter (docs/testing.md).
+const concurrencyFlag = flags.find((f) => f.startsWith('--test-concurrency='));
+const concurrency = Math.max(
+  1,
+  Number(concurrencyFlag?.split('=')[1] ?? process.env.JOINTLY_TEST_CONCURRENCY ?? 2) || 2,
 );
-const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+const fileFlags = flags.filter((f) => f !== concurrencyFlag);
+// Test files run on Node.js's own TypeScript support rather than through tsx: tsx's module hooks
+// more than doubled the time to load the application's packages (kysely, typebox, vega), about
+// 1.2 s of CPU in every file's process (docs/testing.md). The sources use nothing that needs more
+// than type stripping and parameter properties, and typecheck keeps it so (verbatimModuleSyntax,
+// imports with their .ts extension). JOINTLY_TEST_LOADER=tsx runs them through tsx as before.
+const TYPESCRIPT =
+  process.env.JOINTLY_TEST_LOADER === 'tsx'
+    ? ['--import', 'tsx']
+    : ['--experimental-transform-types', '--disable-warning=ExperimentalWarning'];
+
+const totals = { tests: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+const failed = [];
+const running = new Set();
+const runStarted = Date.now();
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [...TYPESCRIPT, '--test-reporter=spec', ...fileFlags, file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, NODE_ENV: 'test' },
+    });
+    running.add(child);
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      const seconds = (Date.now() - started) / 1000;
+      const text = Buffer.concat(output).toString();
+      const counts = {};
+      for (const [, name, value] of text.matchAll(/^ℹ (\w+) (\d+)$/gm)) counts[name] = Number(value);
+      for (const name of Object.keys(totals)) totals[name] += counts[name] ?? 0;
+      const ok = code === 0 && counts.tests !== undefined;
+      if (!ok) failed.push(file);
+      lastTimes[file] = Math.round(seconds * 10) / 10;
+      const outcome = ok ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`;
+      process.stdout.write(`\n━━ ${file}: ${outcome} in ${seconds.toFixed(1)} s\n${text}`);
+      resolve();
+    });
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of running) child.kill(signal);
+    chromium?.close().finally(() => process.exit(130));
+  });
+}
+
+console.log(`${concurrency} files at a time, the longest first`);
+const pending = [...queue];
+await Promise.all(
+  Array.from({ length: Math.min(concurrency, pending.length) }, async () => {
+    while (pending.length > 0) await runFile(pending.shift());
+  }),
+);
 await chromium?.close();
-process.exit(status);
+
+// Kept for the next run's order; a file run with a name pattern or alone does not count.
+if (fileFlags.length === 0) {
+  mkdirSync(path.dirname(TIMES_FILE), { recursive: true });
+  // Read again: the other engine's suite may have run side by side (.ci/run) and written its own.
+  try {
+    times = JSON.parse(readFileSync(TIMES_FILE, 'utf8'));
+  } catch {
+    times = {};
+  }
+  const partial = `${TIMES_FILE}.${process.pid}`;
+  writeFileSync(partial, `${JSON.stringify({ ...times, [timesKey]: lastTimes }, null, 1)}\n`);
+  renameSync(partial, TIMES_FILE);
+}
+
+const wall = ((Date.now() - runStarted) / 1000).toFixed(1);
+console.log(
+  `\n${files.length} files on ${engine} in ${wall} s: ${totals.tests} tests, ${totals.pass} passed, ` +
+    `${totals.fail} failed, ${totals.cancelled} cancelled, ${totals.skipped} skipped, ${totals.todo} todo`,
+);
+if (failed.length > 0) {
+  console.log(`Failed (${failed.length} files):\n${failed.map((file) => `  ${file}`).join('\n')}`);
+  process.exit(1);
+}

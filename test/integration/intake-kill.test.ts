@@ -7,19 +7,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { openDatabase } from '../../src/db/engine.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
-import { importAllReferenceData } from '../../src/app/import.command.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
-import { ensureAppLogin, testAppUrl } from '../support/database.ts';
+import { copyPreparedDatabase, type PreparedCopy } from '../support/database.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const REPORTS = 24;
 const KILL_AFTER = 8;
 
@@ -32,7 +25,7 @@ describe('an acknowledged report survives the process being killed', () => {
   let dataDir: string | undefined;
   let databaseUrl: string | undefined;
   let databaseAppUrl: string | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
+  let copy: PreparedCopy | undefined;
   const env = () => ({
     ...process.env,
     PORT: '0',
@@ -46,35 +39,13 @@ describe('an acknowledged report survives the process being killed', () => {
   });
 
   before(async () => {
-    const serverUrl = process.env.TEST_DATABASE_URL;
-    if (serverUrl) {
-      const name = `jointly_kill_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      databaseUrl = url.toString();
-      databaseAppUrl = testAppUrl(serverUrl, name);
-      dropDatabase = async () => {
-        const cleanup = new pg.Client({ connectionString: serverUrl });
-        await cleanup.connect();
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-        await cleanup.end();
-      };
-    } else {
-      dataDir = await mkdtemp(path.join(os.tmpdir(), 'jointly-kill-'));
-    }
-    const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: dataDir! });
-    await migrateToLatest(database);
-    if (databaseUrl) await ensureAppLogin(databaseUrl, databaseAppUrl!);
-    await importAllReferenceData(database.db, DATA, silentProgress);
-    await database.close();
+    // The migrated database with the reference data, prepared once per run: on PGlite a data
+    // folder of its own, on PostgreSQL a database of its own, either way one the server opens.
+    copy = await copyPreparedDatabase('reference');
+    ({ dataDir, url: databaseUrl, appUrl: databaseAppUrl } = copy);
   });
   after(async () => {
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    await dropDatabase?.();
+    await copy?.remove();
   });
 
   /** Starts the server; after a kill the embedded engine's folder is free at once. */

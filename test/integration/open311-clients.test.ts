@@ -8,19 +8,15 @@
  * value is a number, and null for what they do not have.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp, getPage, orgIdsBySlug, signIn, type Session } from '../support/app.ts';
 import type { Database } from '../../src/db/engine.ts';
 import type { AppServices } from '../../src/app/services.ts';
-import { importAllReferenceData } from '../../src/app/import.command.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
 import { createApiKey, type NewApiKey } from '../../src/frontdoor/index.ts';
 import { referencePrefix } from '../../src/frontdoor/cases/case-reference.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PASSWORD = 'a long enough password for tests';
 
 /** A point in Exeter (EX1 1AE). */
@@ -66,8 +62,7 @@ describe('Open311 intake from real clients', () => {
     );
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     ({ app, services } = await buildTestApp(database));
     fixMyStreet = await createApiKey(database.db, { jurisdiction: 'exeter', name: 'FixMyStreet' });
     otherApp = await createApiKey(database.db, { jurisdiction: 'exeter', name: 'Another reporting app' });

@@ -4,18 +4,14 @@
  * malformed questions, arrangements read as at a date, and an override of the tier rule.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../support/database.ts';
 import { buildTestApp } from '../support/app.ts';
 import type { Database } from '../../src/db/engine.ts';
 import { withTenant } from '../../src/db/context.ts';
-import { importAllReferenceData } from '../../src/app/import.command.ts';
-import { silentProgress } from '../../src/platform/import/progress.ts';
 import type { Actor } from '../../src/register/register.service.ts';
 
-const DATA = path.resolve(process.env.JOINTLY_REFERENCE_DATA ?? '../shared/data');
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
 const DEVON = 'E10000008';
@@ -29,8 +25,7 @@ describe('GET /api/v1/responsible', () => {
   const get = (query: string) => app.inject({ method: 'GET', url: `/api/v1/responsible?${query}` });
 
   before(async () => {
-    database = await openTestDatabase();
-    await importAllReferenceData(database.db, DATA, silentProgress);
+    database = await openTestDatabase({ data: 'reference' });
     const built = await buildTestApp(database);
     app = built.app;
     const rows = await database.db

@@ -8,7 +8,12 @@
  * set, else TEST_DATABASE_URL's server as jointly_app with the password "jointly_app", which the
  * owner (a role that may create roles, as in .ci/run) gives it when it cannot log in yet.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/engine.ts';
 import {
@@ -116,6 +121,53 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
     db: database.db,
     async close() {
       await database.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      try {
+        await dropDatabase(cleanup, name);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}
+
+/** A copy of a prepared database that another process opens: `jointly serve`, for example. */
+export type PreparedCopy = (
+  | { dataDir: string; url?: undefined; appUrl?: undefined }
+  | { dataDir?: undefined; url: string; appUrl: string }
+) & { remove(): Promise<void> };
+
+/**
+ * A copy of the prepared `kind` database outside this process: on PGlite a data folder of its own
+ * (the snapshot unpacked, as the engine would have written it), on PostgreSQL a database cloned
+ * from the template, with the owner's URL and the request role's. `remove()` deletes it.
+ */
+export async function copyPreparedDatabase(kind: PreparedKind): Promise<PreparedCopy> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const snapshot = await ensurePgliteSnapshot(kind);
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), `jointly-${kind}-`));
+    await promisify(execFile)('tar', ['-xf', snapshot, '-C', dataDir]);
+    return { dataDir, remove: () => rm(dataDir, { recursive: true, force: true }) };
+  }
+  await prepareTestDatabase(kind);
+  const name = `jointly_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await whenLeft(admin, `create database ${name} template ${templateName(kind)}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const appUrl = testAppUrl(serverUrl, name);
+  await ensureAppLogin(serverUrl, appUrl);
+  return {
+    url: url.toString(),
+    appUrl,
+    async remove() {
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
       try {
