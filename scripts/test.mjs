@@ -144,11 +144,14 @@ const fileFlags = flags.filter((f) => f !== concurrencyFlag);
 // more than doubled the time to load the application's packages (kysely, typebox, vega), about
 // 1.2 s of CPU in every file's process (docs/testing.md). The sources use nothing that needs more
 // than type stripping and parameter properties, and typecheck keeps it so (verbatimModuleSyntax,
-// imports with their .ts extension). JOINTLY_TEST_LOADER=tsx runs them through tsx as before.
-const TYPESCRIPT =
-  process.env.JOINTLY_TEST_LOADER === 'tsx'
-    ? ['--import', 'tsx']
-    : ['--experimental-transform-types', '--disable-warning=ExperimentalWarning'];
+// imports with their .ts extension). JOINTLY_TEST_LOADER=tsx runs them through tsx as before, and
+// so does a Node.js without that support (before 22.7).
+const nativeTypeScript =
+  process.env.JOINTLY_TEST_LOADER !== 'tsx' &&
+  process.allowedNodeEnvironmentFlags.has('--experimental-transform-types');
+const TYPESCRIPT = nativeTypeScript
+  ? ['--experimental-transform-types', '--disable-warning=ExperimentalWarning']
+  : ['--import', 'tsx'];
 
 const totals = { tests: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
 const failed = [];
