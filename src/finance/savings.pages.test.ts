@@ -61,6 +61,13 @@ describe('the savings, business case and exit pages', () => {
     );
   });
 
+  it("links the partnership's page to its finance for the roles that read it, and not for the public", async () => {
+    const link = /href="\/partnerships\/2020-vision\/finance"/;
+    assert.match((await getPage(app, '/partnerships/2020-vision', lead)).body, link);
+    assert.match((await getPage(app, '/partnerships/2020-vision', councillor)).body, link);
+    assert.doesNotMatch((await getPage(app, '/partnerships/2020-vision')).body, link);
+  });
+
   it("shows a councillor only its own council's savings, and another council's finance officer none", async () => {
     const own = await getPage(app, '/partnerships/2020-vision/finance/savings', councillor);
     assert.equal(own.statusCode, 200);

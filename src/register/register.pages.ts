@@ -8,6 +8,7 @@ import { ProblemError, ValidationProblem, badRequest } from '../platform/index.t
 import { requireCsrfToken } from '../platform/index.ts';
 import { formatDate, isIsoDate, todayInLondon } from '../platform/index.ts';
 import { brandOf } from '../platform/index.ts';
+import type { Role } from '../db/index.ts';
 import { actorFor } from './actor.ts';
 import { matrixCsv, describeCell } from './matrix.csv.ts';
 import {
@@ -66,6 +67,9 @@ function readAsAt(query: Query): {
   return { date, day, month, year };
 }
 
+/** The roles that read a partnership's costs (docs/access.md, "Cost sharing"). */
+const FINANCE_READERS: readonly Role[] = ['finance_lead', 'finance_officer', 'councillor'];
+
 export const registerPages: FastifyPluginAsync = async (app) => {
   const { register, responsible } = app.services;
 
@@ -79,26 +83,32 @@ export const registerPages: FastifyPluginAsync = async (app) => {
     return reply.page('partnerships.njk', { partnerships: await register.listPartnerships() });
   });
 
-  app.get<{ Params: { slug: string } }>('/partnerships/:slug', async (request, reply) => {
-    const actor = await actorFor(request);
-    const partnership = await register.partnership(request.params.slug);
-    const matrix = await register.matrix(actor, partnership.slug);
-    return reply.page('partnership.njk', {
-      partnership,
-      members: partnership.members.map((m) => ({ ...m, href: organisationPath(m) })),
-      matrix,
-      chart: await deliveryChart(matrix),
-      together: deliveredTogether(matrix).map((g) => ({
-        ...g,
-        providerHref: organisationPath(g.provider),
-        members: g.members.map((m) => ({ ...m, href: organisationPath(m.member) })),
-      })),
-      councils: partnership.members.filter(
-        (m) => !['joint_committee', 'company', 'lead_authority'].includes(m.kind),
-      ),
-      mayDefineAreas: mayDefineAreas(actor, partnership.partnershipId),
-    });
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/partnerships/:slug',
+    async function partnershipPage(request, reply) {
+      const actor = await actorFor(request);
+      const partnership = await register.partnership(request.params.slug);
+      const matrix = await register.matrix(actor, partnership.slug);
+      return reply.page('partnership.njk', {
+        partnership,
+        members: partnership.members.map((m) => ({ ...m, href: organisationPath(m) })),
+        matrix,
+        chart: await deliveryChart(matrix),
+        together: deliveredTogether(matrix).map((g) => ({
+          ...g,
+          providerHref: organisationPath(g.provider),
+          members: g.members.map((m) => ({ ...m, href: organisationPath(m.member) })),
+        })),
+        councils: partnership.members.filter(
+          (m) => !['joint_committee', 'company', 'lead_authority'].includes(m.kind),
+        ),
+        mayDefineAreas: mayDefineAreas(actor, partnership.partnershipId),
+        // The link to the partnership's costs, for the roles that read them: never a link the
+        // public would only be sent to sign in by.
+        showsFinance: (request.principal?.grants ?? []).some((g) => FINANCE_READERS.includes(g.role)),
+      });
+    },
+  );
 
   const matrixFor = async (request: FastifyRequest<{ Params: { slug: string }; Querystring: Query }>) => {
     const q = request.query;
