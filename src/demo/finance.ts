@@ -125,13 +125,13 @@ function monthlyLines(annual: bigint, what: string) {
   });
   const split = apportion(annual, months);
   return months.map((m, i) => ({
-    lineNumber: i + 1,
+    line: i + 1,
     paidOn: `${m.key}-15`,
-    amountPence: split.get(m.key)!,
+    amount: split.get(m.key)!,
     supplier: 'Illustrative: the demo partnership',
     expenditureCode: 'DEMO',
     serviceArea: what,
-    description: `Illustrative monthly cost of ${what}, ${m.key}: not a real payment`,
+    category: `Illustrative monthly cost of ${what}, ${m.key}: not a real payment`,
     reference: `DEMO-${m.key}`,
   }));
 }

@@ -4,6 +4,9 @@
  * the ledger lines behind a pool's period, and a council's statement as a page, CSV, an Excel
  * workbook and a printable A4 page. Who may see and do what is the finance service's to decide;
  * here requests are read and answers shown. Every page needs a signed-in person.
+ *
+ * It stays one file because the finance page, run, ledger and statement pages share one set of
+ * row shapes and links; each route is a named function.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ValidationProblem, brandOf, parseId, todayInLondon } from '../platform/index.ts';

@@ -2,6 +2,9 @@
  * The finance module's SQL: pools, their members, rules, amounts and figures, ledger lines, and
  * recharge runs with their lines. Every function takes the transaction it runs in; the service
  * decides who may, and with which tenant scope.
+ *
+ * It stays one file because its functions share the row types and the safe-integer conversion; it
+ * reads as sections: pools and members, rules, amounts and figures, runs and their lines.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB, RechargeRunKind, RechargeRunState, Tx } from '../db/index.ts';
@@ -659,69 +662,6 @@ export async function upsertFigure(
       }),
     )
     .execute();
-}
-
-export interface NewLedgerLine {
-  lineNumber: number;
-  paidOn: string;
-  amountPence: bigint;
-  supplier?: string;
-  expenditureCode?: string;
-  serviceArea?: string;
-  description?: string;
-  reference?: string;
-}
-
-/** Writes one ledger file's import row and all its lines; returns the import's id. */
-export async function insertLedger(
-  tx: Tx,
-  file: {
-    orgId: number;
-    poolId: number;
-    fileName: string;
-    sha256: string;
-    mapping: unknown;
-    importedBy: number | null;
-  },
-  lines: readonly NewLedgerLine[],
-): Promise<number> {
-  const total = lines.reduce((sum, l) => sum + l.amountPence, 0n);
-  const { import_id } = await tx
-    .insertInto('ledger_import')
-    .values({
-      org_id: file.orgId,
-      pool_id: file.poolId,
-      file_name: file.fileName,
-      file_sha256: file.sha256,
-      line_count: lines.length,
-      total_pence: safe(total),
-      mapping: JSON.stringify(file.mapping),
-      imported_by: file.importedBy,
-    })
-    .returning('import_id')
-    .executeTakeFirstOrThrow();
-  // A few thousand rows a statement keeps each under the engines' parameter limit.
-  for (let i = 0; i < lines.length; i += 2000) {
-    await tx
-      .insertInto('ledger_line')
-      .values(
-        lines.slice(i, i + 2000).map((l) => ({
-          org_id: file.orgId,
-          import_id,
-          line_number: l.lineNumber,
-          pool_id: file.poolId,
-          paid_on: l.paidOn,
-          amount_pence: safe(l.amountPence),
-          supplier: l.supplier ?? '',
-          expenditure_code: l.expenditureCode ?? '',
-          service_area: l.serviceArea ?? '',
-          description: l.description ?? '',
-          reference: l.reference ?? '',
-        })),
-      )
-      .execute();
-  }
-  return import_id;
 }
 
 export interface AmountRow {

@@ -20,7 +20,7 @@ import {
 import { DRIVERS } from './allocation-rules.ts';
 import { financeActorFor } from './finance-actor.ts';
 import { one } from './page-input.ts';
-import { parsePercent } from './percent.ts';
+import { formatPercent, parsePercent } from './percent.ts';
 import { formatPounds, parsePounds } from './money.ts';
 import type { AmountRow } from './finance.repository.ts';
 import type { PoolView, RuleView } from './recharge.service.ts';
@@ -116,7 +116,7 @@ export const rulePages: FastifyPluginAsync = async (app) => {
       ],
       rules: rules.map((r) => ({
         ...r,
-        toleranceText: r.trueUpTolerance === null ? 'None' : `${(r.trueUpTolerance / 100).toFixed(2)}%`,
+        toleranceText: r.trueUpTolerance === null ? 'None' : formatPercent(BigInt(r.trueUpTolerance)),
       })),
       values,
       errors,
