@@ -3,7 +3,6 @@
  * in pounds with a £ number format and the exact pence beside them, and a totals row whose formula
  * adds up the issued lines (with its result stored, so a reader that does not calculate sees it).
  */
-import ExcelJS from 'exceljs';
 import type { Statement } from './recharge.service.ts';
 import { STATEMENT_COLUMNS, STATE_WORDS, kindWords } from './statement.csv.ts';
 
@@ -12,6 +11,9 @@ export const POUNDS_FORMAT = '"£"#,##0.00;-"£"#,##0.00';
 
 /** The statement as an .xlsx workbook. */
 export async function statementXlsx(statement: Statement): Promise<Buffer> {
+  // Loaded on the first download, not when the server starts: exceljs and its zip libraries take
+  // half a second to load, and most processes never write a workbook.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Jointly';
   const sheet = workbook.addWorksheet('Statement');

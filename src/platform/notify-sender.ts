@@ -4,7 +4,6 @@
  * refuses some messages for good (a bad address, an unknown template: HTTP 400 and 403), and some
  * for now (rate limits, its own errors: 429 and 5xx); only the second kind is tried again.
  */
-import { NotifyClient } from 'notifications-node-client';
 import { PermanentSendError, type MessageSender, type PendingMessage } from './outbox-worker.ts';
 
 interface NotifyLike {
@@ -15,8 +14,14 @@ interface NotifyLike {
 export function notifySender(
   apiKey: string,
   templates: Readonly<Record<string, string>>,
-  client: NotifyLike = new NotifyClient(apiKey) as unknown as NotifyLike,
+  given?: NotifyLike,
 ): MessageSender {
+  // The Notify client (and axios under it) is loaded on the first message, not when the server starts.
+  let client: Promise<NotifyLike> | undefined = given && Promise.resolve(given);
+  const notify = (): Promise<NotifyLike> =>
+    (client ??= import('notifications-node-client').then(
+      ({ NotifyClient }) => new NotifyClient(apiKey) as unknown as NotifyLike,
+    ));
   return {
     name: 'notify',
     async send(message: PendingMessage) {
@@ -32,8 +37,8 @@ export function notifySender(
       try {
         const response =
           message.channel === 'sms'
-            ? await client.sendSms(templateId, message.recipient, options)
-            : await client.sendEmail(templateId, message.recipient, options);
+            ? await (await notify()).sendSms(templateId, message.recipient, options)
+            : await (await notify()).sendEmail(templateId, message.recipient, options);
         return { providerReference: response.data.id };
       } catch (error) {
         const status = (error as { response?: { status?: number } }).response?.status;

@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import { mkdir, readdir, rename, rm, stat, copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compileAsync, NodePackageImporter } from 'sass';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const govukDist = path.join(
@@ -83,6 +82,9 @@ async function copyAtomically(from: string, to: string): Promise<void> {
 
 /** Compiles app.scss to public/build/app.css, whatever the state of the output. */
 export async function compileCss(): Promise<void> {
+  // Loaded here, not at the top: every server and test process imports this file for the asset
+  // paths, and only the one that finds the styles stale compiles them.
+  const { compileAsync, NodePackageImporter } = await import('sass');
   const result = await compileAsync(assetPaths.stylesEntry, {
     importers: [new NodePackageImporter(projectRoot)],
     style: 'compressed',
