@@ -84,6 +84,25 @@ describe('configuration', () => {
     }
   });
 
+  it("reads the password hash memory, and refuses less than OWASP's least outside tests", () => {
+    assert.equal(loadConfig({}).passwordMemoryKib, 65_536);
+    assert.equal(loadConfig({ PASSWORD_HASH_MEMORY_KIB: '19456' }).passwordMemoryKib, 19_456);
+    assert.equal(loadConfig({ PASSWORD_HASH_MEMORY_KIB: '64', NODE_ENV: 'test' }).passwordMemoryKib, 64);
+    for (const [env, message] of [
+      [{ PASSWORD_HASH_MEMORY_KIB: '64' }, /from 19456 .* only in tests/],
+      [{ PASSWORD_HASH_MEMORY_KIB: '64', NODE_ENV: 'production' }, /from 19456/],
+      [{ PASSWORD_HASH_MEMORY_KIB: '16', NODE_ENV: 'test' }, /from 32 to 4194304/],
+      [{ PASSWORD_HASH_MEMORY_KIB: '64 MiB' }, /whole number of KiB/],
+      [{ PASSWORD_HASH_MEMORY_KIB: '1e5' }, /whole number of KiB/],
+      [{ PASSWORD_HASH_MEMORY_KIB: '99999999' }, /to 4194304/],
+    ] as const) {
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      );
+    }
+  });
+
   it('documents every setting in the README', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const setting of Object.values(CONFIG_SETTINGS)) {

@@ -86,6 +86,12 @@ export const CONFIG_SETTINGS = {
       'JSON object from each message (case_received, case_updated, case_closed, case_referred, case_message) to its Notify template id.',
     default: undefined,
   },
+  passwordMemoryKib: {
+    env: 'PASSWORD_HASH_MEMORY_KIB',
+    description:
+      "Memory for each password hash in KiB (argon2id, 3 passes, 4 lanes). Below 19456 (OWASP's least) only when NODE_ENV is test.",
+    default: '65536',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
@@ -107,6 +113,7 @@ export interface Config {
   oidc: { issuer: string; clientId: string; clientSecret: string | undefined } | undefined;
   publicUrl: string;
   notify: { apiKey: string; templates: Record<string, string> } | undefined;
+  passwordMemoryKib: number;
   logLevel: string;
 }
 
@@ -149,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (issuer !== undefined && clientId === undefined) {
     throw new ConfigError('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
   }
+  const passwordMemoryKib = readPasswordMemory(get('passwordMemoryKib') ?? '65536', env.NODE_ENV === 'test');
   const host = get('host') ?? '127.0.0.1';
   const notifyApiKey = get('notifyApiKey');
   return {
@@ -170,8 +178,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       notifyApiKey === undefined
         ? undefined
         : { apiKey: notifyApiKey, templates: readTemplates(get('notifyTemplates')) },
+    passwordMemoryKib,
     logLevel: get('logLevel') ?? 'info',
   };
+}
+
+/** OWASP's least memory for argon2id (19 MiB); less is for tests only. */
+const LEAST_SAFE_PASSWORD_MEMORY_KIB = 19_456;
+/** argon2's own floor with 4 lanes: 8 KiB a lane. */
+const LEAST_PASSWORD_MEMORY_KIB = 32;
+
+/** PASSWORD_HASH_MEMORY_KIB: a whole number of KiB, weaker than OWASP's least only in tests. */
+function readPasswordMemory(value: string, testing: boolean): number {
+  const kib = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  const least = testing ? LEAST_PASSWORD_MEMORY_KIB : LEAST_SAFE_PASSWORD_MEMORY_KIB;
+  if (!Number.isInteger(kib) || kib < least || kib > 4_194_304) {
+    throw new ConfigError(
+      `PASSWORD_HASH_MEMORY_KIB must be a whole number of KiB from ${least} to 4194304, not "${value}"` +
+        (testing ? '' : ' (less than 19456 is allowed only in tests, with NODE_ENV=test)'),
+    );
+  }
+  return kib;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

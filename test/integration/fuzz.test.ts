@@ -17,10 +17,9 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { openTestDatabase } from '../support/database.ts';
-import { signIn, type Session } from '../support/app.ts';
+import { signIn, testConfig, type Session } from '../support/app.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { withSystem } from '../../src/db/context.ts';
-import { loadConfig } from '../../src/app/config.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { createServices } from '../../src/app/services.ts';
 import { createApiKey, RESIDENT } from '../../src/frontdoor/index.ts';
@@ -43,10 +42,7 @@ const schemaFields = (schema: unknown): string[] =>
   Object.keys(((schema ?? {}) as { properties?: Record<string, unknown> }).properties ?? {});
 const database = await openTestDatabase();
 const fixture = await loadFixture(database.db);
-const services = await createServices(
-  loadConfig({ JOINTLY_DEMO: 'false', LOG_LEVEL: 'silent', PORT: '0' }),
-  database,
-);
+const services = await createServices(testConfig(), database);
 const app: FastifyInstance = await buildServer(services, {
   onRoute: (route: RouteOptions) => {
     for (const method of [route.method].flat()) {

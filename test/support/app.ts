@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
-import { loadConfig } from '../../src/app/config.ts';
+import { loadConfig, type Config } from '../../src/app/config.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { createServices, type AppServices } from '../../src/app/services.ts';
 import type { Database } from '../../src/db/engine.ts';
@@ -15,8 +15,24 @@ export interface TestApp {
   services: AppServices;
 }
 
+/**
+ * The configuration tests run with: no demo loaded at start, no logs, any free port, and password
+ * hashes that take 64 KiB instead of 64 MiB (the same argon2id code; a sign-in then costs well under
+ * a millisecond, where the suite's thousands of sign-ins at the real cost took minutes of CPU).
+ */
+export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    JOINTLY_DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    PASSWORD_HASH_MEMORY_KIB: '64',
+    ...env,
+  });
+}
+
 export async function buildTestApp(database: Database): Promise<TestApp> {
-  const config = loadConfig({ JOINTLY_DEMO: 'false', LOG_LEVEL: 'silent', PORT: '0' });
+  const config = testConfig();
   const services = await createServices(config, database);
   const app = await buildServer(services);
   await app.ready();

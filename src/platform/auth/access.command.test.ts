@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig, type Config } from '../../app/config.ts';
+import type { Config } from '../../app/config.ts';
+import { testConfig } from '../../../test/support/app.ts';
 import type { Database } from '../../db/engine.ts';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { loadFixture, type Fixture } from '../../../test/support/fixtures.ts';
@@ -16,7 +17,7 @@ let auth: AuthService;
 before(async () => {
   database = await openTestDatabase();
   fixture = await loadFixture(database.db);
-  config = loadConfig({});
+  config = testConfig();
   auth = await createAuthService({ db: database.db, config });
   await auth.createAccount({
     email: 'ledger.system@example.org',

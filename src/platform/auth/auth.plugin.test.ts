@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import { loadConfig, type Config } from '../../app/config.ts';
+import type { Config } from '../../app/config.ts';
+import { testConfig } from '../../../test/support/app.ts';
 import { withSystem } from '../../db/context.ts';
 import type { Database } from '../../db/engine.ts';
 import { openTestDatabase } from '../../../test/support/database.ts';
@@ -36,7 +37,7 @@ async function buildApp(settings: Partial<Pick<Config, 'cookieSecure' | 'oidc'>>
   auth: AuthService;
 }> {
   const config: Config = {
-    ...loadConfig({}),
+    ...testConfig(),
     publicUrl: 'http://jointly.test',
     oidc: undefined,
     ...settings,
@@ -115,7 +116,7 @@ let officerId: number;
 before(async () => {
   database = await openTestDatabase();
   fixture = await loadFixture(database.db);
-  const auth = await createAuthService({ db: database.db, config: loadConfig({}) });
+  const auth = await createAuthService({ db: database.db, config: testConfig() });
   officerId = (
     await auth.createAccount({
       email: 'officer@example.org',
@@ -378,7 +379,7 @@ describe('signing in with a password', () => {
   });
 
   test('twenty sign-ins from one address (a contact centre), twice the limit on guesses, are never refused', async () => {
-    const auth = await createAuthService({ db: database.db, config: loadConfig({}) });
+    const auth = await createAuthService({ db: database.db, config: testConfig() });
     const agents = Array.from({ length: 20 }, (_, n) => `agent${n + 1}@contact-centre.example.org`);
     await Promise.all(
       agents.map((email, n) =>
@@ -436,7 +437,7 @@ describe('signing in with a password', () => {
   });
 
   test('ending a session from the command line signs it out on its next request', async () => {
-    const auth = await createAuthService({ db: database.db, config: loadConfig({}) });
+    const auth = await createAuthService({ db: database.db, config: testConfig() });
     const visitor = new Visitor(app, '192.0.2.88');
     await visitor.signIn('officer@example.org', PASSWORD);
     assert.equal((await visitor.send('GET', '/private')).statusCode, 200);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig, type Config } from '../../app/config.ts';
+import type { Config } from '../../app/config.ts';
+import { testConfig } from '../../../test/support/app.ts';
 import { withSystem } from '../../db/context.ts';
 import type { Database } from '../../db/engine.ts';
 import { openTestDatabase } from '../../../test/support/database.ts';
@@ -34,7 +35,7 @@ const counts = () =>
 before(async () => {
   database = await openTestDatabase();
   fixture = await loadFixture(database.db);
-  config = loadConfig({});
+  config = testConfig();
   auth = await createAuthService({ db: database.db, config });
 });
 
@@ -122,6 +123,28 @@ describe('accounts and password sign-in', () => {
       await auth.signInWithPassword('officer.cotswold@example.org', 'a different password entirely'),
       null,
     );
+  });
+
+  test("makes a password hash again at sign-in when its settings are not today's", async () => {
+    const hashOf = async () =>
+      (
+        await database.db
+          .selectFrom('account')
+          .select('password_hash')
+          .where('account_id', '=', officerId)
+          .executeTakeFirstOrThrow()
+      ).password_hash!;
+    assert.match(await hashOf(), /^\$argon2id\$v=19\$m=64,p=4,t=3\$/);
+    // The same database, read by a service configured for twice the memory.
+    const stronger = await createAuthService({
+      db: database.db,
+      config: testConfig({ PASSWORD_HASH_MEMORY_KIB: '128' }),
+    });
+    assert.ok(await stronger.signInWithPassword('officer.cotswold@example.org', PASSWORD));
+    assert.match(await hashOf(), /^\$argon2id\$v=19\$m=128,p=4,t=3\$/);
+    // The hash made again still holds the same password, for either service.
+    assert.ok(await auth.signInWithPassword('officer.cotswold@example.org', PASSWORD));
+    assert.equal(await stronger.signInWithPassword('officer.cotswold@example.org', `${PASSWORD}?`), null);
   });
 
   test('signs in with the right password, whatever the case and spaces of the email', async () => {

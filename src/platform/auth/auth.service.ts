@@ -38,7 +38,7 @@ import {
   updatePasswordHash,
 } from './accounts.repository.ts';
 import { createOidcSignIn, type OidcClaims, type OidcSettings, type OidcSignIn } from './oidc.ts';
-import { dummyHash, hashPassword, MAX_PASSWORD_LENGTH, needsRehash, verifyPassword } from './passwords.ts';
+import { MAX_PASSWORD_LENGTH, passwordHasher } from './passwords.ts';
 import type { Principal, RoleGrant } from './principal.ts';
 import { keyFromSecret, storedSessionKey } from './session-key.ts';
 import { createSessionStore, type SessionStore } from './sessions.ts';
@@ -50,6 +50,8 @@ export interface AuthSettings {
   /** Where Jointly is reached, for the identity provider's return address. */
   publicUrl: string;
   oidc: OidcSettings | undefined;
+  /** PASSWORD_HASH_MEMORY_KIB: the memory each password hash takes. */
+  passwordMemoryKib: number;
 }
 
 export interface GrantSummary extends RoleGrant {
@@ -100,7 +102,8 @@ export async function createAuthService({
 }): Promise<AuthService> {
   const key =
     config.sessionSecret !== undefined ? keyFromSecret(config.sessionSecret) : await storedSessionKey(db);
-  const missHash = await dummyHash();
+  const passwords = passwordHasher(config.passwordMemoryKib);
+  const missHash = await passwords.dummyHash();
 
   const principal = async (accountId: number): Promise<Principal | null> => {
     if (!Number.isSafeInteger(accountId) || accountId <= 0) return null;
@@ -111,17 +114,17 @@ export async function createAuthService({
     const address = normaliseEmail(typeof email === 'string' ? email : '');
     if (typeof password !== 'string' || password === '' || password.length > MAX_PASSWORD_LENGTH) return null;
     if (!isValidEmail(address)) {
-      await verifyPassword(missHash, password);
+      await passwords.verify(missHash, password);
       return null;
     }
     const account = await withSystem(db, (tx) => findAccountByEmail(tx, address));
     if (!account || account.disabled_at !== null || account.password_hash === null) {
-      await verifyPassword(missHash, password);
+      await passwords.verify(missHash, password);
       return null;
     }
-    if (!(await verifyPassword(account.password_hash, password))) return null;
-    if (needsRehash(account.password_hash)) {
-      const rehashed = await hashPassword(password);
+    if (!(await passwords.verify(account.password_hash, password))) return null;
+    if (passwords.needsRehash(account.password_hash)) {
+      const rehashed = await passwords.hash(password);
       await withSystem(db, (tx) => updatePasswordHash(tx, account.account_id, rehashed));
     }
     return principal(account.account_id);
@@ -132,7 +135,7 @@ export async function createAuthService({
     if (problems.length) throw new AccountInputError(problems);
     const email = normaliseEmail(account.email);
     const displayName = account.displayName.trim();
-    const passwordHash = account.password === undefined ? null : await hashPassword(account.password);
+    const passwordHash = account.password === undefined ? null : await passwords.hash(account.password);
     return withSystem(db, async (tx) => {
       const referenceProblems = await checkGrantReferences(tx, grants);
       if (referenceProblems.length) throw new AccountInputError(referenceProblems);
