@@ -9,7 +9,8 @@
 // src/db/engine.ts, @electric-sql/pglite, playwright-core or node:child_process (see
 // docs/testing.md). npm run test:unit is this.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { Buffer } from 'node:buffer';
 import path from 'node:path';
 
@@ -106,10 +107,9 @@ if (sources.some((s) => s.includes('support/browser.ts'))) {
   env = { ...env, JOINTLY_TEST_CHROMIUM: chromium.wsEndpoint() };
 }
 // node --test runs the files it is given in name order, so the longest (the browser journeys)
-// started last and the run ended with a core idle. Here each file still runs in a process of its
-// own (node --import tsx FILE, with node:test's spec reporter), but the longest first: by the time
-// each took in this engine's last run (kept in node_modules/.cache/jointly-test/file-times.json),
-// else by what the file opens. A file's report is printed whole when it ends, so reports never
+// started last and the run ended with a core idle. Here the files run the longest first: by the
+// time each took in this engine's last run (kept in node_modules/.cache/jointly-test/file-times.json),
+// else by what the file opens. A report is printed whole when it ends, so reports never
 // interleave; the totals and the failed files come last.
 const TIMES_FILE = path.join('node_modules', '.cache', 'jointly-test', 'file-times.json');
 const timesKey = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -128,18 +128,7 @@ function expectedSeconds(file, source) {
   if (source.includes("data: 'reference'")) return 15;
   return NEEDS_MORE_THAN_CODE.test(source) ? 8 : 1;
 }
-const queue = files
-  .map((file, i) => ({ file, expected: expectedSeconds(file, sources[i]) }))
-  .sort((a, b) => b.expected - a.expected || a.file.localeCompare(b.file))
-  .map((entry) => entry.file);
 
-// Two files at a time on two cores: a third side by side made the run no shorter (docs/testing.md).
-const concurrencyFlag = flags.find((f) => f.startsWith('--test-concurrency='));
-const concurrency = Math.max(
-  1,
-  Number(concurrencyFlag?.split('=')[1] ?? process.env.JOINTLY_TEST_CONCURRENCY ?? 2) || 2,
-);
-const fileFlags = flags.filter((f) => f !== concurrencyFlag);
 // Test files run on Node.js's own TypeScript support rather than through tsx: tsx's module hooks
 // more than doubled the time to load the application's packages (kysely, typebox, vega), about
 // 1.2 s of CPU in every file's process (docs/testing.md). The sources use nothing that needs more
@@ -153,15 +142,85 @@ const TYPESCRIPT = nativeTypeScript
   ? ['--experimental-transform-types', '--disable-warning=ExperimentalWarning']
   : ['--import', 'tsx'];
 
+// Most files share a process with others: starting Node.js and loading the application took
+// 1.5–2.5 s of CPU in each file's own process, more than many files' tests (docs/testing.md).
+// node --test with isolation "none" loads the files of a batch into one process and runs them one
+// after another; each file still opens a database of its own. A file runs alone when it starts a
+// browser, the demo server or other processes, or has hooks outside any describe() (in one
+// process those would run around every file's tests). JOINTLY_TEST_ISOLATION=process runs every
+// file alone, as does a Node.js without the option (before 22.8).
+const [major, minor] = process.versions.node.split('.').map(Number);
+const sharedProcesses =
+  process.env.JOINTLY_TEST_ISOLATION !== 'process' && (major > 22 || (major === 22 && minor >= 8));
+const RUNS_ALONE = /from '[^']*(support\/(browser|demo-server)\.ts|node:child_process)'/;
+const TOP_LEVEL_HOOK = /^(before|after|beforeEach|afterEach)\(/m;
+const runsAlone = (source) => !sharedProcesses || RUNS_ALONE.test(source) || TOP_LEVEL_HOOK.test(source);
+/** About this many seconds of expected work per shared process, so that the two cores end together. */
+const BATCH_SECONDS = 30;
+const FILE_TIMES_REPORTER = new URL('./file-times-reporter.mjs', import.meta.url).href;
+
+/** What runs in one process: one file, or a batch of files sharing it; the longest first. */
+function plan() {
+  const entries = files.map((file, i) => ({
+    file,
+    source: sources[i],
+    expected: expectedSeconds(file, sources[i]),
+  }));
+  const alone = entries
+    .filter((e) => runsAlone(e.source))
+    .map((e) => ({ files: [e.file], expected: e.expected }));
+  const shared = entries.filter((e) => !runsAlone(e.source)).sort((a, b) => b.expected - a.expected);
+  const total = shared.reduce((sum, e) => sum + e.expected, 0);
+  const batches = Array.from({ length: Math.min(shared.length, Math.ceil(total / BATCH_SECONDS)) }, () => ({
+    files: [],
+    expected: 0,
+  }));
+  // Each file to the batch with the least work so far: batches of about equal length.
+  for (const entry of shared) {
+    const batch = batches.reduce((least, b) => (b.expected < least.expected ? b : least));
+    batch.files.push(entry.file);
+    batch.expected += entry.expected;
+  }
+  for (const batch of batches) batch.files.sort();
+  return [...alone, ...batches].sort(
+    (a, b) => b.expected - a.expected || a.files[0].localeCompare(b.files[0]),
+  );
+}
+const queue = plan();
+
+// Two processes at a time on two cores: a third side by side made the run no shorter (docs/testing.md).
+const concurrencyFlag = flags.find((f) => f.startsWith('--test-concurrency='));
+const concurrency = Math.max(
+  1,
+  Number(concurrencyFlag?.split('=')[1] ?? process.env.JOINTLY_TEST_CONCURRENCY ?? 2) || 2,
+);
+const fileFlags = flags.filter((f) => f !== concurrencyFlag);
+
 const totals = { tests: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
 const failed = [];
 const running = new Set();
 const runStarted = Date.now();
 
-function runFile(file) {
+/** Runs one file, or a batch of files in one process, and prints its report when it ends. */
+function run({ files: batch }) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [...TYPESCRIPT, '--test-reporter=spec', ...fileFlags, file], {
+    const alone = batch.length === 1;
+    // In a shared process, a reporter of our own notes each file's time for the next run's order.
+    const timesOut = alone
+      ? undefined
+      : path.join(os.tmpdir(), `jointly-test-times-${process.pid}-${batch[0].replaceAll(/\W/g, '-')}.json`);
+    const reporters = alone
+      ? ['--test-reporter=spec']
+      : [
+          '--test',
+          '--experimental-test-isolation=none',
+          '--test-reporter=spec',
+          '--test-reporter-destination=stdout',
+          `--test-reporter=${FILE_TIMES_REPORTER}`,
+          `--test-reporter-destination=${timesOut}`,
+        ];
+    const child = spawn(process.execPath, [...TYPESCRIPT, ...reporters, ...fileFlags, ...batch], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...env, NODE_ENV: 'test' },
     });
@@ -177,10 +236,20 @@ function runFile(file) {
       for (const [, name, value] of text.matchAll(/^ℹ (\w+) (\d+)$/gm)) counts[name] = Number(value);
       for (const name of Object.keys(totals)) totals[name] += counts[name] ?? 0;
       const ok = code === 0 && counts.tests !== undefined;
-      if (!ok) failed.push(file);
-      lastTimes[file] = Math.round(seconds * 10) / 10;
+      if (!ok) failed.push(...batch);
+      if (alone) lastTimes[batch[0]] = Math.round(seconds * 10) / 10;
+      else {
+        try {
+          const perFile = JSON.parse(readFileSync(timesOut, 'utf8'));
+          for (const file of batch) lastTimes[file] = perFile[path.resolve(file)] ?? 0;
+          rmSync(timesOut, { force: true });
+        } catch {
+          // no times written (the process failed): keep the last run's
+        }
+      }
       const outcome = ok ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`;
-      process.stdout.write(`\n━━ ${file}: ${outcome} in ${seconds.toFixed(1)} s\n${text}`);
+      const what = alone ? batch[0] : `${batch.length} files in one process (${batch.join(', ')})`;
+      process.stdout.write(`\n━━ ${what}: ${outcome} in ${seconds.toFixed(1)} s\n${text}`);
       resolve();
     });
   });
@@ -193,11 +262,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-console.log(`${concurrency} files at a time, the longest first`);
+console.log(
+  `${concurrency} processes at a time, the longest first: ${queue.length} processes for ${files.length} files`,
+);
 const pending = [...queue];
 await Promise.all(
   Array.from({ length: Math.min(concurrency, pending.length) }, async () => {
-    while (pending.length > 0) await runFile(pending.shift());
+    while (pending.length > 0) await run(pending.shift());
   }),
 );
 await chromium?.close();
