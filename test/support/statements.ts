@@ -9,12 +9,18 @@ import pg from 'pg';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 
-export function watchStatements(): {
-  during<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
-  stop(): void;
-} {
-  let recording: string[] | undefined;
-  const restore: Array<() => void> = [];
+/** The statement lists being recorded now, by every watcher in this process. */
+const recordings = new Set<string[]>();
+let installed = false;
+
+/**
+ * Wraps the drivers' query methods once per process. Test files that share a process
+ * (scripts/test.mjs) each have watchers of their own; a watcher that stops only leaves the set,
+ * so it never takes the wrapper away from another file's watcher.
+ */
+function install(): void {
+  if (installed) return;
+  installed = true;
   const watch = (prototype: object, name: string) => {
     let owner: object | null = prototype;
     while (owner && !Object.hasOwn(owner, name)) owner = Object.getPrototypeOf(owner) as object | null;
@@ -22,29 +28,39 @@ export function watchStatements(): {
     const holder = owner as Record<string, Method>;
     const original = holder[name]!;
     holder[name] = function watched(this: unknown, ...args: unknown[]) {
-      const text = args[0];
-      recording?.push(typeof text === 'string' ? text : String((text as { text?: string })?.text ?? text));
+      if (recordings.size > 0) {
+        const text = args[0];
+        const statement = typeof text === 'string' ? text : String((text as { text?: string })?.text ?? text);
+        for (const recording of recordings) recording.push(statement);
+      }
       return original.apply(this, args);
     };
-    restore.push(() => {
-      holder[name] = original;
-    });
   };
   watch(pg.Client.prototype, 'query');
   watch(PGlite.prototype, 'query');
   watch(PGlite.prototype, 'exec');
+}
+
+export function watchStatements(): {
+  during<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
+  stop(): void;
+} {
+  install();
+  let current: string[] | undefined;
   return {
     async during(work) {
       const statements: string[] = [];
-      recording = statements;
+      current = statements;
+      recordings.add(statements);
       try {
         return { result: await work(), statements };
       } finally {
-        recording = undefined;
+        recordings.delete(statements);
+        current = undefined;
       }
     },
     stop() {
-      for (const undo of restore.reverse()) undo();
+      if (current) recordings.delete(current);
     },
   };
 }
