@@ -4,6 +4,7 @@
  * connection, or a transaction opened with `withTenant`.
  */
 import { sql, type Kysely } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AreaKind, DB } from '../db/index.ts';
 
 export interface PostcodeRecord {
@@ -45,23 +46,56 @@ export interface BoundaryRecord {
   vertexCount: number;
 }
 
-/** One postcode by its normalised form ('EX1 1AA'): a primary-key lookup. */
-export async function findPostcode(db: Kysely<DB>, postcode: string): Promise<PostcodeRecord | undefined> {
+/**
+ * One postcode by its normalised form ('EX1 1AA'), a primary-key lookup, with the areas below or
+ * across councils that hold it, in one statement: those listing the postcode, its sector or its
+ * district (`prefixes`), and the parish and ward of its codes. A postcode lookup is one round trip.
+ */
+export async function findPostcode(
+  db: Kysely<DB>,
+  postcode: string,
+  prefixes: readonly string[],
+): Promise<(PostcodeRecord & { holding: AreaRecord[] }) | undefined> {
   const row = await db
-    .selectFrom('postcode')
-    .select([
-      'postcode',
-      'lat',
-      'lon',
-      'country_code',
-      'county_code',
-      'district_code',
-      'ward_code',
-      'parish_code',
-      'terminated',
-      'source',
+    .selectFrom('postcode as p')
+    .select((eb) => [
+      'p.postcode',
+      'p.lat',
+      'p.lon',
+      'p.country_code',
+      'p.county_code',
+      'p.district_code',
+      'p.ward_code',
+      'p.parish_code',
+      'p.terminated',
+      'p.source',
+      jsonArrayFrom(
+        eb
+          .selectFrom('area')
+          .select(['area.code', 'area.name', 'area.kind', 'area.parent_code'])
+          .where((w) =>
+            w.or([
+              w(
+                'area.code',
+                'in',
+                w
+                  .selectFrom('area_postcode')
+                  .select('area_postcode.area_code')
+                  .where('area_postcode.prefix', 'in', prefixes.length ? [...prefixes] : ['']),
+              ),
+              w.and([
+                w('area.kind', 'in', ['parish', 'ward']),
+                w.or([
+                  w('area.code', '=', w.ref('p.ward_code')),
+                  w('area.code', '=', w.ref('p.parish_code')),
+                ]),
+              ]),
+            ]),
+          )
+          .orderBy('area.code'),
+      ).as('holding'),
     ])
-    .where('postcode', '=', postcode)
+    .where('p.postcode', '=', postcode)
     .executeTakeFirst();
   if (!row) return undefined;
   return {
@@ -75,6 +109,12 @@ export async function findPostcode(db: Kysely<DB>, postcode: string): Promise<Po
     parishCode: row.parish_code,
     terminated: row.terminated,
     source: row.source,
+    holding: row.holding.map((a) => ({
+      code: a.code,
+      name: a.name,
+      kind: a.kind,
+      parentCode: a.parent_code,
+    })),
   };
 }
 

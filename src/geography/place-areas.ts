@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { AreaKind, DB } from '../db/index.ts';
 import { BELOW_COUNCIL_KINDS, moreSpecificFirst } from './area-kinds.ts';
-import { areasHolding } from './geography.repository.ts';
+import { areasHolding, type AreaRecord } from './geography.repository.ts';
 import { ref, type PlaceIndexes } from './place-indexes.ts';
 import type { AreaRef } from './place.types.ts';
 
@@ -33,6 +33,11 @@ export interface PlaceAreas {
   areasWithin(
     prefixes: string[],
     codes: string[],
+    point: { lat: number; lon: number } | null,
+  ): Promise<AreaRef[]>;
+  /** The same, from the areas already read that hold it by its postcode or codes. */
+  areasWithinFrom(
+    holding: readonly AreaRecord[],
     point: { lat: number; lon: number } | null,
   ): Promise<AreaRef[]>;
 }
@@ -66,7 +71,14 @@ export function createPlaceAreas(db: Kysely<DB>, indexes: PlaceIndexes): PlaceAr
     codes: string[],
     point: { lat: number; lon: number } | null,
   ): Promise<AreaRef[]> {
-    const found = new Map((await areasHolding(db, prefixes, codes)).map((a) => [a.code, ref(a)]));
+    return areasWithinFrom(await areasHolding(db, prefixes, codes), point);
+  }
+
+  async function areasWithinFrom(
+    holding: readonly AreaRecord[],
+    point: { lat: number; lon: number } | null,
+  ): Promise<AreaRef[]> {
+    const found = new Map(holding.map((a) => [a.code, ref(a)]));
     if (point) {
       for (const hit of (await indexes.drawnIndex()).query(point.lon, point.lat).containing) {
         if (!found.has(hit.key)) found.set(hit.key, hit.data);
@@ -77,5 +89,5 @@ export function createPlaceAreas(db: Kysely<DB>, indexes: PlaceIndexes): PlaceAr
       .sort((a, b) => moreSpecificFirst(a, b) || a.code.localeCompare(b.code));
   }
 
-  return { areasFor, areasWithin };
+  return { areasFor, areasWithin, areasWithinFrom };
 }

@@ -37,10 +37,10 @@ export function createPostcodeLookup(
   db: Kysely<DB>,
   places: PlaceAreas,
 ): (input: string) => Promise<PlaceLookup> {
-  const { areasFor, areasWithin } = places;
+  const { areasFor, areasWithin, areasWithinFrom } = places;
 
   async function lookupFullPostcode(query: PostcodeQuery & { kind: 'full' }): Promise<PlaceLookup> {
-    const record = await findPostcode(db, query.text);
+    const record = await findPostcode(db, query.text, [query.text, query.sector, query.outcode]);
     const place: Place = {
       query: query.text,
       postcode: query.text,
@@ -66,9 +66,8 @@ export function createPostcodeLookup(
         `${query.text} is recorded in council area ${record.districtCode}, which is not in the register.`,
       );
     }
-    const within = await areasWithin(
-      [query.text, query.sector, query.outcode],
-      [record.wardCode, record.parishCode].filter((c): c is string => c !== null),
+    const within = await areasWithinFrom(
+      record.holding,
       record.lat !== null && record.lon !== null ? { lat: record.lat, lon: record.lon } : null,
     );
     return {

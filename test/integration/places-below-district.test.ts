@@ -19,6 +19,7 @@ import type { AppServices } from '../../src/app/services.ts';
 import { runImport } from '../../src/app/import.command.ts';
 import { silentProgress } from '../../src/platform/import/progress.ts';
 import { RESIDENT, type CaseActor } from '../../src/frontdoor/cases/case-actor.ts';
+import { watchStatements } from '../support/statements.ts';
 
 const TIVERTON = 'integrated-devon:locality:tiverton';
 const CREDITON = 'integrated-devon:locality:crediton';
@@ -35,6 +36,8 @@ describe('places below the district', () => {
   let database: Database;
   let app: FastifyInstance;
   let services: AppServices;
+  // Watching from before the database opens, so that every connection is watched.
+  const watcher = watchStatements();
 
   before(async () => {
     database = await openTestDatabase({ data: 'demo' });
@@ -43,6 +46,7 @@ describe('places below the district', () => {
   after(async () => {
     await app?.close();
     await database?.close();
+    watcher.stop();
   });
 
   const responsible = async (postcode: string, date = '2026-06-01'): Promise<Answer> => {
@@ -88,6 +92,17 @@ describe('places below the district', () => {
     assert.equal(answer.responsible?.gss, 'E07000043');
     assert.equal(answer.provider.area, null);
     assert.notEqual(answer.provider.name, 'Mid Devon District Council');
+  });
+
+  it('places a full postcode, with the locality listing its sector, in one statement', async () => {
+    await services.geography.lookupPostcode('EX16 6AR'); // the area graph and boundaries, read once
+    const { result, statements } = await watcher.during(() => services.geography.lookupPostcode('EX16 6AR'));
+    assert.equal(result.status, 'found');
+    assert.ok(
+      result.areas.some((a) => a.code === TIVERTON),
+      JSON.stringify(result.areas),
+    );
+    assert.equal(statements.length, 1, statements.join('\n---\n'));
   });
 
   it('lists the locality among the areas covering the postcode, with its kind', async () => {
