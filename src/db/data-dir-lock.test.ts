@@ -17,6 +17,10 @@ import {
 import { openDatabase } from './engine.ts';
 
 const HOLDER = path.resolve(import.meta.dirname, '../../test/support/data-dir-holder.ts');
+/** Holders load TypeScript as this file was loaded: Node.js's own support under npm test, else tsx. */
+const TYPESCRIPT = process.execArgv.includes('--experimental-transform-types')
+  ? ['--experimental-transform-types', '--disable-warning=ExperimentalWarning']
+  : ['--import', 'tsx'];
 
 const folders: string[] = [];
 function tempFolder(): string {
@@ -76,7 +80,7 @@ interface Holder {
 }
 
 function startHolder(...args: string[]): Holder {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, ...args], {
+  const child = spawn(process.execPath, [...TYPESCRIPT, HOLDER, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
