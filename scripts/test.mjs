@@ -78,12 +78,18 @@ if (kinds.length > 0) {
   }
   env = { ...process.env, JOINTLY_TEST_PREPARED_KEY: key.stdout.toString().trim() };
   const started = Date.now();
+  // The demo is built on a copy of the reference data's (BUILT_ON in prepared-databases.ts): one
+  // process makes the two in turn, beside the one that makes the migrated kind.
+  const groups = kinds.includes('demo')
+    ? [...kinds.filter((k) => k !== 'demo' && k !== 'reference').map((k) => [k]), ['reference', 'demo']]
+    : kinds.map((k) => [k]);
   const prepared = await Promise.all(
-    kinds.map(
-      (kind) =>
+    groups.map(
+      (group) =>
         new Promise((resolve) => {
           const [command, args, options] = tsx(
-            `await (await import('./test/support/database.ts')).prepareTestDatabase('${kind}')`,
+            `const { prepareTestDatabase } = await import('./test/support/database.ts');\n` +
+              group.map((kind) => `await prepareTestDatabase('${kind}');`).join('\n'),
             env,
           );
           const child = spawn(command, args, { ...options, stdio: 'inherit' });

@@ -270,6 +270,16 @@ export async function loadDemo(
   accounts?: DemoAccountCreator,
 ): Promise<void> {
   await importAllReferenceData(db, referenceDir, progress);
+  await loadDemoOnReferenceData(db, referenceDir, progress, accounts);
+}
+
+/** The demo on a database that already holds all the reference data (`loadDemo` without its imports). */
+export async function loadDemoOnReferenceData(
+  db: Kysely<DB>,
+  referenceDir: string,
+  progress: Progress,
+  accounts?: DemoAccountCreator,
+): Promise<void> {
   await runImport(db, 'bank-holidays', SHIPPED_BANK_HOLIDAYS, progress, 'bank holidays (GOV.UK, shipped)');
   progress.start('Demo partnerships', DEMO_PARTNERSHIPS.length);
   for (const p of DEMO_PARTNERSHIPS) {

@@ -78,7 +78,13 @@ export function preparedKey(): string {
   return cachedKey;
 }
 
-/** Fills a migrated database with what `kind` holds. */
+/**
+ * The kind a kind is built on, copied rather than made again: the demo holds all the reference data,
+ * whose import is most of the work of either.
+ */
+export const BUILT_ON: Partial<Record<PreparedKind, PreparedKind>> = { demo: 'reference' };
+
+/** Fills a migrated database (a copy of `BUILT_ON[kind]`'s, where it has one) with what `kind` holds. */
 async function fill(database: Database, kind: PreparedKind): Promise<void> {
   if (kind === 'migrated') return;
   const { silentProgress } = await import('../../src/platform/import/progress.ts');
@@ -87,11 +93,17 @@ async function fill(database: Database, kind: PreparedKind): Promise<void> {
     await importAllReferenceData(database.db, referenceDataDir(), silentProgress);
     return;
   }
+  // The demo is built on a copy of the reference kind (BUILT_ON), so its reference data is there.
   const { buildTestApp } = await import('./app.ts');
-  const { demoAccountCreator, loadDemo } = await import('../../src/demo/demo.loader.ts');
+  const { demoAccountCreator, loadDemoOnReferenceData } = await import('../../src/demo/demo.loader.ts');
   const { app, services } = await buildTestApp(database);
   try {
-    await loadDemo(database.db, referenceDataDir(), silentProgress, demoAccountCreator(services.auth));
+    await loadDemoOnReferenceData(
+      database.db,
+      referenceDataDir(),
+      silentProgress,
+      demoAccountCreator(services.auth),
+    );
   } finally {
     await app.close();
   }
@@ -110,9 +122,10 @@ export async function ensurePgliteSnapshot(kind: PreparedKind): Promise<string> 
   } catch {
     // not built yet
   }
-  const database = await openDatabase({ memory: true });
+  const base = BUILT_ON[kind];
+  const database = base ? await openPgliteCopy(base) : await openDatabase({ memory: true });
   try {
-    await migrateToLatest(database);
+    if (!base) await migrateToLatest(database);
     await fill(database, kind);
     const tarball = await database.snapshot!();
     mkdirSync(CACHE_DIR, { recursive: true });
@@ -168,6 +181,8 @@ export async function ensurePostgresTemplate(
   migrated: (name: string) => Promise<void>,
 ): Promise<string> {
   const name = templateName(kind);
+  const base = BUILT_ON[kind];
+  const baseName = base ? await ensurePostgresTemplate(serverUrl, base, open, migrated) : undefined;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -177,10 +192,10 @@ export async function ensurePostgresTemplate(
     if (names.includes(name)) return name;
     const building = `${name}_partial`;
     await whenLeft(admin, `drop database if exists ${building}`);
-    await admin.query(`create database ${building}`);
+    await whenLeft(admin, `create database ${building}${baseName ? ` template ${baseName}` : ''}`);
     const database = await open(building);
     try {
-      await migrateToLatest(database);
+      if (!baseName) await migrateToLatest(database);
       await migrated(building);
       await fill(database, kind);
     } finally {
