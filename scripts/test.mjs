@@ -129,7 +129,7 @@ const lastTimes = times[timesKey] ?? {};
 /** The seconds a file is expected to take: its last run's, else a guess from what it opens. */
 function expectedSeconds(file, source) {
   if (typeof lastTimes[file] === 'number') return lastTimes[file];
-  if (source.includes('support/browser.ts')) return 60;
+  if (source.includes('support/browser.ts')) return 25;
   if (source.includes('startDemoServer(') || source.includes("data: 'demo'")) return 20;
   if (source.includes("data: 'reference'")) return 15;
   return NEEDS_MORE_THAN_CODE.test(source) ? 8 : 1;
@@ -158,11 +158,11 @@ const TYPESCRIPT = nativeTypeScript
 const [major, minor] = process.versions.node.split('.').map(Number);
 const sharedProcesses =
   process.env.JOINTLY_TEST_ISOLATION !== 'process' && (major > 22 || (major === 22 && minor >= 8));
-const RUNS_ALONE = /from '[^']*(support\/(browser|demo-server)\.ts|node:child_process)'/;
+const RUNS_ALONE = /from '[^']*node:child_process'/;
 const TOP_LEVEL_HOOK = /^(before|after|beforeEach|afterEach)\(/m;
 const runsAlone = (source) => !sharedProcesses || RUNS_ALONE.test(source) || TOP_LEVEL_HOOK.test(source);
 /** About this many seconds of expected work per shared process, so that the two cores end together. */
-const BATCH_SECONDS = 30;
+const BATCH_SECONDS = 60;
 const FILE_TIMES_REPORTER = new URL('./file-times-reporter.mjs', import.meta.url).href;
 
 /** What runs in one process: one file, or a batch of files sharing it; the longest first. */

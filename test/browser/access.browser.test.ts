@@ -13,17 +13,16 @@ import { startDemoServer, type DemoServer } from '../support/demo-server.ts';
 let server: DemoServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 describe('access pages in Chromium', () => {
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   test('your account: make a token, shown once, and revoke it', async () => {
     const context = await browser.newContext();
     try {

@@ -15,17 +15,16 @@ import { startDemoServer, type DemoServer } from '../support/demo-server.ts';
 let server: DemoServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 describe('savings, business cases and exits in Chromium', () => {
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   test('the finance lead reads the savings, opens the business case and models West Oxfordshire leaving ICT', async () => {
     const context = await browser.newContext();
     try {

@@ -15,16 +15,6 @@ import { startDemoServer, type DemoServer } from '../support/demo-server.ts';
 let server: DemoServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 /** Pence from "£1,234.56" or "-£0.05". */
 const pence = (text: string): bigint => {
   const t = text.trim();
@@ -46,6 +36,15 @@ async function statementTotals(page: Page): Promise<{ issued: bigint; total: big
 }
 
 describe('the finance pages in Chromium', () => {
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   test("the finance lead reads 2020 Vision's costs, a run, its ledger and a statement", async () => {
     const context = await browser.newContext();
     try {

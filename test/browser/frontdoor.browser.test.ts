@@ -19,16 +19,6 @@ import { parseReference, referencePrefix } from '../../src/frontdoor/cases/case-
 let server: DemoServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function orgId(jurisdiction: string): Promise<number> {
   const row = await server.database.db
     .selectFrom('organisation')
@@ -80,6 +70,15 @@ async function refer(page: Page, errors: string[], to: string, reason: string): 
 }
 
 describe('front door journeys in Chromium', () => {
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   test('an agent takes a phone request for a partner council, and the resident follows it', async () => {
     const { context, page, errors } = await staff('agent.warwickshire@example.org');
     try {

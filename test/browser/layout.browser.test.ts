@@ -8,16 +8,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 let server: TestServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startTestServer(await buildPageTestApp());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 interface PageProblems {
   consoleErrors: string[];
   failedRequests: string[];
@@ -55,6 +45,15 @@ function assertNoProblems(problems: PageProblems): void {
 }
 
 describe('the layout in Chromium', () => {
+  before(async () => {
+    server = await startTestServer(await buildPageTestApp());
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   test('a page in a council brand has no axe violations, loads its assets under CSP and runs the JS', async () => {
     const context = await browser.newContext();
     try {

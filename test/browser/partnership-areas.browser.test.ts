@@ -14,17 +14,16 @@ import { startDemoServer, type DemoServer } from '../support/demo-server.ts';
 let server: DemoServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 describe('defining an area from postcode sectors in Chromium', () => {
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   test('an administrator defines Cullompton from its sectors after one is refused', async () => {
     const context = await browser.newContext();
     try {

@@ -13,16 +13,6 @@ import { startDemoServer, type DemoServer } from '../support/demo-server.ts';
 let server: DemoServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 /** Opens a page at `path`, which must answer below 400, recording what goes wrong on it. */
 async function open(context: BrowserContext, path: string): Promise<{ page: Page; errors: string[] }> {
   const opened = await pageWithErrors(context);
@@ -52,6 +42,15 @@ const PUBLIC_PAGES = [
 ];
 
 describe('register pages in Chromium', () => {
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   for (const path of PUBLIC_PAGES) {
     test(`${path} is accessible and loads cleanly`, async () => {
       const context = await browser.newContext();

@@ -17,18 +17,6 @@ let database: Database;
 let server: TestServer;
 let browser: Browser;
 
-before(async () => {
-  database = await openTestDatabase({ data: 'reference' });
-  server = await startTestServer((await buildTestApp(database)).app);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await database?.close();
-});
-
 async function fillReport(page: Page, postcode: string, description: string, address?: string) {
   await page.check('input[name="service"][value="524"]');
   await page.fill('#postcode', postcode);
@@ -37,6 +25,17 @@ async function fillReport(page: Page, postcode: string, description: string, add
 }
 
 describe('a resident reports and follows a case', () => {
+  before(async () => {
+    database = await openTestDatabase({ data: 'reference' });
+    server = await startTestServer((await buildTestApp(database)).app);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.close();
+  });
+
   test('with JavaScript: every page of the journey is accessible', async () => {
     const context = await browser.newContext();
     try {

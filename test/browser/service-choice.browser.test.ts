@@ -27,26 +27,6 @@ let database: Database;
 let server: TestServer;
 let browser: Browser;
 
-before(async () => {
-  database = await openTestDatabase({ data: 'reference' });
-  const built = await buildTestApp(database);
-  const { exeter } = await orgIdsBySlug(database.db, ['exeter']);
-  await built.services.auth.createAccount({
-    email: 'agent.exeter@example.org',
-    displayName: 'Alex Agent',
-    password: PASSWORD,
-    grants: [{ orgId: exeter!, role: 'agent', partnershipId: null, lgslCodes: null }],
-  });
-  server = await startTestServer(built.app);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await database?.close();
-});
-
 async function open(context: BrowserContext, path: string): Promise<{ page: Page; errors: string[] }> {
   const opened = await pageWithErrors(context);
   const response = await opened.page.goto(`${server.url}${path}`, { waitUntil: 'load' });
@@ -86,6 +66,25 @@ async function pick(page: Page, word: string, choice: string) {
 }
 
 describe('choosing a service by name in Chromium', () => {
+  before(async () => {
+    database = await openTestDatabase({ data: 'reference' });
+    const built = await buildTestApp(database);
+    const { exeter } = await orgIdsBySlug(database.db, ['exeter']);
+    await built.services.auth.createAccount({
+      email: 'agent.exeter@example.org',
+      displayName: 'Alex Agent',
+      password: PASSWORD,
+      grants: [{ orgId: exeter!, role: 'agent', partnershipId: null, lgslCodes: null }],
+    });
+    server = await startTestServer(built.app);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.close();
+  });
+
   test('who is responsible: the autocomplete finds road maintenance by "pothole"', async () => {
     const context = await browser.newContext();
     try {
