@@ -177,10 +177,13 @@ function plan() {
     .map((e) => ({ files: [e.file], expected: e.expected }));
   const shared = entries.filter((e) => !runsAlone(e.source)).sort((a, b) => b.expected - a.expected);
   const total = shared.reduce((sum, e) => sum + e.expected, 0);
-  const batches = Array.from({ length: Math.min(shared.length, Math.ceil(total / BATCH_SECONDS)) }, () => ({
-    files: [],
-    expected: 0,
-  }));
+  const batches = Array.from(
+    { length: Math.min(shared.length, Math.max(1, Math.ceil(total / BATCH_SECONDS))) },
+    () => ({
+      files: [],
+      expected: 0,
+    }),
+  );
   // Each file to the batch with the least work so far: batches of about equal length.
   for (const entry of shared) {
     const batch = batches.reduce((least, b) => (b.expected < least.expected ? b : least));
