@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node:test, each in a process of
-// its own, two at a time and the longest first, on the embedded engine, or on the PostgreSQL
-// server named by TEST_DATABASE_URL when it is set. Extra arguments are passed to each file's
-// node (e.g. --test-name-pattern); --test-concurrency=N runs N files at a time.
+// Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node:test, most of them in
+// batches that share a process, two processes at a time and the longest first, on the embedded
+// engine, or on the PostgreSQL server named by TEST_DATABASE_URL when it is set. Extra arguments
+// are passed to each process's node (e.g. --test-name-pattern); --test-concurrency=N runs N
+// processes at a time.
 //
 // --unit runs only the unit test files: those that need no database, browser or other process.
 // A file is one when it imports none of test/support/database.ts, browser.ts or demo-server.ts,
@@ -151,9 +152,9 @@ const TYPESCRIPT = nativeTypeScript
 // Most files share a process with others: starting Node.js and loading the application took
 // 1.5–2.5 s of CPU in each file's own process, more than many files' tests (docs/testing.md).
 // node --test with isolation "none" loads the files of a batch into one process and runs them one
-// after another; each file still opens a database of its own. A file runs alone when it starts a
-// browser, the demo server or other processes, or has hooks outside any describe() (in one
-// process those would run around every file's tests). JOINTLY_TEST_ISOLATION=process runs every
+// after another; each file still opens a database of its own. A file runs alone when it starts
+// processes of its own (it imports node:child_process), or has hooks outside any describe() (in
+// one process those would run around every file's tests). JOINTLY_TEST_ISOLATION=process runs every
 // file alone, as does a Node.js without the option (before 22.8).
 const [major, minor] = process.versions.node.split('.').map(Number);
 const sharedProcesses =

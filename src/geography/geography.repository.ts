@@ -3,7 +3,7 @@
  * All of it reads shared reference tables (no org_id), so any executor will do: the owner
  * connection, or a transaction opened with `withTenant`.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AreaKind, DB } from '../db/index.ts';
 
@@ -47,6 +47,50 @@ export interface BoundaryRecord {
 }
 
 /**
+ * The statement for the areas below or across councils that hold a place: those listing one of
+ * `prefixes` (a postcode, its sector, its district) in `area_postcode`, and the parishes and wards
+ * among `codes` (values, or a postcode row's columns when it is part of the postcode's statement).
+ */
+const areaRecord = (row: {
+  code: string;
+  name: string;
+  kind: AreaKind;
+  parent_code: string | null;
+}): AreaRecord => ({
+  code: row.code,
+  name: row.name,
+  kind: row.kind,
+  parentCode: row.parent_code,
+});
+
+function holdingAreas(
+  from: Pick<Kysely<DB>, 'selectFrom'>,
+  prefixes: readonly string[],
+  codes: ReadonlyArray<string | Expression<string | null>>,
+) {
+  return from
+    .selectFrom('area')
+    .select(['area.code', 'area.name', 'area.kind', 'area.parent_code'])
+    .where((eb) =>
+      eb.or([
+        eb(
+          'area.code',
+          'in',
+          eb
+            .selectFrom('area_postcode')
+            .select('area_postcode.area_code')
+            .where('area_postcode.prefix', 'in', prefixes.length ? [...prefixes] : ['']),
+        ),
+        eb.and([
+          eb('area.code', 'in', codes.length ? [...codes] : ['']),
+          eb('area.kind', 'in', ['parish', 'ward']),
+        ]),
+      ]),
+    )
+    .orderBy('area.code');
+}
+
+/**
  * One postcode by its normalised form ('EX1 1AA'), a primary-key lookup, with the areas below or
  * across councils that hold it, in one statement: those listing the postcode, its sector or its
  * district (`prefixes`), and the parish and ward of its codes. A postcode lookup is one round trip.
@@ -69,31 +113,9 @@ export async function findPostcode(
       'p.parish_code',
       'p.terminated',
       'p.source',
-      jsonArrayFrom(
-        eb
-          .selectFrom('area')
-          .select(['area.code', 'area.name', 'area.kind', 'area.parent_code'])
-          .where((w) =>
-            w.or([
-              w(
-                'area.code',
-                'in',
-                w
-                  .selectFrom('area_postcode')
-                  .select('area_postcode.area_code')
-                  .where('area_postcode.prefix', 'in', prefixes.length ? [...prefixes] : ['']),
-              ),
-              w.and([
-                w('area.kind', 'in', ['parish', 'ward']),
-                w.or([
-                  w('area.code', '=', w.ref('p.ward_code')),
-                  w('area.code', '=', w.ref('p.parish_code')),
-                ]),
-              ]),
-            ]),
-          )
-          .orderBy('area.code'),
-      ).as('holding'),
+      jsonArrayFrom(holdingAreas(db, prefixes, [eb.ref('p.ward_code'), eb.ref('p.parish_code')])).as(
+        'holding',
+      ),
     ])
     .where('p.postcode', '=', postcode)
     .executeTakeFirst();
@@ -109,12 +131,7 @@ export async function findPostcode(
     parishCode: row.parish_code,
     terminated: row.terminated,
     source: row.source,
-    holding: row.holding.map((a) => ({
-      code: a.code,
-      name: a.name,
-      kind: a.kind,
-      parentCode: a.parent_code,
-    })),
+    holding: row.holding.map(areaRecord),
   };
 }
 
@@ -212,23 +229,6 @@ export async function areasHolding(
   codes: readonly string[],
 ): Promise<AreaRecord[]> {
   if (prefixes.length === 0 && codes.length === 0) return [];
-  const rows = await db
-    .selectFrom('area')
-    .select(['code', 'name', 'kind', 'parent_code'])
-    .where((eb) =>
-      eb.or([
-        eb(
-          'code',
-          'in',
-          eb
-            .selectFrom('area_postcode')
-            .select('area_code')
-            .where('prefix', 'in', prefixes.length ? [...prefixes] : ['']),
-        ),
-        eb.and([eb('code', 'in', codes.length ? [...codes] : ['']), eb('kind', 'in', ['parish', 'ward'])]),
-      ]),
-    )
-    .orderBy('code')
-    .execute();
-  return rows.map((row) => ({ code: row.code, name: row.name, kind: row.kind, parentCode: row.parent_code }));
+  const rows = await holdingAreas(db, prefixes, codes).execute();
+  return rows.map(areaRecord);
 }

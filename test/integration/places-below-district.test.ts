@@ -46,7 +46,6 @@ describe('places below the district', () => {
   after(async () => {
     await app?.close();
     await database?.close();
-    watcher.stop();
   });
 
   const responsible = async (postcode: string, date = '2026-06-01'): Promise<Answer> => {

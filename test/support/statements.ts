@@ -15,8 +15,8 @@ let installed = false;
 
 /**
  * Wraps the drivers' query methods once per process. Test files that share a process
- * (scripts/test.mjs) each have watchers of their own; a watcher that stops only leaves the set,
- * so it never takes the wrapper away from another file's watcher.
+ * (scripts/test.mjs) each have watchers of their own; a watcher records only during its own
+ * `during()`, and the wrapper stays for the process, so no file takes it from another.
  */
 function install(): void {
   if (installed) return;
@@ -43,24 +43,17 @@ function install(): void {
 
 export function watchStatements(): {
   during<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
-  stop(): void;
 } {
   install();
-  let current: string[] | undefined;
   return {
     async during(work) {
       const statements: string[] = [];
-      current = statements;
       recordings.add(statements);
       try {
         return { result: await work(), statements };
       } finally {
         recordings.delete(statements);
-        current = undefined;
       }
-    },
-    stop() {
-      if (current) recordings.delete(current);
     },
   };
 }

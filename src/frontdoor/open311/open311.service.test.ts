@@ -47,7 +47,6 @@ describe('the services at a point, placed and routed once', () => {
     responsible = createResponsibleService({ db: database.db, geography });
   });
   after(async () => {
-    watcher.stop();
     await app?.close();
     await database?.close();
   });

@@ -81,7 +81,6 @@ describe('the case to refer and where it may go, read in one statement', () => {
     });
   });
   after(async () => {
-    watcher.stop();
     await database?.close();
   });
 
