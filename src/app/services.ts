@@ -22,6 +22,7 @@ import {
 import { caseloadByCouncil } from '../frontdoor/index.ts';
 import { createFinanceService, type FinanceService } from '../finance/index.ts';
 import { createSavingsService, type SavingsService } from '../finance/index.ts';
+import { createGovernanceService, type GovernanceService } from '../governance/index.ts';
 
 export interface AppServices {
   config: Config;
@@ -41,6 +42,8 @@ export interface AppServices {
   finance: FinanceService;
   /** Savings against each council's baseline, and business cases. */
   savings: SavingsService;
+  /** Proposals that change the register, decided by each council. */
+  governance: GovernanceService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -58,6 +61,7 @@ export async function createServices(config: Config, database: Database): Promis
     caseload: (query) => caseloadByCouncil(database.db, query),
   });
   const savings = createSavingsService({ db: database.db, register, finance });
+  const governance = createGovernanceService({ db: database.db, register });
   return {
     config,
     database,
@@ -71,5 +75,6 @@ export async function createServices(config: Config, database: Database): Promis
     open311,
     finance,
     savings,
+    governance,
   };
 }

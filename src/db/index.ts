@@ -18,6 +18,7 @@ export type {
   DB,
   DeliveryLevel,
   DeliveryMode,
+  GovernanceBodyKind,
   MemberRole,
   OrganisationKind,
   OrganisationTable,

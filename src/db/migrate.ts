@@ -14,6 +14,7 @@ import * as publicRegister from './migrations/0010_public_register.ts';
 import * as sealedTenantScope from './migrations/0011_sealed_tenant_scope.ts';
 import * as areasBelowCouncils from './migrations/0012_areas_below_councils.ts';
 import * as costSharing from './migrations/0013_cost_sharing.ts';
+import * as governance from './migrations/0014_governance.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_sealed_tenant_scope': sealedTenantScope,
   '0012_areas_below_councils': areasBelowCouncils,
   '0013_cost_sharing': costSharing,
+  '0014_governance': governance,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

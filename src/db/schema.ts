@@ -217,7 +217,7 @@ export interface AccountTable {
 }
 
 export type Role =
-  'partnership_admin' | 'officer' | 'councillor' | 'agent' | 'finance_officer' | 'finance_lead';
+  'partnership_admin' | 'officer' | 'councillor' | 'agent' | 'finance_officer' | 'finance_lead' | 'clerk';
 
 export interface RoleGrantTable {
   org_id: number;
@@ -630,6 +630,86 @@ export interface RevenueOutturnTable {
   amount_pence: number | null;
 }
 
+export type GovernanceBodyKind =
+  'cabinet' | 'executive' | 'full_council' | 'committee' | 'joint_committee' | 'programme_board';
+
+export interface GovernanceBodyTable {
+  org_id: number;
+  body_id: Generated<number>;
+  name: string;
+  kind: GovernanceBodyKind;
+  partnership_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface ProposalTable {
+  org_id: number;
+  proposal_id: Generated<string>;
+  partnership_id: number;
+  title: string;
+  summary: DefaultedText;
+  effective_from: string;
+  partial_adoption: ColumnType<boolean, boolean | undefined, boolean>;
+  internal: ColumnType<boolean, boolean | undefined, boolean>;
+  council_org_ids: ColumnType<number[], number[] | undefined, number[]>;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  source: DefaultedText;
+  created_at: Generated<Date>;
+  created_by: number | null;
+  submitted_at: Date | null;
+  submitted_by: number | null;
+  recommended_by: string | null;
+  recommended_on: string | null;
+  recommendation_minute: string | null;
+  withdrawn_at: Date | null;
+  withdrawn_by: number | null;
+  withdrawal_reason: string | null;
+  applied_at: Date | null;
+}
+
+export interface ProposalChangeTable {
+  org_id: number;
+  proposal_id: string;
+  position: number;
+  council_org_id: number;
+  lgsl_code: number;
+  delivery_mode: DeliveryMode;
+  delivery_level: DeliveryLevel;
+  provider_org_id: number;
+  lead_commissioner_org_id: number | null;
+  area_code: string | null;
+  reserved_decisions: DefaultedTextArray;
+  delegated_decisions: DefaultedTextArray;
+  matters: DefaultedTextArray;
+  notes: DefaultedText;
+  replaced_arrangement_id: number | null;
+  made_arrangement_id: number | null;
+}
+
+export interface ProposalApprovalTable {
+  org_id: number;
+  proposal_id: string;
+  council_org_id: number;
+  body_id: number;
+  reason: 'listed' | 'reserved_matter';
+  matters: DefaultedTextArray;
+}
+
+export interface ProposalDecisionTable {
+  org_id: number;
+  decision_id: Generated<number>;
+  keeper_org_id: number;
+  proposal_id: string;
+  body_id: number;
+  decision: 'approved' | 'rejected' | 'deferred';
+  decided_on: string;
+  minute: string;
+  paper: DefaultedText;
+  notes: DefaultedText;
+  recorded_at: Generated<Date>;
+  recorded_by: number | null;
+}
+
 export interface DB {
   area: AreaTable;
   area_member: AreaMemberTable;
@@ -676,4 +756,9 @@ export interface DB {
   pool_baseline: PoolBaselineTable;
   business_case: BusinessCaseTable;
   business_case_year: BusinessCaseYearTable;
+  governance_body: GovernanceBodyTable;
+  proposal: ProposalTable;
+  proposal_change: ProposalChangeTable;
+  proposal_approval: ProposalApprovalTable;
+  proposal_decision: ProposalDecisionTable;
 }

@@ -4,6 +4,7 @@
  * Loading twice changes nothing: a partnership that exists already is left as it is.
  */
 import { loadDemoFinance } from './finance.ts';
+import { loadDemoGovernance } from './governance.ts';
 import { sql, type Kysely } from 'kysely';
 import type { DB, OrganisationKind } from '../db/index.ts';
 import { withSystem, type Tx } from '../db/index.ts';
@@ -305,4 +306,5 @@ export async function loadDemoOnReferenceData(
   await loadDemoActivity(db, createResponsibleService({ db, geography }), progress);
   // Cost sharing last: the caseload drivers count the cases just made.
   await loadDemoFinance(db, progress);
+  await loadDemoGovernance(db, progress);
 }

@@ -1,7 +1,8 @@
 /**
- * Governance's door: proposals that change the register, decided by each council. Other modules
- * import only this file. So far it holds the rules of a proposal (`proposal-rules.ts`); the
- * proposals' tables, service, API and pages build on them.
+ * Governance's door: proposals that change the register, decided by each council, and the bodies
+ * that decide them. Other modules import only this file. The rules of a proposal are in
+ * `proposal-rules.ts`, the sovereignty check in `reserved-matters.ts`, who may in
+ * `governance-actor.ts`; the register changes only through the register's own door.
  */
 export {
   DECISIONS,
@@ -20,3 +21,16 @@ export type {
   ProposalFacts,
   ProposalState,
 } from './proposal-rules.ts';
+export { NOBODY, OPERATOR, governanceActorFor } from './governance-actor.ts';
+export type { GovernanceActor } from './governance-actor.ts';
+export { PROPOSAL_LIMITS, createGovernanceService } from './proposal.service.ts';
+export type {
+  ApprovalView,
+  BodyView,
+  ChangeInput,
+  DecisionInput,
+  GovernanceService,
+  ProposalInput,
+  ProposalView,
+  RecommendationInput,
+} from './proposal.service.ts';

@@ -8,7 +8,19 @@ import type { Tx } from '../db/index.ts';
 export interface AuditEntry {
   orgId: number;
   accountId: number | null;
-  action: 'create' | 'update' | 'supersede' | 'end' | 'import' | 'grant' | 'view' | 'search';
+  action:
+    | 'create'
+    | 'update'
+    | 'supersede'
+    | 'end'
+    | 'import'
+    | 'grant'
+    | 'view'
+    | 'search'
+    | 'submit'
+    | 'decide'
+    | 'withdraw'
+    | 'apply';
   entityType: string;
   entityKey: string;
   before?: unknown;

@@ -13,11 +13,17 @@ export type { CouncilFormatId } from './councils.import.ts';
 export { registerPages } from './register.pages.ts';
 export { REPORTABLE_SERVICES } from './reportable-services.ts';
 export type { ReportableService } from './reportable-services.ts';
-export { insertArrangement } from './register.repository.ts';
+export { arrangementsInForce as arrangementsInForceIn, insertArrangement } from './register.repository.ts';
 export { registerApiRoutes } from './register.routes.ts';
-export { createRegisterService } from './register.service.ts';
-export type { RegisterService } from './register.service.ts';
-export type { Service } from './register.types.ts';
+export {
+  PUBLIC_ACTOR,
+  checkArrangement,
+  createRegisterService,
+  recordArrangementIn,
+} from './register.service.ts';
+export type { Actor, RegisterService } from './register.service.ts';
+export { DELIVERY_LEVELS, DELIVERY_MODES } from './register.types.ts';
+export type { Arrangement, ArrangementInput, Service } from './register.types.ts';
 export { createResponsibleService, providerInForce } from './responsible.service.ts';
 export type { CouncilRef, EachAnswer, ResponsibleAnswer, ResponsibleService } from './responsible.service.ts';
 export { searchServices, serviceWords } from './service-search.ts';

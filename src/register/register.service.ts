@@ -5,7 +5,7 @@
 import { isIntCode } from '../platform/index.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/index.ts';
-import { withTenant, type TenantScope } from '../db/index.ts';
+import { withTenant, type TenantScope, type Tx } from '../db/index.ts';
 import { recordAudit } from '../platform/index.ts';
 import { ValidationProblem, conflict, forbidden, notFound } from '../platform/index.ts';
 import * as repo from './register.repository.ts';
@@ -118,6 +118,98 @@ function checkDecisions(field: string, values: string[] | undefined, errors: Rec
   }
 }
 
+/** Checks an arrangement against the register's rules, every problem at once; writes nothing. */
+export async function checkArrangement(tx: Tx, input: ArrangementInput): Promise<void> {
+  const errors: Record<string, string> = {};
+  const org = (await repo.organisationSummaries(tx, [input.orgId])).get(input.orgId);
+  if (!org) throw notFound(`There is no organisation with id ${input.orgId}.`);
+  if (!(await repo.service(tx, input.lgslCode)))
+    errors.lgslCode = `There is no LGSL service ${input.lgslCode}`;
+  if (!isIsoDate(input.validFrom))
+    errors.validFrom = 'Enter the date it starts as a real date, like 2026-04-01';
+  if (input.validTo != null) {
+    if (!isIsoDate(input.validTo)) errors.validTo = 'Enter the end date as a real date, like 2027-03-31';
+    else if (isIsoDate(input.validFrom) && input.validTo <= input.validFrom)
+      errors.validTo = 'The end date must be after the start date';
+  }
+  if (!Object.hasOwn(DELIVERY_MODES, input.mode)) errors.mode = 'Select how the service is delivered';
+  if (!Object.hasOwn(DELIVERY_LEVELS, input.level)) errors.level = 'Select the level it is delivered at';
+  const others = [input.providerOrgId, input.leadCommissionerOrgId].filter((id): id is number => id != null);
+  const known = await repo.organisationSummaries(tx, others);
+  const provider = known.get(input.providerOrgId);
+  if (!provider) errors.providerOrgId = 'Select the organisation that provides the service';
+  else if (input.mode === 'retained' && provider.orgId !== input.orgId)
+    errors.providerOrgId = `A retained service is provided by ${org.name} itself`;
+  else if (input.mode === 'devolved_parish' && provider.kind !== 'parish')
+    errors.providerOrgId = 'A devolved service is provided by a parish or town council';
+  else if (input.mode !== 'retained' && provider.orgId === input.orgId)
+    errors.providerOrgId = `Select who provides it for ${org.name}, or choose "Retained in-house"`;
+  if (input.leadCommissionerOrgId != null && !known.get(input.leadCommissionerOrgId))
+    errors.leadCommissionerOrgId = 'Select the lead commissioner from the list';
+  if (input.level === 'cluster' || input.level === 'locality') {
+    const kind = input.areaCode ? await repo.areaKind(tx, input.areaCode) : undefined;
+    const wanted =
+      input.level === 'cluster' ? ['cluster'] : ['locality', 'market_town', 'parish', 'ward', 'cluster'];
+    if (!kind || !wanted.includes(kind))
+      errors.areaCode =
+        input.level === 'cluster' ? 'Select the cluster' : 'Select the locality or market town';
+  } else if (input.areaCode && !(await repo.areaKind(tx, input.areaCode))) {
+    errors.areaCode = `There is no area with code ${input.areaCode}`;
+  }
+  if (input.partnershipId != null && !(await repo.isPartnershipMember(tx, input.partnershipId, input.orgId)))
+    errors.partnershipId = `${org.name} is not a member of that partnership`;
+  checkDecisions('reservedDecisions', input.reservedDecisions, errors);
+  checkDecisions('delegatedDecisions', input.delegatedDecisions, errors);
+  const reserved = new Set((input.reservedDecisions ?? []).map((d) => d.trim().toLowerCase()));
+  const both = (input.delegatedDecisions ?? []).filter((d) => reserved.has(d.trim().toLowerCase()));
+  if (both.length > 0 && !errors.delegatedDecisions)
+    errors.delegatedDecisions = `A decision cannot be both reserved and delegated: ${both.join(', ')}`;
+  const notes = (input.notes ?? '').length;
+  if (notes > ARRANGEMENT_LIMITS.notes) {
+    errors.notes = `Notes must be ${ARRANGEMENT_LIMITS.notes.toLocaleString('en-GB')} characters or fewer: there are ${notes.toLocaleString('en-GB')}`;
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
+}
+
+/**
+ * Records an arrangement inside a transaction the caller holds: checked, authorised, locked
+ * against a concurrent change of the same council, and audited. The register's own change and a
+ * proposal taking effect (governance, several councils in one transaction) both come through here.
+ */
+export async function recordArrangementIn(
+  tx: Tx,
+  actor: Actor,
+  input: ArrangementInput,
+): Promise<Arrangement> {
+  if (!actor.mayChange(input.orgId, input.lgslCode) || !actor.scope.writeOrgs.includes(input.orgId)) {
+    throw forbidden('You cannot change this organisation’s arrangements for this service.');
+  }
+  await repo.lockOrganisation(tx, input.orgId);
+  await checkArrangement(tx, input);
+  if (input.expectedCurrentId !== undefined) {
+    const latest = await repo.latestArrangementId(tx, input.orgId, input.lgslCode);
+    if (latest !== input.expectedCurrentId) {
+      throw conflict(
+        'Someone else changed this arrangement while you were editing it. ' +
+          'Your change has not been saved: check the latest version and make your change again.',
+        { latestArrangementId: latest },
+      );
+    }
+  }
+  const [before] = await repo.arrangementsInForce(tx, [input.orgId], input.validFrom, [input.lgslCode]);
+  const saved = await repo.insertArrangement(tx, input, actor.accountId);
+  await recordAudit(tx, {
+    orgId: input.orgId,
+    accountId: actor.accountId,
+    action: before ? 'supersede' : 'create',
+    entityType: 'arrangement',
+    entityKey: `${input.orgId}:${input.lgslCode}`,
+    before: before ?? null,
+    after: saved,
+  });
+  return saved;
+}
+
 export function createRegisterService(db: Kysely<DB>): RegisterService {
   const publicRead = <T>(work: Parameters<typeof withTenant<T>>[2]) =>
     withTenant(db, PUBLIC_ACTOR.scope, work);
@@ -138,63 +230,6 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
         areas: await repo.partnershipAreas(tx, row.partnership_id),
       };
     });
-  }
-
-  async function validate(tx: Parameters<typeof repo.service>[0], input: ArrangementInput): Promise<void> {
-    const errors: Record<string, string> = {};
-    const org = (await repo.organisationSummaries(tx, [input.orgId])).get(input.orgId);
-    if (!org) throw notFound(`There is no organisation with id ${input.orgId}.`);
-    if (!(await repo.service(tx, input.lgslCode)))
-      errors.lgslCode = `There is no LGSL service ${input.lgslCode}`;
-    if (!isIsoDate(input.validFrom))
-      errors.validFrom = 'Enter the date it starts as a real date, like 2026-04-01';
-    if (input.validTo != null) {
-      if (!isIsoDate(input.validTo)) errors.validTo = 'Enter the end date as a real date, like 2027-03-31';
-      else if (isIsoDate(input.validFrom) && input.validTo <= input.validFrom)
-        errors.validTo = 'The end date must be after the start date';
-    }
-    if (!Object.hasOwn(DELIVERY_MODES, input.mode)) errors.mode = 'Select how the service is delivered';
-    if (!Object.hasOwn(DELIVERY_LEVELS, input.level)) errors.level = 'Select the level it is delivered at';
-    const others = [input.providerOrgId, input.leadCommissionerOrgId].filter(
-      (id): id is number => id != null,
-    );
-    const known = await repo.organisationSummaries(tx, others);
-    const provider = known.get(input.providerOrgId);
-    if (!provider) errors.providerOrgId = 'Select the organisation that provides the service';
-    else if (input.mode === 'retained' && provider.orgId !== input.orgId)
-      errors.providerOrgId = `A retained service is provided by ${org.name} itself`;
-    else if (input.mode === 'devolved_parish' && provider.kind !== 'parish')
-      errors.providerOrgId = 'A devolved service is provided by a parish or town council';
-    else if (input.mode !== 'retained' && provider.orgId === input.orgId)
-      errors.providerOrgId = `Select who provides it for ${org.name}, or choose "Retained in-house"`;
-    if (input.leadCommissionerOrgId != null && !known.get(input.leadCommissionerOrgId))
-      errors.leadCommissionerOrgId = 'Select the lead commissioner from the list';
-    if (input.level === 'cluster' || input.level === 'locality') {
-      const kind = input.areaCode ? await repo.areaKind(tx, input.areaCode) : undefined;
-      const wanted =
-        input.level === 'cluster' ? ['cluster'] : ['locality', 'market_town', 'parish', 'ward', 'cluster'];
-      if (!kind || !wanted.includes(kind))
-        errors.areaCode =
-          input.level === 'cluster' ? 'Select the cluster' : 'Select the locality or market town';
-    } else if (input.areaCode && !(await repo.areaKind(tx, input.areaCode))) {
-      errors.areaCode = `There is no area with code ${input.areaCode}`;
-    }
-    if (
-      input.partnershipId != null &&
-      !(await repo.isPartnershipMember(tx, input.partnershipId, input.orgId))
-    )
-      errors.partnershipId = `${org.name} is not a member of that partnership`;
-    checkDecisions('reservedDecisions', input.reservedDecisions, errors);
-    checkDecisions('delegatedDecisions', input.delegatedDecisions, errors);
-    const reserved = new Set((input.reservedDecisions ?? []).map((d) => d.trim().toLowerCase()));
-    const both = (input.delegatedDecisions ?? []).filter((d) => reserved.has(d.trim().toLowerCase()));
-    if (both.length > 0 && !errors.delegatedDecisions)
-      errors.delegatedDecisions = `A decision cannot be both reserved and delegated: ${both.join(', ')}`;
-    const notes = (input.notes ?? '').length;
-    if (notes > ARRANGEMENT_LIMITS.notes) {
-      errors.notes = `Notes must be ${ARRANGEMENT_LIMITS.notes.toLocaleString('en-GB')} characters or fewer: there are ${notes.toLocaleString('en-GB')}`;
-    }
-    if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
   }
 
   return {
@@ -294,35 +329,10 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
     organisationSummaries: (orgIds) => publicRead((tx) => repo.organisationSummaries(tx, orgIds)),
 
     async recordArrangement(actor, input) {
-      if (!actor.mayChange(input.orgId, input.lgslCode) || !actor.scope.writeOrgs.includes(input.orgId)) {
+      if (!actor.scope.writeOrgs.includes(input.orgId)) {
         throw forbidden('You cannot change this organisation’s arrangements for this service.');
       }
-      return withTenant(db, actor.scope, async (tx) => {
-        await repo.lockOrganisation(tx, input.orgId);
-        await validate(tx, input);
-        if (input.expectedCurrentId !== undefined) {
-          const latest = await repo.latestArrangementId(tx, input.orgId, input.lgslCode);
-          if (latest !== input.expectedCurrentId) {
-            throw conflict(
-              'Someone else changed this arrangement while you were editing it. ' +
-                'Your change has not been saved: check the latest version and make your change again.',
-              { latestArrangementId: latest },
-            );
-          }
-        }
-        const [before] = await repo.arrangementsInForce(tx, [input.orgId], input.validFrom, [input.lgslCode]);
-        const saved = await repo.insertArrangement(tx, input, actor.accountId);
-        await recordAudit(tx, {
-          orgId: input.orgId,
-          accountId: actor.accountId,
-          action: before ? 'supersede' : 'create',
-          entityType: 'arrangement',
-          entityKey: `${input.orgId}:${input.lgslCode}`,
-          before: before ?? null,
-          after: saved,
-        });
-        return saved;
-      });
+      return withTenant(db, actor.scope, (tx) => recordArrangementIn(tx, actor, input));
     },
   };
 }

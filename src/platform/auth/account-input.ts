@@ -15,6 +15,7 @@ export const ROLES: readonly Role[] = [
   'agent',
   'finance_officer',
   'finance_lead',
+  'clerk',
 ];
 
 /** The roles whose grant names a partnership: they act for the partnership, not only a council. */
@@ -27,6 +28,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   agent: 'contact-centre agent',
   finance_officer: 'finance officer',
   finance_lead: 'partnership finance lead',
+  clerk: 'democratic services officer',
 };
 
 const MAX_EMAIL_LENGTH = 254;

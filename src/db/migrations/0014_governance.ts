@@ -1,0 +1,219 @@
+/**
+ * Decisions each council ratifies: the bodies that decide, and proposals that change the register.
+ *
+ * - A proposal belongs to the organisation that keeps it (`org_id`): the organisation of the
+ *   partnership administrator's grant. It lists the register changes it will make and the
+ *   approvals it needs (which council, which of its bodies, and why: listed, or because it touches
+ *   a matter that council reserves). Its state is never stored: the service computes it from the
+ *   facts (`src/governance/proposal-rules.ts`).
+ * - A decision belongs to the council that took it (`org_id` is that council). Row-level security
+ *   lets a transaction insert a decision only for an organisation it writes, so a query that
+ *   forgets its filter still cannot record one council's decision for another. Decisions are never
+ *   changed or deleted: a later decision of the same body is a new row, and the latest counts.
+ * - What councils publish is public: a submitted proposal that is not marked internal, its changes,
+ *   approvals and decisions, and every council's bodies. A draft, or an internal proposal, is read
+ *   by its keeper and by the councils whose decision it asks for.
+ * - A new role, `clerk` (democratic services), records its own council's decisions.
+ * - Once submitted, a proposal's changes and approvals never change: a trigger holds that for
+ *   every caller, the owner included, except for recording which arrangement each change made.
+ *
+ * Frozen: never edit a migration that has shipped; add a new one.
+ */
+import { sql, type Kysely } from 'kysely';
+
+const READS = '(SELECT jointly_read_orgs())::bigint[]';
+const WRITES = '(SELECT jointly_write_orgs())::bigint[]';
+
+/** A proposal a transaction may read: published, or its keeper's, or one asking its decision. */
+const READABLE_PROPOSAL = `(submitted_at IS NOT NULL AND NOT internal)
+  OR org_id = ANY (${READS}) OR org_id = ANY (${WRITES})
+  OR council_org_ids && ${READS} OR council_org_ids && ${WRITES}`;
+
+/** A row that hangs off a proposal is read with it (the proposal's own policy decides). */
+const readWithProposal = (table: string, keeper = 'org_id') =>
+  `EXISTS (SELECT 1 FROM proposal p WHERE p.org_id = ${table}.${keeper} AND p.proposal_id = ${table}.proposal_id)`;
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql
+    .raw(
+      `
+ALTER TABLE role_grant DROP CONSTRAINT role_grant_role_check;
+ALTER TABLE role_grant ADD CONSTRAINT role_grant_role_check
+  CHECK (role IN ('partnership_admin', 'officer', 'councillor', 'agent', 'finance_officer', 'finance_lead', 'clerk'));
+
+-- A body that decides: a council's cabinet, executive, full council or a committee of it, or a
+-- joint committee or programme board (kept by the organisation that hosts it).
+CREATE TABLE governance_body (
+  org_id bigint NOT NULL REFERENCES organisation (org_id),
+  body_id bigint GENERATED ALWAYS AS IDENTITY,
+  name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  kind text NOT NULL CHECK (kind IN ('cabinet', 'executive', 'full_council', 'committee', 'joint_committee', 'programme_board')),
+  -- The partnership a joint committee or programme board serves.
+  partnership_id bigint REFERENCES partnership (partnership_id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (org_id, body_id),
+  UNIQUE (org_id, name)
+);
+
+CREATE TABLE proposal (
+  org_id bigint NOT NULL REFERENCES organisation (org_id),
+  proposal_id uuid NOT NULL DEFAULT gen_random_uuid(),
+  partnership_id bigint NOT NULL REFERENCES partnership (partnership_id),
+  title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  summary text NOT NULL DEFAULT '' CHECK (length(summary) <= 4000),
+  effective_from date NOT NULL,
+  -- Whether the councils that approve go ahead without one that rejects.
+  partial_adoption boolean NOT NULL DEFAULT false,
+  -- Kept from the public (a draft always is).
+  internal boolean NOT NULL DEFAULT false,
+  -- Every council whose decision it asks for, so they read it while it is a draft or internal.
+  council_org_ids bigint[] NOT NULL DEFAULT '{}',
+  -- Figures and councils' choices that show how the software works rather than what was decided.
+  illustrative boolean NOT NULL DEFAULT false,
+  source text NOT NULL DEFAULT '' CHECK (length(source) <= 500),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  created_by bigint,
+  -- Submitting it records the recommendation it goes to the councils with.
+  submitted_at timestamptz,
+  submitted_by bigint,
+  recommended_by text CHECK (length(recommended_by) BETWEEN 1 AND 200),
+  recommended_on date,
+  recommendation_minute text CHECK (length(recommendation_minute) <= 200),
+  withdrawn_at timestamptz,
+  withdrawn_by bigint,
+  withdrawal_reason text CHECK (length(withdrawal_reason) <= 2000),
+  applied_at timestamptz,
+  PRIMARY KEY (org_id, proposal_id),
+  UNIQUE (proposal_id),
+  CHECK ((submitted_at IS NULL) = (recommended_on IS NULL)),
+  CHECK (applied_at IS NULL OR submitted_at IS NOT NULL),
+  CHECK (NOT (applied_at IS NOT NULL AND withdrawn_at IS NOT NULL))
+);
+CREATE INDEX proposal_partnership_idx ON proposal (partnership_id, created_at);
+
+-- One register change: the arrangement a council will have for a service from the effective date.
+CREATE TABLE proposal_change (
+  org_id bigint NOT NULL,
+  proposal_id uuid NOT NULL,
+  position integer NOT NULL CHECK (position >= 0),
+  council_org_id bigint NOT NULL REFERENCES organisation (org_id),
+  lgsl_code integer NOT NULL REFERENCES service (lgsl_code),
+  delivery_mode text NOT NULL,
+  delivery_level text NOT NULL,
+  provider_org_id bigint NOT NULL REFERENCES organisation (org_id),
+  lead_commissioner_org_id bigint REFERENCES organisation (org_id),
+  area_code text,
+  reserved_decisions text[] NOT NULL DEFAULT '{}',
+  delegated_decisions text[] NOT NULL DEFAULT '{}',
+  -- The decisions it touches (fees and charges, policy, the budget), checked against what each
+  -- council sharing the service reserves.
+  matters text[] NOT NULL DEFAULT '{}',
+  notes text NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
+  -- Once it took effect: the arrangement it replaced, and the one it made.
+  replaced_arrangement_id bigint,
+  made_arrangement_id bigint,
+  PRIMARY KEY (org_id, proposal_id, position),
+  UNIQUE (org_id, proposal_id, council_org_id, lgsl_code),
+  FOREIGN KEY (org_id, proposal_id) REFERENCES proposal (org_id, proposal_id)
+);
+
+-- One approval a proposal needs: a council's body.
+CREATE TABLE proposal_approval (
+  org_id bigint NOT NULL,
+  proposal_id uuid NOT NULL,
+  council_org_id bigint NOT NULL,
+  body_id bigint NOT NULL,
+  reason text NOT NULL CHECK (reason IN ('listed', 'reserved_matter')),
+  -- The matters this council reserves that the proposal touches.
+  matters text[] NOT NULL DEFAULT '{}',
+  PRIMARY KEY (org_id, proposal_id, council_org_id, body_id),
+  FOREIGN KEY (org_id, proposal_id) REFERENCES proposal (org_id, proposal_id),
+  FOREIGN KEY (council_org_id, body_id) REFERENCES governance_body (org_id, body_id)
+);
+
+-- A council's decision on an approval: the latest of a body's decisions counts.
+CREATE TABLE proposal_decision (
+  org_id bigint NOT NULL REFERENCES organisation (org_id),
+  decision_id bigint GENERATED ALWAYS AS IDENTITY,
+  keeper_org_id bigint NOT NULL,
+  proposal_id uuid NOT NULL,
+  body_id bigint NOT NULL,
+  decision text NOT NULL CHECK (decision IN ('approved', 'rejected', 'deferred')),
+  decided_on date NOT NULL,
+  minute text NOT NULL CHECK (length(minute) BETWEEN 1 AND 200),
+  -- The paper the body decided on: its title or address.
+  paper text NOT NULL DEFAULT '' CHECK (length(paper) <= 500),
+  notes text NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  recorded_by bigint,
+  PRIMARY KEY (org_id, decision_id),
+  FOREIGN KEY (keeper_org_id, proposal_id, org_id, body_id)
+    REFERENCES proposal_approval (org_id, proposal_id, council_org_id, body_id)
+);
+CREATE INDEX proposal_decision_proposal_idx ON proposal_decision (proposal_id, decision_id);
+
+-- A submitted proposal's changes and approvals never change, whoever asks; a change records which
+-- arrangement it replaced and made, once.
+CREATE FUNCTION jointly_proposal_guard() RETURNS trigger LANGUAGE plpgsql AS $f$
+DECLARE
+  row_proposal uuid := CASE WHEN TG_OP = 'INSERT' THEN NEW.proposal_id ELSE OLD.proposal_id END;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM proposal p WHERE p.proposal_id = row_proposal AND p.submitted_at IS NOT NULL) THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF TG_TABLE_NAME = 'proposal_change' AND TG_OP = 'UPDATE'
+     AND OLD.made_arrangement_id IS NULL
+     AND (to_jsonb(NEW) - 'replaced_arrangement_id' - 'made_arrangement_id')
+       = (to_jsonb(OLD) - 'replaced_arrangement_id' - 'made_arrangement_id') THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'a submitted proposal''s changes and approvals never change: withdraw it and make a new one'
+    USING ERRCODE = 'integrity_constraint_violation';
+END
+$f$;
+CREATE TRIGGER proposal_change_guard BEFORE INSERT OR UPDATE OR DELETE ON proposal_change
+  FOR EACH ROW EXECUTE FUNCTION jointly_proposal_guard();
+CREATE TRIGGER proposal_approval_guard BEFORE INSERT OR UPDATE OR DELETE ON proposal_approval
+  FOR EACH ROW EXECUTE FUNCTION jointly_proposal_guard();
+
+ALTER TABLE governance_body ENABLE ROW LEVEL SECURITY;
+ALTER TABLE governance_body FORCE ROW LEVEL SECURITY;
+CREATE POLICY governance_body_read ON governance_body FOR SELECT USING (true);
+CREATE POLICY governance_body_insert ON governance_body FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
+
+ALTER TABLE proposal ENABLE ROW LEVEL SECURITY;
+ALTER TABLE proposal FORCE ROW LEVEL SECURITY;
+CREATE POLICY proposal_read ON proposal FOR SELECT USING (${READABLE_PROPOSAL});
+CREATE POLICY proposal_insert ON proposal FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
+CREATE POLICY proposal_update ON proposal FOR UPDATE
+  USING (org_id = ANY (${WRITES})) WITH CHECK (org_id = ANY (${WRITES}));
+
+ALTER TABLE proposal_change ENABLE ROW LEVEL SECURITY;
+ALTER TABLE proposal_change FORCE ROW LEVEL SECURITY;
+CREATE POLICY proposal_change_read ON proposal_change FOR SELECT USING (${readWithProposal('proposal_change')});
+CREATE POLICY proposal_change_insert ON proposal_change FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
+CREATE POLICY proposal_change_update ON proposal_change FOR UPDATE
+  USING (org_id = ANY (${WRITES})) WITH CHECK (org_id = ANY (${WRITES}));
+CREATE POLICY proposal_change_delete ON proposal_change FOR DELETE USING (org_id = ANY (${WRITES}));
+
+ALTER TABLE proposal_approval ENABLE ROW LEVEL SECURITY;
+ALTER TABLE proposal_approval FORCE ROW LEVEL SECURITY;
+CREATE POLICY proposal_approval_read ON proposal_approval FOR SELECT USING (${readWithProposal('proposal_approval')});
+CREATE POLICY proposal_approval_insert ON proposal_approval FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
+CREATE POLICY proposal_approval_delete ON proposal_approval FOR DELETE USING (org_id = ANY (${WRITES}));
+
+ALTER TABLE proposal_decision ENABLE ROW LEVEL SECURITY;
+ALTER TABLE proposal_decision FORCE ROW LEVEL SECURITY;
+CREATE POLICY proposal_decision_read ON proposal_decision FOR SELECT
+  USING (${readWithProposal('proposal_decision', 'keeper_org_id')});
+CREATE POLICY proposal_decision_insert ON proposal_decision FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
+
+GRANT SELECT, INSERT ON governance_body, proposal, proposal_change, proposal_approval, proposal_decision TO jointly_app;
+GRANT UPDATE (council_org_ids, submitted_at, submitted_by, recommended_by, recommended_on, recommendation_minute,
+  withdrawn_at, withdrawn_by, withdrawal_reason, applied_at) ON proposal TO jointly_app;
+GRANT UPDATE (replaced_arrangement_id, made_arrangement_id) ON proposal_change TO jointly_app;
+GRANT DELETE ON proposal_change, proposal_approval TO jointly_app;
+`,
+    )
+    .execute(db);
+}
