@@ -84,12 +84,13 @@ CREATE TABLE proposal (
   withdrawal_reason text CHECK (length(withdrawal_reason) <= 2000),
   applied_at timestamptz,
   PRIMARY KEY (org_id, proposal_id),
-  UNIQUE (proposal_id),
   CHECK ((submitted_at IS NULL) = (recommended_on IS NULL)),
   CHECK (applied_at IS NULL OR submitted_at IS NOT NULL),
   CHECK (NOT (applied_at IS NOT NULL AND withdrawn_at IS NOT NULL))
 );
 CREATE INDEX proposal_partnership_idx ON proposal (partnership_id, created_at);
+-- Proposals are found by id alone (the API's); an id is a random UUID.
+CREATE INDEX proposal_id_idx ON proposal (proposal_id);
 
 -- One register change: the arrangement a council will have for a service from the effective date.
 CREATE TABLE proposal_change (
@@ -127,8 +128,7 @@ CREATE TABLE proposal_approval (
   -- The matters this council reserves that the proposal touches.
   matters text[] NOT NULL DEFAULT '{}',
   PRIMARY KEY (org_id, proposal_id, council_org_id, body_id),
-  FOREIGN KEY (org_id, proposal_id) REFERENCES proposal (org_id, proposal_id),
-  FOREIGN KEY (council_org_id, body_id) REFERENCES governance_body (org_id, body_id)
+  FOREIGN KEY (org_id, proposal_id) REFERENCES proposal (org_id, proposal_id)
 );
 
 -- A council's decision on an approval: the latest of a body's decisions counts.
@@ -147,8 +147,7 @@ CREATE TABLE proposal_decision (
   recorded_at timestamptz NOT NULL DEFAULT now(),
   recorded_by bigint,
   PRIMARY KEY (org_id, decision_id),
-  FOREIGN KEY (keeper_org_id, proposal_id, org_id, body_id)
-    REFERENCES proposal_approval (org_id, proposal_id, council_org_id, body_id)
+  FOREIGN KEY (org_id, body_id) REFERENCES governance_body (org_id, body_id)
 );
 CREATE INDEX proposal_decision_proposal_idx ON proposal_decision (proposal_id, decision_id);
 
@@ -175,6 +174,30 @@ CREATE TRIGGER proposal_change_guard BEFORE INSERT OR UPDATE OR DELETE ON propos
   FOR EACH ROW EXECUTE FUNCTION jointly_proposal_guard();
 CREATE TRIGGER proposal_approval_guard BEFORE INSERT OR UPDATE OR DELETE ON proposal_approval
   FOR EACH ROW EXECUTE FUNCTION jointly_proposal_guard();
+
+-- Keys that cross from one organisation's rows to another's cannot be foreign keys (each key stays
+-- within its organisation): an approval names a body of its council, and a decision answers an
+-- approval the proposal asks, checked here for every caller.
+CREATE FUNCTION jointly_proposal_refs() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+  IF TG_TABLE_NAME = 'proposal_approval' THEN
+    IF NOT EXISTS (SELECT 1 FROM governance_body b WHERE b.org_id = NEW.council_org_id AND b.body_id = NEW.body_id) THEN
+      RAISE EXCEPTION 'an approval names a body of the council that decides'
+        USING ERRCODE = 'foreign_key_violation';
+    END IF;
+  ELSIF NOT EXISTS (SELECT 1 FROM proposal_approval a
+                     WHERE a.org_id = NEW.keeper_org_id AND a.proposal_id = NEW.proposal_id
+                       AND a.council_org_id = NEW.org_id AND a.body_id = NEW.body_id) THEN
+    RAISE EXCEPTION 'a decision answers an approval the proposal asks of that council''s body'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NEW;
+END
+$f$;
+CREATE TRIGGER proposal_approval_refs BEFORE INSERT ON proposal_approval
+  FOR EACH ROW EXECUTE FUNCTION jointly_proposal_refs();
+CREATE TRIGGER proposal_decision_refs BEFORE INSERT ON proposal_decision
+  FOR EACH ROW EXECUTE FUNCTION jointly_proposal_refs();
 
 ALTER TABLE governance_body ENABLE ROW LEVEL SECURITY;
 ALTER TABLE governance_body FORCE ROW LEVEL SECURITY;

@@ -49,7 +49,7 @@ describe('checkAccountInput', () => {
       `The password must be ${MAX_PASSWORD_LENGTH} characters or fewer.`,
       "Grant 1: only a partnership administrator's or finance lead's role names a partnership.",
       "Grant 2: a partnership administrator's role covers every service; do not list services.",
-      'Grant 3: the role must be one of partnership_admin, officer, councillor, agent, finance_officer, finance_lead, not "mayor".',
+      'Grant 3: the role must be one of partnership_admin, officer, councillor, agent, finance_officer, finance_lead, clerk, not "mayor".',
       'Grant 3: services must be LGSL codes (whole numbers).',
     ]);
   });
