@@ -25,6 +25,7 @@ import {
   open311Routes,
 } from '../frontdoor/index.ts';
 import { financeApiRoutes, financePages, rulePages, savingsPages } from '../finance/index.ts';
+import { proposalApiRoutes } from '../governance/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -102,6 +103,7 @@ export async function buildServer(
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
   await app.register(casesApiRoutes, { prefix: '/api/v1' });
   await app.register(financeApiRoutes, { prefix: '/api/v1' });
+  await app.register(proposalApiRoutes, { prefix: '/api/v1' });
   await app.register(accessPages);
   await app.register(registerPages);
   await app.register(deskPages);

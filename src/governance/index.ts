@@ -34,3 +34,4 @@ export type {
   ProposalView,
   RecommendationInput,
 } from './proposal.service.ts';
+export { proposalApiRoutes } from './proposal.routes.ts';

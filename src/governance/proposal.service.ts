@@ -223,6 +223,13 @@ const iso = (at: Date | null) => (at === null ? null : at.toISOString());
 const laterOf = (a: string, b: string) => (a > b ? a : b);
 const trimmedList = (values: string[] | undefined) => (values ?? []).map((v) => v.trim()).filter(Boolean);
 
+interface PartnershipRef {
+  id: number;
+  slug: string;
+  name: string;
+  areaNames: ReadonlyMap<string, string>;
+}
+
 /** Everything read of a proposal in one transaction, so its facts and views agree. */
 interface Loaded {
   row: ProposalRow;
@@ -294,11 +301,14 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
       arrangementId: number | null;
     },
     names: Map<number, CouncilRef>,
+    areaNames: ReadonlyMap<string, string>,
   ): ArrangementSide {
     const provider = names.get(side.providerOrgId) ?? { orgId: side.providerOrgId, gss: null, name: '' };
     const mode = DELIVERY_MODES[side.mode as keyof typeof DELIVERY_MODES] ?? side.mode;
     const level = DELIVERY_LEVELS[side.level as keyof typeof DELIVERY_LEVELS] ?? side.level;
-    const where = side.areaCode ? ` (${side.areaCode})` : '';
+    // A district's or county's own area goes without saying; a cluster's or locality's is named.
+    const below = side.level === 'cluster' || side.level === 'locality';
+    const where = below && side.areaCode ? ` (${areaNames.get(side.areaCode) ?? side.areaCode})` : '';
     return {
       mode: side.mode,
       level: side.level,
@@ -338,7 +348,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
     const labels = new Map(
       (await register.services({ codes, limit: codes.length })).map((s) => [s.lgslCode, s.label]),
     );
-    const partnerships = new Map<number, { id: number; slug: string; name: string }>();
+    const partnerships = new Map<number, PartnershipRef>();
     const befores = new Map<string, Arrangement | null>();
     for (const l of loaded) {
       for (const c of l.changes) {
@@ -367,10 +377,9 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
       const state = proposalState(facts);
       const adopting = new Set(adoptingCouncils(facts));
       const decidedAll = state !== 'draft' && state !== 'awaiting_decisions' && state !== 'withdrawn';
-      if (!partnerships.has(l.row.partnershipId)) {
-        const p = await partnershipById(l.row.partnershipId);
-        partnerships.set(l.row.partnershipId, p);
-      }
+      const partnership =
+        partnerships.get(l.row.partnershipId) ?? (await partnershipById(l.row.partnershipId));
+      partnerships.set(l.row.partnershipId, partnership);
       const changes: ChangeView[] = [];
       for (const c of l.changes) {
         const before = befores.get(`${l.row.proposalId}:${c.position}`) ?? null;
@@ -379,7 +388,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
           council: names.get(c.councilOrgId)!,
           lgslCode: c.lgslCode,
           service: labels.get(c.lgslCode) ?? String(c.lgslCode),
-          before: before ? describe(sideOf(before), names) : null,
+          before: before ? describe(sideOf(before), names, partnership.areaNames) : null,
           after: describe(
             {
               mode: c.mode,
@@ -389,6 +398,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
               arrangementId: c.madeArrangementId,
             },
             names,
+            partnership.areaNames,
           ),
           matters: c.matters,
           adopted:
@@ -427,7 +437,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
         id: l.row.proposalId,
         title: l.row.title,
         summary: l.row.summary,
-        partnership: partnerships.get(l.row.partnershipId)!,
+        partnership: { id: partnership.id, slug: partnership.slug, name: partnership.name },
         keeper: names.get(l.row.orgId)!,
         state,
         effectiveFrom: l.row.effectiveFrom,
@@ -458,10 +468,8 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
     return result;
   }
 
-  const slugs = new Map<number, { id: number; slug: string; name: string }>();
-  async function partnershipById(id: number) {
-    const known = slugs.get(id);
-    if (known) return known;
+  /** A partnership by id, with the names of its own areas (clusters, localities). */
+  async function partnershipById(id: number): Promise<PartnershipRef> {
     const row = await withSystem(db, (tx) =>
       tx
         .selectFrom('partnership')
@@ -469,9 +477,8 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
         .where('partnership_id', '=', id)
         .executeTakeFirstOrThrow(),
     );
-    const p = { id, slug: row.slug, name: row.name };
-    slugs.set(id, p);
-    return p;
+    const areas = (await register.partnership(row.slug)).areas;
+    return { id, slug: row.slug, name: row.name, areaNames: new Map(areas.map((a) => [a.code, a.name])) };
   }
 
   /** One proposal as `actor` may read it: a 404 for an id that is not a UUID or not theirs to see. */
