@@ -204,6 +204,23 @@ program
     }),
   );
 
+program
+  .command('proposals-due')
+  .description(
+    'put into effect every approved proposal whose effective date has come (the server does this every hour)',
+  )
+  .action(() =>
+    withDatabase(async (database, config) => {
+      const { governance } = await createServices(config, database);
+      const applied = await governance.applyDue();
+      console.log(
+        applied.length === 0
+          ? 'No proposal was due.'
+          : `${applied.length} proposals took effect: ${applied.join(', ')}.`,
+      );
+    }),
+  );
+
 /** `--map field=column`, gathered into a mapping. */
 function collectMap(text: string, mapping: LedgerMapping = {}): LedgerMapping {
   const at = text.indexOf('=');

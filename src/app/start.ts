@@ -7,6 +7,7 @@ import { demoAccountCreator, isRegisterEmpty, loadDemo } from '../demo/index.ts'
 import { terminalProgress } from '../platform/index.ts';
 import { createOutboxWorker, localSender } from '../platform/index.ts';
 import { notifySender } from '../platform/index.ts';
+import { dueProposalsTimer } from '../governance/index.ts';
 
 export async function startServer(config: Config, database: Database): Promise<void> {
   if (database.kind === 'pglite') {
@@ -42,12 +43,18 @@ export async function startServer(config: Config, database: Database): Promise<v
     log: (entry, message) => app.log.warn(entry, message),
   });
 
+  const dueProposals = dueProposalsTimer({
+    governance: services.governance,
+    log: (entry, message) => app.log.warn(entry, message),
+  });
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'stopping');
     try {
+      dueProposals.stop();
       await outbox.stop();
       await app.close();
     } finally {
@@ -60,6 +67,7 @@ export async function startServer(config: Config, database: Database): Promise<v
 
   await app.listen({ port: config.port, host: config.host });
   outbox.start();
+  dueProposals.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(

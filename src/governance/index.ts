@@ -35,3 +35,4 @@ export type {
   RecommendationInput,
 } from './proposal.service.ts';
 export { proposalApiRoutes } from './proposal.routes.ts';
+export { dueProposalsTimer } from './due-proposals.ts';

@@ -214,7 +214,10 @@ export interface GovernanceService {
   submit(actor: GovernanceActor, id: string, recommendation: RecommendationInput): Promise<ProposalView>;
   withdraw(actor: GovernanceActor, id: string, reason: string): Promise<ProposalView>;
   recordDecision(actor: GovernanceActor, id: string, input: DecisionInput): Promise<ProposalView>;
-  /** Puts into effect every approved proposal whose date has come; returns their ids. */
+  /**
+   * Puts into effect every approved proposal whose date has come, each in its own transaction;
+   * returns their ids, or throws naming each one the register refused once the others are done.
+   */
   applyDue(today?: string): Promise<string[]>;
 }
 
@@ -935,7 +938,20 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
     async applyDue(today = todayInLondon()) {
       const ids = await withSystem(db, (tx) => repo.pendingDueIds(tx, today));
       const applied: string[] = [];
-      for (const id of ids) if (await apply(id, null, today)) applied.push(id);
+      const failed: string[] = [];
+      // Each in its own transaction: one the register refuses does not hold up the others.
+      for (const id of ids) {
+        try {
+          if (await apply(id, null, today)) applied.push(id);
+        } catch (error) {
+          failed.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (failed.length > 0) {
+        throw new Error(
+          `${applied.length} proposals took effect; ${failed.length} could not: ${failed.join('; ')}`,
+        );
+      }
       return applied;
     },
   };
