@@ -79,6 +79,16 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     grants: [{ org: 'west-devon', role: 'finance_officer' }],
   },
   {
+    email: 'clerk.teignbridge@example.org',
+    name: 'Teignbridge District Council democratic services officer',
+    grants: [{ org: 'teignbridge', role: 'clerk' }],
+  },
+  {
+    email: 'clerk.westdevon@example.org',
+    name: 'West Devon Borough Council democratic services officer',
+    grants: [{ org: 'west-devon', role: 'clerk' }],
+  },
+  {
     email: 'agent.warwickshire@example.org',
     name: 'Warwickshire Direct contact-centre agent',
     grants: WARWICKSHIRE_COUNCILS.map((org) => ({ org, role: 'agent' as const })),
