@@ -14,6 +14,7 @@ import { withSystem } from '../db/index.ts';
 import type { AppServices } from '../app/services.ts';
 import { NOBODY } from './governance-actor.ts';
 import type { ProposalJson } from './proposal.schemas.ts';
+import { XMLParser } from 'fast-xml-parser';
 
 const PASSWORD = 'a long test password for proposals';
 const TEIGNBRIDGE = 'E07000045';
@@ -185,5 +186,28 @@ describe('the proposals API', () => {
     assert.equal(p.state, 'awaiting_decisions');
     assert.match(p.waiting_for ?? '', /West Devon Borough Council \(Hub Committee\)\.$/);
     assert.equal(await decisions(), before + 1);
+  });
+
+  it("publishes councils' decisions on the partnership's proposals as an Atom feed, drafts never", async () => {
+    const response = await get('/partnerships/integrated-devon/decisions.atom');
+    assert.equal(response.statusCode, 200);
+    assert.match(response.headers['content-type'] as string, /^application\/atom\+xml/);
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(response.body);
+    const entries = [xml.feed.entry].flat() as Array<{
+      title: string;
+      id: string;
+      updated: string;
+      summary: string;
+    }>;
+    assert.deepEqual(
+      entries.map((e) => e.title.split(':')[0]),
+      ['Teignbridge District Council Executive approved', 'South Hams District Council Executive approved'],
+      'newest first, and nothing of the draft',
+    );
+    assert.match(entries[0]!.summary, /on 2026-11-26 \(minute EX\/26\/113\)/);
+    assert.match(entries[0]!.id, new RegExp(`/proposals/${devonProposal.id}#decision-\\d+$`));
+    assert.equal(xml.feed.updated, entries[0]!.updated);
+    assert.equal((await get('/partnerships/no-such/decisions.atom')).statusCode, 404);
+    assert.equal((await get('/partnerships/Bad%20Slug/decisions.atom')).statusCode, 400);
   });
 });

@@ -157,6 +157,7 @@ export interface ChangeView {
 }
 
 export interface DecisionView {
+  decisionId: number;
   decision: Decision;
   decidedOn: string;
   minute: string;
@@ -416,6 +417,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
         const history = l.decisions
           .filter((d) => d.orgId === a.councilOrgId && d.bodyId === a.bodyId)
           .map((d) => ({
+            decisionId: d.decisionId,
             decision: d.decision,
             decidedOn: d.decidedOn,
             minute: d.minute,
