@@ -353,6 +353,18 @@ describe('proposals that change the register', () => {
       ),
       /row-level security/,
     );
+    // Nor its own decision at a body the proposal does not ask (its full council, here).
+    const cotswold = org.get(COTSWOLD)!;
+    const fullCouncil = (await governance.bodies([cotswold])).find((b) => b.kind === 'full_council')!;
+    await assert.rejects(
+      withTenant(database.db, { readOrgs: [cotswold], writeOrgs: [cotswold], accountId: null }, (tx) =>
+        sql`insert into proposal_decision (org_id, keeper_org_id, proposal_id, body_id, decision, decided_on, minute)
+            values (${cotswold}, ${cotswold}, ${p.id}, ${fullCouncil.bodyId}, 'approved', '2026-07-01', 'not asked')`.execute(
+          tx,
+        ),
+      ),
+      /a decision answers an approval the proposal asks/,
+    );
     // Nor may a council change or delete a decision once recorded, even its own.
     await decide(CHELTENHAM, p.id, 'approved');
     await assert.rejects(
