@@ -25,7 +25,9 @@ import {
   open311Routes,
 } from '../frontdoor/index.ts';
 import { financeApiRoutes, financePages, rulePages, savingsPages } from '../finance/index.ts';
-import { proposalApiRoutes } from '../governance/index.ts';
+import { decisionFeeds, proposalApiRoutes, sovereigntyPages } from '../governance/index.ts';
+import { programmeApiRoutes, programmePages, riskPages } from '../governance/index.ts';
+import { proposalPages } from '../governance/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -104,6 +106,7 @@ export async function buildServer(
   await app.register(casesApiRoutes, { prefix: '/api/v1' });
   await app.register(financeApiRoutes, { prefix: '/api/v1' });
   await app.register(proposalApiRoutes, { prefix: '/api/v1' });
+  await app.register(programmeApiRoutes, { prefix: '/api/v1' });
   await app.register(accessPages);
   await app.register(registerPages);
   await app.register(deskPages);
@@ -113,6 +116,11 @@ export async function buildServer(
   await app.register(financePages);
   await app.register(savingsPages);
   await app.register(rulePages);
+  await app.register(proposalPages);
+  await app.register(decisionFeeds);
+  await app.register(sovereigntyPages);
+  await app.register(programmePages);
+  await app.register(riskPages);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

@@ -23,6 +23,8 @@ import { caseloadByCouncil } from '../frontdoor/index.ts';
 import { createFinanceService, type FinanceService } from '../finance/index.ts';
 import { createSavingsService, type SavingsService } from '../finance/index.ts';
 import { createGovernanceService, type GovernanceService } from '../governance/index.ts';
+import { createProgrammeService, type ProgrammeService } from '../governance/index.ts';
+import { createRiskService, type RiskService } from '../governance/index.ts';
 
 export interface AppServices {
   config: Config;
@@ -44,6 +46,10 @@ export interface AppServices {
   savings: SavingsService;
   /** Proposals that change the register, decided by each council. */
   governance: GovernanceService;
+  /** Each partnership's programme, with each authority's go/no-go decisions. */
+  programmes: ProgrammeService;
+  /** Each partnership's risk log. */
+  risks: RiskService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -62,6 +68,8 @@ export async function createServices(config: Config, database: Database): Promis
   });
   const savings = createSavingsService({ db: database.db, register, finance });
   const governance = createGovernanceService({ db: database.db, register });
+  const programmes = createProgrammeService({ db: database.db, register });
+  const risks = createRiskService({ db: database.db, register });
   return {
     config,
     database,
@@ -76,5 +84,7 @@ export async function createServices(config: Config, database: Database): Promis
     finance,
     savings,
     governance,
+    programmes,
+    risks,
   };
 }

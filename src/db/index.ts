@@ -19,6 +19,7 @@ export type {
   DeliveryLevel,
   DeliveryMode,
   GovernanceBodyKind,
+  RiskTreatment,
   MemberRole,
   OrganisationKind,
   OrganisationTable,

@@ -710,6 +710,78 @@ export interface ProposalDecisionTable {
   recorded_by: number | null;
 }
 
+export interface ProgrammeTable {
+  org_id: number;
+  programme_id: Generated<number>;
+  partnership_id: number;
+  name: string;
+  summary: DefaultedText;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  source: DefaultedText;
+  created_at: Generated<Date>;
+}
+
+export interface ProgrammePhaseTable {
+  org_id: number;
+  programme_id: number;
+  position: number;
+  name: string;
+  timing: DefaultedText;
+  starts_on: string;
+  ends_on: string;
+  activities: DefaultedTextArray;
+}
+
+export interface ProgrammeMilestoneTable {
+  org_id: number;
+  milestone_id: Generated<number>;
+  programme_id: number;
+  phase_position: number;
+  title: string;
+  kind: 'milestone' | 'go_no_go';
+  due_on: string;
+  workstream: DefaultedText;
+  owner: DefaultedText;
+  depends_on: ColumnType<number[], number[] | undefined, number[]>;
+  completed_on: string | null;
+}
+
+export interface GoNoGoDecisionTable {
+  org_id: number;
+  decision_id: Generated<number>;
+  keeper_org_id: number;
+  milestone_id: number;
+  decision: 'go' | 'no_go' | 'deferred';
+  decided_on: string;
+  minute: string;
+  recorded_at: Generated<Date>;
+  recorded_by: number | null;
+}
+
+export type RiskTreatment = 'tolerate' | 'treat' | 'transfer' | 'terminate';
+
+export interface RiskTable {
+  org_id: number;
+  risk_id: Generated<number>;
+  partnership_id: number;
+  title: string;
+  description: DefaultedText;
+  owner: string;
+  bearer_org_id: number | null;
+  inherent_likelihood: number;
+  inherent_impact: number;
+  residual_likelihood: number;
+  residual_impact: number;
+  treatment: RiskTreatment;
+  treatment_notes: DefaultedText;
+  last_reviewed_on: string | null;
+  next_review_on: string;
+  internal: ColumnType<boolean, boolean | undefined, boolean>;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  source: DefaultedText;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   area: AreaTable;
   area_member: AreaMemberTable;
@@ -761,4 +833,9 @@ export interface DB {
   proposal_change: ProposalChangeTable;
   proposal_approval: ProposalApprovalTable;
   proposal_decision: ProposalDecisionTable;
+  programme: ProgrammeTable;
+  programme_phase: ProgrammePhaseTable;
+  programme_milestone: ProgrammeMilestoneTable;
+  go_no_go_decision: GoNoGoDecisionTable;
+  risk: RiskTable;
 }

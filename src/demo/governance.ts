@@ -9,7 +9,14 @@
 import type { Kysely } from 'kysely';
 import type { DB, GovernanceBodyKind } from '../db/index.ts';
 import { createRegisterService } from '../register/index.ts';
-import { NOBODY, OPERATOR, createGovernanceService, type GovernanceActor } from '../governance/index.ts';
+import {
+  NOBODY,
+  OPERATOR,
+  createGovernanceService,
+  createProgrammeService,
+  createRiskService,
+  type GovernanceActor,
+} from '../governance/index.ts';
 import type { Progress } from '../platform/index.ts';
 
 const DEVON_SEED = 'seeds/000_5a495659d1c76ebd.txt';
@@ -132,5 +139,252 @@ export async function loadDemoGovernance(db: Kysely<DB>, progress: Progress): Pr
     paper: 'South cluster licensing team: report of the Director of Place (illustrative)',
   });
   progress.tick();
+  await loadVisionProgramme(db, register);
+  await loadVisionRisks(db, register);
   progress.stop();
+}
+
+const VISION_REPORT = 'seeds/004_2ab9354ca58d4887.txt';
+const PROGRAMME_WORKSTREAM = 'Programme management, timetabling and risk management';
+const INTERIM_WORKSTREAM = 'Interim management arrangements';
+const GO_NO_GO_DATES = ['2014-12-31', '2015-09-30'];
+
+/**
+ * The 2020 Vision programme exactly as Table 7.4 of the report sets it out: five phases with their
+ * key activities and the two go/no-go points for each authority. The seed gives seasons; the
+ * dates are the seasons' bounds. Owners and workstreams are the report's own (§1.58, §1.75). The
+ * seed is the plan, not what happened: like the demo's register, which takes the venture as live
+ * from April 2016, each milestone is taken as reached when planned and each authority's go
+ * decision as taken on the point's last day, and those are marked illustrative.
+ */
+async function loadVisionProgramme(db: Kysely<DB>, register: ReturnType<typeof createRegisterService>) {
+  const programmes = createProgrammeService({ db, register });
+  const vision = await register.partnership('2020-vision');
+  const keeper: GovernanceActor = {
+    ...NOBODY,
+    keeps: [{ partnershipId: vision.partnershipId, orgId: (await register.organisation('E07000079')).orgId }],
+  };
+  const point = (title: string, dueOn: string, dependsOn: number[] = []) => ({
+    title,
+    kind: 'go_no_go' as const,
+    dueOn,
+    owner: 'Each partner authority',
+    workstream: PROGRAMME_WORKSTREAM,
+    dependsOn,
+  });
+  const milestone = (title: string, dueOn: string, workstream: string, dependsOn: number[] = []) => ({
+    title,
+    kind: 'milestone' as const,
+    dueOn,
+    owner: 'Programme Board',
+    workstream,
+    dependsOn,
+    completedOn: dueOn,
+  });
+  const programme = await programmes.createProgramme(keeper, '2020-vision', {
+    name: '2020 Vision programme',
+    summary:
+      'The indicative timetable for the partnership venture and interim management arrangements, ' +
+      'from preliminary planning in autumn 2014 to the go-live of new arrangements in April 2016.',
+    illustrative: true,
+    source:
+      `${VISION_REPORT} Table 7.4 "Summary of Timetable for 2020 Vision Programme" (phases, timing and ` +
+      'key activities verbatim; dates are the bounds of the seasons it gives); §1.58 and §1.75 (workstreams, ' +
+      'the Programme Board). ILLUSTRATIVE: milestones taken as reached when planned and each authority’s ' +
+      'go decision as taken on the point’s last day, as the demo’s register takes the venture as live from April 2016',
+    phases: [
+      {
+        name: 'Preliminary Planning',
+        timing: 'Autumn 2014',
+        startsOn: '2014-09-01',
+        endsOn: '2014-12-31',
+        activities: [
+          'Develop Strategic Outline Case.',
+          'Design programme plan.',
+          'Design detail of interim management arrangements.',
+          'Go/No-go decision point for each authority to proceed to next phase: Nov/Dec 2014.',
+        ],
+        milestones: [
+          point(
+            'Go/No-go decision point for each authority to proceed to next phase: Nov/Dec 2014',
+            GO_NO_GO_DATES[0]!,
+          ),
+        ],
+      },
+      {
+        name: 'Detailed Planning',
+        timing: 'Winter 2014 - Spring 2015',
+        startsOn: '2014-12-01',
+        endsOn: '2015-05-31',
+        activities: [
+          'Establish interim joint committee including legal agreements.',
+          'Implement interim management arrangements.',
+          'Develop Outline Business Case.',
+          'Initiate preliminary agreed projects.',
+        ],
+        milestones: [
+          milestone(
+            'Establish interim joint committee including legal agreements',
+            '2015-05-31',
+            INTERIM_WORKSTREAM,
+            [0],
+          ),
+        ],
+      },
+      {
+        name: 'Programme Initiation',
+        timing: 'Summer 2015',
+        startsOn: '2015-06-01',
+        endsOn: '2015-09-30',
+        activities: [
+          'Develop Full Business Case.',
+          'Develop draft legal agreements.',
+          'Confirm whether to retain joint committee or move to company structure.',
+          'Go/No-go decision point for each authority to proceed to next phase: September 2015.',
+        ],
+        milestones: [
+          milestone('Develop Full Business Case', '2015-09-30', PROGRAMME_WORKSTREAM, [1]),
+          point(
+            'Go/No-go decision point for each authority to proceed to next phase: September 2015',
+            GO_NO_GO_DATES[1]!,
+            [2],
+          ),
+        ],
+      },
+      {
+        name: 'Initial implementation',
+        timing: 'Autumn 2015',
+        startsOn: '2015-09-01',
+        endsOn: '2015-11-30',
+        activities: [
+          'Develop and manage transition plans, including statutory consultation.',
+          'Consult on and implement permanent management arrangements.',
+          'Refine and agree legal agreements, including any contractual requirements.',
+        ],
+        milestones: [milestone('Refine and agree legal agreements', '2015-11-30', INTERIM_WORKSTREAM, [3])],
+      },
+      {
+        name: 'Full go-live of partnership venture',
+        timing: 'Spring 2016',
+        startsOn: '2016-03-01',
+        endsOn: '2016-05-31',
+        activities: [
+          'Transition made to new organisations.',
+          'Delivery of programme transformation project continues.',
+          'Go-live of new arrangements: April 2016.',
+        ],
+        milestones: [
+          milestone('Go-live of new arrangements: April 2016', '2016-04-01', PROGRAMME_WORKSTREAM, [4]),
+        ],
+      },
+    ],
+  });
+  const points = programme.phases.flatMap((ph) => ph.milestones).filter((m) => m.kind === 'go_no_go');
+  for (const [i, p] of points.entries()) {
+    for (const d of p.decisions) {
+      const clerk: GovernanceActor = { ...NOBODY, clerkOf: [d.council.orgId], orgIds: [d.council.orgId] };
+      await programmes.recordGoNoGo(clerk, '2020-vision', p.milestoneId, {
+        orgId: d.council.orgId,
+        decision: 'go',
+        decidedOn: GO_NO_GO_DATES[i]!,
+        minute: 'Illustrative: the seed plans the decision but does not record it',
+      });
+    }
+  }
+}
+
+/**
+ * The 2020 Vision risk log: the challenges the report names as "potential risks that need to be
+ * managed" (chapter 4, §1.22 to §1.30) and the re-growing of retained units (§1.48), each in the
+ * report's words, owned by the Programme Board that §1.75 gives the initial risk log to. The
+ * report publishes no scores or dates: the scores and the quarterly reviews from its date are
+ * illustrative and marked so.
+ */
+async function loadVisionRisks(db: Kysely<DB>, register: ReturnType<typeof createRegisterService>) {
+  const risks = createRiskService({ db, register });
+  const vision = await register.partnership('2020-vision');
+  const keeper: GovernanceActor = {
+    ...NOBODY,
+    keeps: [{ partnershipId: vision.partnershipId, orgId: (await register.organisation('E07000079')).orgId }],
+  };
+  const log: Array<[string, string, string, [number, number], [number, number], string, string]> = [
+    [
+      'Staying local: eroding each council’s sovereignty and identity',
+      '"2020 Vision aims to preserve the sovereignty and identity of each local authority, but there were concerns about the danger of eroding them if collaboration led to complete standardisation."',
+      '§1.23',
+      [4, 4],
+      [2, 4],
+      'treat',
+      'Each council keeps its reserved decisions (Recommendation 5.3) and a joint protocol on identity and branding (Recommendation 5.2).',
+    ],
+    [
+      'Managing complexity: arrangements that are hard to understand',
+      '"There was a strong emphasis on the importance of ensuring that new arrangements were both transparent and readily understandable."',
+      '§1.24',
+      [3, 3],
+      [2, 3],
+      'treat',
+      'Streamline the management of existing sourcing arrangements as the venture is set up.',
+    ],
+    [
+      'Taking people with you: members, staff and trade unions not engaged',
+      '"The importance was stressed of engaging with and informing elected members so that they are able to shape the development of the programme … The importance of engagement with staff and trade unions was stressed."',
+      '§1.25',
+      [3, 4],
+      [2, 3],
+      'treat',
+      'Engagement, consultation and leadership as a workstream of the programme (§1.59 to §1.62).',
+    ],
+    [
+      'Creating the capacity: the public notices an adverse impact of the change',
+      '"The intention of 2020 Vision is that the public should not notice any adverse impact of any changes … The importance of investing in the resources needed to make the change possible was underlined."',
+      '§1.26',
+      [4, 4],
+      [3, 3],
+      'treat',
+      'Invest in the resources the change needs; combine support teams where capacity is an issue.',
+    ],
+    [
+      'Policy on pensions: employer contributions almost doubling',
+      '"Projections suggest that the rate of employer contributions to the pension scheme will almost double over the next twenty years." The scale "is not yet widely understood".',
+      '§1.27 to §1.29',
+      [4, 5],
+      [3, 4],
+      'treat',
+      'Take time to explore fully the reasons for and feasibility of moving new starters to a stakeholder scheme (§1.29).',
+    ],
+    [
+      'Understanding the alternatives: options for savings not yet exhausted',
+      '"While authorities may feel they have exhausted many of the options, the service and budget planning process in each authority will enable them to consider the options further."',
+      '§1.30',
+      [2, 3],
+      [2, 3],
+      'tolerate',
+      'Each authority considers the options in its own service and budget planning.',
+    ],
+    [
+      'Retained and client-side units re-growing',
+      '"The size and functions of any retained functions must be kept under review to avoid the risk of retained and client side units \'re-growing\' and duplicating activities that are being delivered by service providers."',
+      '§1.48',
+      [3, 3],
+      [2, 2],
+      'treat',
+      'Keep the size and functions of retained units under review.',
+    ],
+  ];
+  for (const [title, description, where, inherent, residual, treatment, treatmentNotes] of log) {
+    await risks.createRisk(keeper, '2020-vision', {
+      title,
+      description,
+      owner: 'Programme Board',
+      inherent: { likelihood: inherent[0], impact: inherent[1] },
+      residual: { likelihood: residual[0], impact: residual[1] },
+      treatment,
+      treatmentNotes,
+      lastReviewedOn: '2014-11-20',
+      nextReviewOn: '2015-02-20',
+      illustrative: true,
+      source: `${VISION_REPORT} ${where}; ILLUSTRATIVE scores and review dates (the report gives none)`,
+    });
+  }
 }

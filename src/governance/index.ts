@@ -36,3 +36,21 @@ export type {
 } from './proposal.service.ts';
 export { proposalApiRoutes } from './proposal.routes.ts';
 export { dueProposalsTimer } from './due-proposals.ts';
+export { decisionFeeds } from './decisions.feed.ts';
+export { proposalPages } from './proposal.pages.ts';
+export { sovereigntyPages } from './sovereignty.pages.ts';
+export { sovereigntyRegister } from './sovereignty.ts';
+export type { SovereigntyRegister } from './sovereignty.ts';
+export { GO_NO_GO, createProgrammeService } from './programme.service.ts';
+export type {
+  GoNoGo,
+  MilestoneView,
+  ProgrammeInput,
+  ProgrammeService,
+  ProgrammeView,
+} from './programme.service.ts';
+export { programmePages } from './programme.pages.ts';
+export { programmeApiRoutes } from './programme.routes.ts';
+export { RISK_BANDS, TREATMENTS, createRiskService } from './risk.service.ts';
+export type { RiskInput, RiskLog, RiskService, RiskView } from './risk.service.ts';
+export { riskPages } from './risk.pages.ts';

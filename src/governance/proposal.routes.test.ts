@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from '../../test/support/database.ts';
+import { rowCount } from '../../test/support/rows.ts';
 import { buildTestApp, signIn, type Session } from '../../test/support/app.ts';
 import type { Database } from '../db/engine.ts';
-import { withSystem } from '../db/index.ts';
 import type { AppServices } from '../app/services.ts';
 import { NOBODY } from './governance-actor.ts';
 import type { ProposalJson } from './proposal.schemas.ts';
@@ -39,17 +39,7 @@ describe('the proposals API', () => {
       headers: session ? { cookie: session.cookie, ...(csrf ? { 'x-csrf-token': session.csrf } : {}) } : {},
       payload: body as Record<string, unknown>,
     });
-  const decisions = async () =>
-    Number(
-      (
-        await withSystem(database.db, (tx) =>
-          tx
-            .selectFrom('proposal_decision')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow(),
-        )
-      ).n,
-    );
+  const decisions = () => rowCount(database, 'proposal_decision');
 
   before(async () => {
     database = await openTestDatabase({ data: 'demo' });

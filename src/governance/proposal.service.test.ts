@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openTestDatabase } from '../../test/support/database.ts';
+import { rowCount } from '../../test/support/rows.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem, withTenant } from '../db/index.ts';
 import { ProblemError } from '../platform/index.ts';
@@ -50,17 +51,8 @@ describe('proposals that change the register', () => {
     orgIds: [org.get(gss)!],
   });
 
-  const count = async (table: 'proposal' | 'proposal_decision' | 'arrangement' | 'audit_log') =>
-    Number(
-      (
-        await withSystem(database.db, (tx) =>
-          tx
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow(),
-        )
-      ).n,
-    );
+  const count = (table: 'proposal' | 'proposal_decision' | 'arrangement' | 'audit_log') =>
+    rowCount(database, table);
 
   /** Each council's arrangement for a service in force on a date, as the register answers. */
   const inForce = async (code: number, date: string) =>

@@ -1,5 +1,6 @@
 /**
- * Decisions each council ratifies: the bodies that decide, and proposals that change the register.
+ * Decisions each council ratifies: the bodies that decide, proposals that change the register, and
+ * the partnership's programme with each authority's go/no-go decisions, and its risk log.
  *
  * - A proposal belongs to the organisation that keeps it (`org_id`): the organisation of the
  *   partnership administrator's grant. It lists the register changes it will make and the
@@ -151,6 +152,91 @@ CREATE TABLE proposal_decision (
 );
 CREATE INDEX proposal_decision_proposal_idx ON proposal_decision (proposal_id, decision_id);
 
+-- A partnership's programme: phases in order, each with its milestones and go/no-go points.
+CREATE TABLE programme (
+  org_id bigint NOT NULL REFERENCES organisation (org_id),
+  programme_id bigint GENERATED ALWAYS AS IDENTITY,
+  partnership_id bigint NOT NULL REFERENCES partnership (partnership_id),
+  name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  summary text NOT NULL DEFAULT '' CHECK (length(summary) <= 4000),
+  illustrative boolean NOT NULL DEFAULT false,
+  source text NOT NULL DEFAULT '' CHECK (length(source) <= 1000),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (org_id, programme_id),
+  UNIQUE (org_id, partnership_id, name)
+);
+CREATE TABLE programme_phase (
+  org_id bigint NOT NULL,
+  programme_id bigint NOT NULL,
+  position integer NOT NULL CHECK (position >= 0),
+  name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  -- As the programme states it ("Winter 2014 - Spring 2015"), with the dates it is taken to span.
+  timing text NOT NULL DEFAULT '' CHECK (length(timing) <= 100),
+  starts_on date NOT NULL,
+  ends_on date NOT NULL,
+  activities text[] NOT NULL DEFAULT '{}',
+  PRIMARY KEY (org_id, programme_id, position),
+  FOREIGN KEY (org_id, programme_id) REFERENCES programme (org_id, programme_id),
+  CHECK (ends_on >= starts_on)
+);
+CREATE TABLE programme_milestone (
+  org_id bigint NOT NULL,
+  milestone_id bigint GENERATED ALWAYS AS IDENTITY,
+  programme_id bigint NOT NULL,
+  phase_position integer NOT NULL,
+  title text NOT NULL CHECK (length(title) BETWEEN 1 AND 300),
+  -- A go/no-go point is decided by each authority for itself.
+  kind text NOT NULL CHECK (kind IN ('milestone', 'go_no_go')),
+  due_on date NOT NULL,
+  workstream text NOT NULL DEFAULT '' CHECK (length(workstream) <= 200),
+  owner text NOT NULL DEFAULT '' CHECK (length(owner) <= 200),
+  -- The milestones that must be reached first.
+  depends_on bigint[] NOT NULL DEFAULT '{}',
+  completed_on date,
+  PRIMARY KEY (org_id, milestone_id),
+  FOREIGN KEY (org_id, programme_id, phase_position) REFERENCES programme_phase (org_id, programme_id, position)
+);
+-- Each authority's own decision at a go/no-go point, under that authority; the latest counts.
+CREATE TABLE go_no_go_decision (
+  org_id bigint NOT NULL REFERENCES organisation (org_id),
+  decision_id bigint GENERATED ALWAYS AS IDENTITY,
+  keeper_org_id bigint NOT NULL,
+  milestone_id bigint NOT NULL,
+  decision text NOT NULL CHECK (decision IN ('go', 'no_go', 'deferred')),
+  decided_on date NOT NULL,
+  minute text NOT NULL CHECK (length(minute) BETWEEN 1 AND 200),
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  recorded_by bigint,
+  PRIMARY KEY (org_id, decision_id)
+);
+CREATE INDEX go_no_go_decision_milestone_idx ON go_no_go_decision (keeper_org_id, milestone_id);
+
+-- A partnership's risk log: likelihood and impact from 1 to 5 before and after treatment, who owns
+-- each risk and which partner bears it (none: the partnership as a whole), and when it is reviewed.
+CREATE TABLE risk (
+  org_id bigint NOT NULL REFERENCES organisation (org_id),
+  risk_id bigint GENERATED ALWAYS AS IDENTITY,
+  partnership_id bigint NOT NULL REFERENCES partnership (partnership_id),
+  title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  description text NOT NULL DEFAULT '' CHECK (length(description) <= 4000),
+  owner text NOT NULL CHECK (length(owner) BETWEEN 1 AND 200),
+  bearer_org_id bigint REFERENCES organisation (org_id),
+  inherent_likelihood smallint NOT NULL CHECK (inherent_likelihood BETWEEN 1 AND 5),
+  inherent_impact smallint NOT NULL CHECK (inherent_impact BETWEEN 1 AND 5),
+  residual_likelihood smallint NOT NULL CHECK (residual_likelihood BETWEEN 1 AND 5),
+  residual_impact smallint NOT NULL CHECK (residual_impact BETWEEN 1 AND 5),
+  treatment text NOT NULL CHECK (treatment IN ('tolerate', 'treat', 'transfer', 'terminate')),
+  treatment_notes text NOT NULL DEFAULT '' CHECK (length(treatment_notes) <= 4000),
+  last_reviewed_on date,
+  next_review_on date NOT NULL,
+  internal boolean NOT NULL DEFAULT false,
+  illustrative boolean NOT NULL DEFAULT false,
+  source text NOT NULL DEFAULT '' CHECK (length(source) <= 1000),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (org_id, risk_id)
+);
+CREATE INDEX risk_partnership_idx ON risk (partnership_id);
+
 -- A submitted proposal's changes and approvals never change, whoever asks; a change records which
 -- arrangement it replaced and made, once.
 CREATE FUNCTION jointly_proposal_guard() RETURNS trigger LANGUAGE plpgsql AS $f$
@@ -185,6 +271,12 @@ BEGIN
       RAISE EXCEPTION 'an approval names a body of the council that decides'
         USING ERRCODE = 'foreign_key_violation';
     END IF;
+  ELSIF TG_TABLE_NAME = 'go_no_go_decision' THEN
+    IF NOT EXISTS (SELECT 1 FROM programme_milestone m
+                    WHERE m.org_id = NEW.keeper_org_id AND m.milestone_id = NEW.milestone_id AND m.kind = 'go_no_go') THEN
+      RAISE EXCEPTION 'a go/no-go decision answers a go/no-go point of the programme'
+        USING ERRCODE = 'foreign_key_violation';
+    END IF;
   ELSIF NOT EXISTS (SELECT 1 FROM proposal_approval a
                      WHERE a.org_id = NEW.keeper_org_id AND a.proposal_id = NEW.proposal_id
                        AND a.council_org_id = NEW.org_id AND a.body_id = NEW.body_id) THEN
@@ -197,6 +289,8 @@ $f$;
 CREATE TRIGGER proposal_approval_refs BEFORE INSERT ON proposal_approval
   FOR EACH ROW EXECUTE FUNCTION jointly_proposal_refs();
 CREATE TRIGGER proposal_decision_refs BEFORE INSERT ON proposal_decision
+  FOR EACH ROW EXECUTE FUNCTION jointly_proposal_refs();
+CREATE TRIGGER go_no_go_decision_refs BEFORE INSERT ON go_no_go_decision
   FOR EACH ROW EXECUTE FUNCTION jointly_proposal_refs();
 
 ALTER TABLE governance_body ENABLE ROW LEVEL SECURITY;
@@ -231,7 +325,27 @@ CREATE POLICY proposal_decision_read ON proposal_decision FOR SELECT
   USING (${readWithProposal('proposal_decision', 'keeper_org_id')});
 CREATE POLICY proposal_decision_insert ON proposal_decision FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
 
+-- A programme, its phases, milestones and each authority's go/no-go decisions are public.
+${['programme', 'programme_phase', 'programme_milestone', 'go_no_go_decision']
+  .map(
+    (t) => `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;
+CREATE POLICY ${t}_read ON ${t} FOR SELECT USING (true);
+CREATE POLICY ${t}_insert ON ${t} FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));`,
+  )
+  .join('\n')}
+CREATE POLICY programme_milestone_update ON programme_milestone FOR UPDATE
+  USING (org_id = ANY (${WRITES})) WITH CHECK (org_id = ANY (${WRITES}));
+
 GRANT SELECT, INSERT ON governance_body, proposal, proposal_change, proposal_approval, proposal_decision TO jointly_app;
+ALTER TABLE risk ENABLE ROW LEVEL SECURITY;
+ALTER TABLE risk FORCE ROW LEVEL SECURITY;
+CREATE POLICY risk_read ON risk FOR SELECT USING (NOT internal OR org_id = ANY (${READS}) OR org_id = ANY (${WRITES}));
+CREATE POLICY risk_insert ON risk FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
+
+GRANT SELECT, INSERT ON programme, programme_phase, programme_milestone, go_no_go_decision TO jointly_app;
+GRANT SELECT, INSERT ON risk TO jointly_app;
+GRANT UPDATE (completed_on) ON programme_milestone TO jointly_app;
 GRANT UPDATE (council_org_ids, submitted_at, submitted_by, recommended_by, recommended_on, recommendation_minute,
   withdrawn_at, withdrawn_by, withdrawal_reason, applied_at) ON proposal TO jointly_app;
 GRANT UPDATE (replaced_arrangement_id, made_arrangement_id) ON proposal_change TO jointly_app;

@@ -121,8 +121,15 @@ export function stackedBarSpec(chart: StackedBarChart): TopLevelSpec {
  * a `<desc>`, scaling to the width of its container.
  */
 export async function stackedBarChartSvg(chart: StackedBarChart): Promise<string> {
-  const { spec } = compile(stackedBarSpec(chart));
-  const view = new vega.View(vega.parse(spec), { renderer: 'none', logLevel: vega.Error });
+  return renderSvg(stackedBarSpec(chart), chart);
+}
+
+/** Compiles and renders a Vega-Lite chart headless, and makes its SVG an accessible image. */
+async function renderSvg(
+  spec: TopLevelSpec,
+  chart: Pick<StackedBarChart, 'id' | 'title' | 'description'>,
+): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', logLevel: vega.Error });
   try {
     return accessibleSvg(await view.toSVG(), chart);
   } finally {
@@ -154,4 +161,79 @@ function accessibleSvg(svg: string, chart: Pick<StackedBarChart, 'id' | 'title' 
   // Inside an image the marks are presentation: Vega's own ARIA roles are dropped.
   const body = svg.slice(open[0].length).replace(/ (?:role|aria-roledescription|aria-label)="[^"]*"/g, '');
   return root + body;
+}
+
+export interface HeatMapChart {
+  id: string;
+  title: string;
+  description: string;
+  /** What the columns and rows measure, for example "Likelihood" and "Impact" (1 to `size`). */
+  xLabel: string;
+  yLabel: string;
+  size: number;
+  /** How many items sit in each cell: `counts[y - 1][x - 1]`. */
+  counts: number[][];
+  /** The band of a cell's score (x × y), each with a colour of at least 3:1 against white. */
+  bands: Array<{ label: string; min: number; colour: string }>;
+}
+
+/**
+ * The Vega-Lite specification of a square heat map (exported for tests). Each cell prints its
+ * count, so nothing is told by colour alone; the legend names each band.
+ */
+export function heatMapSpec(chart: HeatMapChart): TopLevelSpec {
+  const bandOf = (score: number) =>
+    [...chart.bands].sort((a, b) => b.min - a.min).find((b) => score >= b.min)?.label ??
+    chart.bands[0]!.label;
+  const values = [];
+  for (let y = 1; y <= chart.size; y++) {
+    for (let x = 1; x <= chart.size; x++) {
+      const count = chart.counts[y - 1]?.[x - 1] ?? 0;
+      values.push({ x, y, count, label: count === 0 ? '' : String(count), band: bandOf(x * y) });
+    }
+  }
+  const axis = { labelFontSize: 14, titleFontSize: 14, labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: chart.description,
+    width: 320,
+    height: 320,
+    background: 'white',
+    padding: 8,
+    data: { values },
+    encoding: {
+      x: { field: 'x', type: 'ordinal', title: chart.xLabel, axis: { labelAngle: 0 } },
+      y: { field: 'y', type: 'ordinal', title: chart.yLabel, sort: 'descending' },
+    },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
+        encoding: {
+          color: {
+            field: 'band',
+            type: 'nominal',
+            title: null,
+            scale: { domain: chart.bands.map((b) => b.label), range: chart.bands.map((b) => b.colour) },
+            legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0, symbolType: 'square' },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 18, fontWeight: 'bold', color: 'white' },
+        encoding: { text: { field: 'label', type: 'nominal' } },
+      },
+    ],
+    config: {
+      font: CHART_FONT,
+      aria: false,
+      view: { stroke: null },
+      axis: { ...axis, domainColor: SECONDARY_TEXT_COLOUR, tickColor: SECONDARY_TEXT_COLOUR },
+      legend: { labelFontSize: 14, labelColor: TEXT_COLOUR, symbolSize: 200, symbolStrokeWidth: 0 },
+    },
+  };
+}
+
+/** Renders a heat map as an accessible SVG string, like `stackedBarChartSvg`. */
+export async function heatMapChartSvg(chart: HeatMapChart): Promise<string> {
+  return renderSvg(heatMapSpec(chart), chart);
 }
