@@ -26,7 +26,7 @@ import {
 } from '../frontdoor/index.ts';
 import { financeApiRoutes, financePages, rulePages, savingsPages } from '../finance/index.ts';
 import { decisionFeeds, proposalApiRoutes, sovereigntyPages } from '../governance/index.ts';
-import { programmeApiRoutes, programmePages, riskPages } from '../governance/index.ts';
+import { appraisalPages, programmeApiRoutes, programmePages, riskPages } from '../governance/index.ts';
 import { proposalPages } from '../governance/index.ts';
 
 declare module 'fastify' {
@@ -121,6 +121,7 @@ export async function buildServer(
   await app.register(sovereigntyPages);
   await app.register(programmePages);
   await app.register(riskPages);
+  await app.register(appraisalPages);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

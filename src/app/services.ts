@@ -25,6 +25,7 @@ import { createSavingsService, type SavingsService } from '../finance/index.ts';
 import { createGovernanceService, type GovernanceService } from '../governance/index.ts';
 import { createProgrammeService, type ProgrammeService } from '../governance/index.ts';
 import { createRiskService, type RiskService } from '../governance/index.ts';
+import { createAppraisalService, type AppraisalService } from '../governance/index.ts';
 
 export interface AppServices {
   config: Config;
@@ -50,6 +51,8 @@ export interface AppServices {
   programmes: ProgrammeService;
   /** Each partnership's risk log. */
   risks: RiskService;
+  /** Each partnership's option appraisals. */
+  appraisals: AppraisalService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -70,6 +73,7 @@ export async function createServices(config: Config, database: Database): Promis
   const governance = createGovernanceService({ db: database.db, register });
   const programmes = createProgrammeService({ db: database.db, register });
   const risks = createRiskService({ db: database.db, register });
+  const appraisals = createAppraisalService({ db: database.db, register });
   return {
     config,
     database,
@@ -86,5 +90,6 @@ export async function createServices(config: Config, database: Database): Promis
     governance,
     programmes,
     risks,
+    appraisals,
   };
 }

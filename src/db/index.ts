@@ -20,6 +20,7 @@ export type {
   DeliveryMode,
   GovernanceBodyKind,
   RiskTreatment,
+  SourcingKind,
   MemberRole,
   OrganisationKind,
   OrganisationTable,

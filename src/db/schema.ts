@@ -782,6 +782,39 @@ export interface RiskTable {
   created_at: Generated<Date>;
 }
 
+export interface AppraisalTable {
+  org_id: number;
+  appraisal_id: Generated<number>;
+  partnership_id: number;
+  title: string;
+  method: DefaultedText;
+  conclusion: DefaultedText;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  source: DefaultedText;
+  created_at: Generated<Date>;
+}
+
+export interface AppraisalOutcomeTable {
+  org_id: number;
+  appraisal_id: number;
+  position: number;
+  name: string;
+  contributory: DefaultedTextArray;
+  weight: ColumnType<number, number | undefined, number>;
+}
+
+export type SourcingKind = 'make' | 'buy' | 'share' | 'divest';
+
+export interface AppraisalOptionTable {
+  org_id: number;
+  appraisal_id: number;
+  position: number;
+  kind: SourcingKind;
+  name: string;
+  shortlisted: ColumnType<boolean, boolean | undefined, boolean>;
+  ratings: string[];
+}
+
 export interface DB {
   area: AreaTable;
   area_member: AreaMemberTable;
@@ -838,4 +871,7 @@ export interface DB {
   programme_milestone: ProgrammeMilestoneTable;
   go_no_go_decision: GoNoGoDecisionTable;
   risk: RiskTable;
+  appraisal: AppraisalTable;
+  appraisal_outcome: AppraisalOutcomeTable;
+  appraisal_option: AppraisalOptionTable;
 }

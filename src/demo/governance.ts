@@ -15,6 +15,7 @@ import {
   createGovernanceService,
   createProgrammeService,
   createRiskService,
+  createAppraisalService,
   type GovernanceActor,
 } from '../governance/index.ts';
 import type { Progress } from '../platform/index.ts';
@@ -141,6 +142,7 @@ export async function loadDemoGovernance(db: Kysely<DB>, progress: Progress): Pr
   progress.tick();
   await loadVisionProgramme(db, register);
   await loadVisionRisks(db, register);
+  await loadVisionAppraisal(db, register);
   progress.stop();
 }
 
@@ -387,4 +389,108 @@ async function loadVisionRisks(db: Kysely<DB>, register: ReturnType<typeof creat
       source: `${VISION_REPORT} ${where}; ILLUSTRATIVE scores and review dates (the report gives none)`,
     });
   }
+}
+
+/**
+ * The 2020 Vision option appraisal: the outcomes framework (Table 4.8) and the longlist of sourcing
+ * options (Table 6.2) verbatim, rated high, medium or low with no weights as §1.51 describes, and
+ * the shortlist of §1.52 (the sharing and company options). The report publishes the method and the
+ * shortlist but not each rating: the ratings are illustrative, chosen to agree with its shortlist.
+ */
+async function loadVisionAppraisal(db: Kysely<DB>, register: ReturnType<typeof createRegisterService>) {
+  const appraisals = createAppraisalService({ db, register });
+  const vision = await register.partnership('2020-vision');
+  const keeper: GovernanceActor = {
+    ...NOBODY,
+    keeps: [{ partnershipId: vision.partnershipId, orgId: (await register.organisation('E07000079')).orgId }],
+  };
+  await appraisals.createAppraisal(keeper, '2020-vision', {
+    title: 'Preliminary appraisal of the sourcing options for 2020 Vision',
+    method:
+      'Each of the longlisted models has been evaluated for its contribution to each of the outcomes set out in ' +
+      'the outcomes framework, using a simple rating of high, medium and low; no weightings have been applied. (§1.51)',
+    conclusion:
+      'Two broad strategic options are recommended for consideration on the shortlist: Traditional Sharing (under ' +
+      's101 and s102 of the Local Government Act 1972), and Teckal and Trading Companies. (§1.52) It is recommended ' +
+      'that a new partnership venture is established at an early stage under the control of an interim joint ' +
+      'committee. (§1.55)',
+    illustrative: true,
+    source:
+      `${VISION_REPORT} Table 4.8 (outcomes framework), Table 6.2 (longlist), §1.51 to §1.55 (method, shortlist, ` +
+      'recommendation); ILLUSTRATIVE ratings (the report does not publish them)',
+    outcomes: [
+      {
+        name: 'Savings',
+        contributory: [
+          'Delivers realistic and sustainable revenue savings.',
+          'Provides a positive return on investment in the medium to long term.',
+          'Enables us to make further savings through partnership and better asset management.',
+          'Enables opportunities for income generation.',
+        ],
+      },
+      {
+        name: 'Influence',
+        contributory: [
+          'Respects our separate identities as individual authorities.',
+          'Ensures our decision making will remain locally accountable.',
+          'Strengthens our ability to exercise community leadership on behalf of our localities.',
+          'Allows us to retain strong local knowledge in our frontline services.',
+          'Provides each authority with impartial commissioning and client side advice from people they trust.',
+        ],
+      },
+      {
+        name: 'Quality',
+        contributory: [
+          'Enhances and maintains good quality services to the public.',
+          'Allows us to nurture our partnerships and take advantage of new ones.',
+          'Creates organisations that are flexible and adaptable to future changes.',
+          'Has governance and structures that are streamlined and easy to understand.',
+          'Is widely acknowledged to be socially responsible.',
+        ],
+      },
+      {
+        name: 'Creativity',
+        contributory: [
+          'Empowers staff to be creative, collaborative and enquiring.',
+          'Supports our commitment to a public service that responds to and empowers our local communities.',
+          'Fosters and rewards an innovative, can-do approach to delivering services.',
+        ],
+      },
+    ],
+    options: [
+      {
+        kind: 'make',
+        name: "As is (or suggested as 'in-house transformation')",
+        ratings: ['low', 'high', 'medium', 'low'],
+      },
+      {
+        kind: 'buy',
+        name: 'Private sector joint venture (only if there is a particular need for external capital or skills)',
+        ratings: ['medium', 'low', 'medium', 'medium'],
+      },
+      {
+        kind: 'share',
+        name: 'Arms-length company (Teckal) jointly owned by partner authorities (ie a public sector joint venture)',
+        shortlisted: true,
+        ratings: ['high', 'medium', 'high', 'high'],
+      },
+      {
+        kind: 'share',
+        name: 'Jointly owned trading company',
+        shortlisted: true,
+        ratings: ['high', 'medium', 'medium', 'high'],
+      },
+      {
+        kind: 'share',
+        name: 'Shared service model (lead authority or joint committee)',
+        shortlisted: true,
+        ratings: ['high', 'high', 'medium', 'medium'],
+      },
+      {
+        kind: 'divest',
+        name: 'Spin-out to mutual or charitable trust',
+        ratings: ['medium', 'low', 'medium', 'high'],
+      },
+    ],
+  });
 }

@@ -280,7 +280,7 @@ describe('proposals in Chromium', () => {
     }
   });
 
-  test('the sovereignty register, the programme and the risk log read well, with their tables', async () => {
+  test('the sovereignty register, programme, risk log and option appraisal read well, with their tables', async () => {
     const reader = await browser.newContext();
     try {
       const { page, errors } = await open(reader, '/partnerships/2020-vision/sovereignty');
@@ -293,6 +293,9 @@ describe('proposals in Chromium', () => {
       await visit(page, '/partnerships/2020-vision/risks');
       assert.equal(await page.locator('main figure svg[role="img"]').count(), 1, 'the heat map');
       assert.equal(await page.locator('main table td').count(), 25, 'its counts as a table');
+      await assertGoodPage(page, errors, page.url());
+      await visit(page, '/partnerships/2020-vision/appraisals');
+      assert.match((await page.textContent('main table')) ?? '', /Jointly owned trading company/);
       await assertGoodPage(page, errors, page.url());
     } finally {
       await reader.close();

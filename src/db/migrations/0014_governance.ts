@@ -1,6 +1,7 @@
 /**
  * Decisions each council ratifies: the bodies that decide, proposals that change the register, and
- * the partnership's programme with each authority's go/no-go decisions, and its risk log.
+ * the partnership's programme with each authority's go/no-go decisions, its risk log and its
+ * option appraisals.
  *
  * - A proposal belongs to the organisation that keeps it (`org_id`): the organisation of the
  *   partnership administrator's grant. It lists the register changes it will make and the
@@ -237,6 +238,44 @@ CREATE TABLE risk (
 );
 CREATE INDEX risk_partnership_idx ON risk (partnership_id);
 
+-- An option appraisal: sourcing options (make, buy, share, divest and their variants) scored against
+-- an outcomes framework, each option's score per outcome high, medium or low (3, 2, 1), weighted
+-- when the appraisal gives weights (all 1 when it applies none).
+CREATE TABLE appraisal (
+  org_id bigint NOT NULL REFERENCES organisation (org_id),
+  appraisal_id bigint GENERATED ALWAYS AS IDENTITY,
+  partnership_id bigint NOT NULL REFERENCES partnership (partnership_id),
+  title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  method text NOT NULL DEFAULT '' CHECK (length(method) <= 4000),
+  conclusion text NOT NULL DEFAULT '' CHECK (length(conclusion) <= 4000),
+  illustrative boolean NOT NULL DEFAULT false,
+  source text NOT NULL DEFAULT '' CHECK (length(source) <= 1000),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (org_id, appraisal_id)
+);
+CREATE TABLE appraisal_outcome (
+  org_id bigint NOT NULL,
+  appraisal_id bigint NOT NULL,
+  position integer NOT NULL CHECK (position >= 0),
+  name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  contributory text[] NOT NULL DEFAULT '{}',
+  weight integer NOT NULL DEFAULT 1 CHECK (weight BETWEEN 1 AND 100),
+  PRIMARY KEY (org_id, appraisal_id, position),
+  FOREIGN KEY (org_id, appraisal_id) REFERENCES appraisal (org_id, appraisal_id)
+);
+CREATE TABLE appraisal_option (
+  org_id bigint NOT NULL,
+  appraisal_id bigint NOT NULL,
+  position integer NOT NULL CHECK (position >= 0),
+  kind text NOT NULL CHECK (kind IN ('make', 'buy', 'share', 'divest')),
+  name text NOT NULL CHECK (length(name) BETWEEN 1 AND 300),
+  shortlisted boolean NOT NULL DEFAULT false,
+  -- One rating per outcome, in the outcomes' order: 'high', 'medium' or 'low'.
+  ratings text[] NOT NULL CHECK (ratings <@ ARRAY['high', 'medium', 'low']),
+  PRIMARY KEY (org_id, appraisal_id, position),
+  FOREIGN KEY (org_id, appraisal_id) REFERENCES appraisal (org_id, appraisal_id)
+);
+
 -- A submitted proposal's changes and approvals never change, whoever asks; a change records which
 -- arrangement it replaced and made, once.
 CREATE FUNCTION jointly_proposal_guard() RETURNS trigger LANGUAGE plpgsql AS $f$
@@ -344,7 +383,16 @@ CREATE POLICY risk_read ON risk FOR SELECT USING (NOT internal OR org_id = ANY (
 CREATE POLICY risk_insert ON risk FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
 
 GRANT SELECT, INSERT ON programme, programme_phase, programme_milestone, go_no_go_decision TO jointly_app;
+${['appraisal', 'appraisal_outcome', 'appraisal_option']
+  .map(
+    (t) => `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;
+CREATE POLICY ${t}_read ON ${t} FOR SELECT USING (true);
+CREATE POLICY ${t}_insert ON ${t} FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));`,
+  )
+  .join('\n')}
 GRANT SELECT, INSERT ON risk TO jointly_app;
+GRANT SELECT, INSERT ON appraisal, appraisal_outcome, appraisal_option TO jointly_app;
 GRANT UPDATE (completed_on) ON programme_milestone TO jointly_app;
 GRANT UPDATE (council_org_ids, submitted_at, submitted_by, recommended_by, recommended_on, recommendation_minute,
   withdrawn_at, withdrawn_by, withdrawal_reason, applied_at) ON proposal TO jointly_app;
