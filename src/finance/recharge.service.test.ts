@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openTestDatabase } from '../../test/support/database.ts';
+import { rejectsWithProblem } from '../../test/support/problems.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem, withTenant } from '../db/index.ts';
 import { ProblemError, ValidationProblem } from '../platform/index.ts';
@@ -21,14 +22,7 @@ const YEAR = '2025-26';
 const CHELTENHAM = 'E07000078';
 const WEST_OXFORDSHIRE = 'E07000181';
 
-const rejects = async (work: Promise<unknown>, status: number, pattern?: RegExp) => {
-  await assert.rejects(work, (error: unknown) => {
-    assert.ok(error instanceof ProblemError, `expected a problem, got ${String(error)}`);
-    assert.equal(error.status, status, error.detail);
-    if (pattern) assert.match(error.detail, pattern);
-    return true;
-  });
-};
+const rejects = rejectsWithProblem;
 
 describe('recharge runs', () => {
   let database: Database;

@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { openTestDatabase } from '../../test/support/database.ts';
-import { buildTestApp } from '../../test/support/app.ts';
+import { openDemoApp } from '../../test/support/app.ts';
 import { rowCount } from '../../test/support/rows.ts';
 import type { Database } from '../db/engine.ts';
 import type { AppServices } from '../app/services.ts';
@@ -54,16 +53,12 @@ describe('the option appraisal', () => {
   let app: FastifyInstance;
   let services: AppServices;
 
+  let close: () => Promise<void>;
+
   before(async () => {
-    database = await openTestDatabase({ data: 'demo' });
-    const built = await buildTestApp(database);
-    app = built.app;
-    services = built.services;
+    ({ database, app, services, close } = await openDemoApp());
   });
-  after(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  after(() => close?.());
 
   it("holds the 2020 Vision appraisal with the report's outcomes, longlist and shortlist", async () => {
     const [appraisal] = await services.appraisals.appraisals('2020-vision');

@@ -168,7 +168,8 @@ export function createProgrammeService(deps: {
                   dueOn: m.due_on,
                   workstream: m.workstream,
                   owner: m.owner,
-                  dependsOn: m.depends_on.map((id) => ({
+                  // A bigint[] comes back as text from PostgreSQL and as numbers from the embedded engine.
+                  dependsOn: m.depends_on.map(Number).map((id) => ({
                     milestoneId: id,
                     title: titles.get(id) ?? String(id),
                   })),

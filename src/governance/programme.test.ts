@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { openTestDatabase } from '../../test/support/database.ts';
 import { rowCount } from '../../test/support/rows.ts';
-import { buildTestApp, signIn } from '../../test/support/app.ts';
+import { openDemoApp, signIn } from '../../test/support/app.ts';
 import type { Database } from '../db/engine.ts';
 import type { AppServices } from '../app/services.ts';
 import { ProblemError } from '../platform/index.ts';
@@ -24,16 +23,12 @@ describe('the programme', () => {
   const clerk = (orgId: number): GovernanceActor => ({ ...NOBODY, clerkOf: [orgId], orgIds: [orgId] });
   const decisions = () => rowCount(database, 'go_no_go_decision');
 
+  let close: () => Promise<void>;
+
   before(async () => {
-    database = await openTestDatabase({ data: 'demo' });
-    const built = await buildTestApp(database);
-    app = built.app;
-    services = built.services;
+    ({ database, app, services, close } = await openDemoApp());
   });
-  after(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  after(() => close?.());
 
   it("holds the 2020 Vision timetable's phases and each authority's go/no-go decisions", async () => {
     const [programme] = await services.programmes.programmes('2020-vision');

@@ -179,24 +179,26 @@ export async function approvalsOf(tx: Tx, proposalIds: readonly string[]): Promi
     .execute();
 }
 
+const DECISION_COLUMNS = [
+  'decision_id as decisionId',
+  'proposal_id as proposalId',
+  'org_id as orgId',
+  'body_id as bodyId',
+  'decision',
+  'decided_on as decidedOn',
+  'minute',
+  'paper',
+  'notes',
+  'recorded_at as recordedAt',
+  'recorded_by as recordedBy',
+] as const;
+
 /** Every decision recorded on the proposals, oldest first (the latest of a body's counts). */
 export async function decisionsOf(tx: Tx, proposalIds: readonly string[]): Promise<DecisionRow[]> {
   if (proposalIds.length === 0) return [];
   return tx
     .selectFrom('proposal_decision')
-    .select([
-      'decision_id as decisionId',
-      'proposal_id as proposalId',
-      'org_id as orgId',
-      'body_id as bodyId',
-      'decision',
-      'decided_on as decidedOn',
-      'minute',
-      'paper',
-      'notes',
-      'recorded_at as recordedAt',
-      'recorded_by as recordedBy',
-    ])
+    .select(DECISION_COLUMNS)
     .where('proposal_id', 'in', [...proposalIds])
     .orderBy('decision_id')
     .execute();
@@ -386,19 +388,7 @@ export async function insertDecision(
       notes: d.notes,
       recorded_by: d.recordedBy,
     })
-    .returning([
-      'decision_id as decisionId',
-      'proposal_id as proposalId',
-      'org_id as orgId',
-      'body_id as bodyId',
-      'decision',
-      'decided_on as decidedOn',
-      'minute',
-      'paper',
-      'notes',
-      'recorded_at as recordedAt',
-      'recorded_by as recordedBy',
-    ])
+    .returning(DECISION_COLUMNS)
     .executeTakeFirstOrThrow();
 }
 

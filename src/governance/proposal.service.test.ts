@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openTestDatabase } from '../../test/support/database.ts';
+import { rejectsWithProblem } from '../../test/support/problems.ts';
 import { rowCount } from '../../test/support/rows.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem, withTenant } from '../db/index.ts';
@@ -26,14 +27,7 @@ const ECONOMIC_DEVELOPMENT = 347;
 const BUILDING_CONTROL = 499;
 const SOVEREIGN_POLICY = 'Matters of policy over which the council keeps independent decision-making';
 
-const rejects = async (work: Promise<unknown>, status: number, pattern?: RegExp) => {
-  await assert.rejects(work, (error: unknown) => {
-    assert.ok(error instanceof ProblemError, `expected a problem, got ${String(error)}`);
-    assert.equal(error.status, status, error.detail);
-    if (pattern) assert.match(error.detail, pattern);
-    return true;
-  });
-};
+const rejects = rejectsWithProblem;
 
 describe('proposals that change the register', () => {
   let database: Database;

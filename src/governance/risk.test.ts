@@ -7,25 +7,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { openTestDatabase } from '../../test/support/database.ts';
-import { buildTestApp } from '../../test/support/app.ts';
-import type { Database } from '../db/engine.ts';
+import { openDemoApp } from '../../test/support/app.ts';
 import type { AppServices } from '../app/services.ts';
 import { ProblemError } from '../platform/index.ts';
 import { NOBODY, type GovernanceActor } from './governance-actor.ts';
 import { bandOf } from './risk.service.ts';
 
 describe('the risk log', () => {
-  let database: Database;
   let app: FastifyInstance;
   let services: AppServices;
   let keeper: GovernanceActor;
 
+  let close: () => Promise<void>;
+
   before(async () => {
-    database = await openTestDatabase({ data: 'demo' });
-    const built = await buildTestApp(database);
-    app = built.app;
-    services = built.services;
+    ({ app, services, close } = await openDemoApp());
     const vision = await services.register.partnership('2020-vision');
     keeper = {
       ...NOBODY,
@@ -37,10 +33,7 @@ describe('the risk log', () => {
       ],
     };
   });
-  after(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  after(() => close?.());
 
   it('bands a score of likelihood × impact', () => {
     assert.deepEqual([1, 4, 5, 9, 10, 16, 20, 25].map(bandOf), [

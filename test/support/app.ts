@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/app/config.ts';
 import { buildServer } from '../../src/app/server.ts';
 import { createServices, type AppServices } from '../../src/app/services.ts';
 import type { Database } from '../../src/db/engine.ts';
+import { openTestDatabase } from './database.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -37,6 +38,20 @@ export async function buildTestApp(database: Database): Promise<TestApp> {
   const app = await buildServer(services);
   await app.ready();
   return { app, services };
+}
+
+/** A test database with the demo loaded and the application over it; `close` ends both. */
+export async function openDemoApp(): Promise<TestApp & { database: Database; close(): Promise<void> }> {
+  const database = await openTestDatabase({ data: 'demo' });
+  const built = await buildTestApp(database);
+  return {
+    ...built,
+    database,
+    async close() {
+      await built.app.close();
+      await database.close();
+    },
+  };
 }
 
 /** The cookies a response sets, as a Cookie header value. */
