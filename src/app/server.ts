@@ -25,7 +25,12 @@ import {
   open311Routes,
 } from '../frontdoor/index.ts';
 import { financeApiRoutes, financePages, rulePages, savingsPages } from '../finance/index.ts';
-import { decisionFeeds, proposalApiRoutes, sovereigntyPages } from '../governance/index.ts';
+import {
+  councilDecisionPages,
+  decisionFeeds,
+  proposalApiRoutes,
+  sovereigntyPages,
+} from '../governance/index.ts';
 import { appraisalPages, programmeApiRoutes, programmePages, riskPages } from '../governance/index.ts';
 import { proposalPages } from '../governance/index.ts';
 
@@ -118,6 +123,7 @@ export async function buildServer(
   await app.register(rulePages);
   await app.register(proposalPages);
   await app.register(decisionFeeds);
+  await app.register(councilDecisionPages);
   await app.register(sovereigntyPages);
   await app.register(programmePages);
   await app.register(riskPages);

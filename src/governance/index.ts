@@ -57,3 +57,4 @@ export { riskPages } from './risk.pages.ts';
 export { RATINGS, SOURCING_KINDS, createAppraisalService, scoreOptions } from './appraisal.service.ts';
 export type { AppraisalInput, AppraisalService, AppraisalView } from './appraisal.service.ts';
 export { appraisalPages } from './appraisal.pages.ts';
+export { councilDecisionPages } from './council-decisions.pages.ts';

@@ -126,6 +126,17 @@ export async function proposalsOf(tx: Tx, partnershipId: number): Promise<Propos
     .execute();
 }
 
+/** The proposals this transaction may read that ask `orgId`'s decision, newest first. */
+export async function proposalsAsking(tx: Tx, orgId: number): Promise<ProposalRow[]> {
+  return tx
+    .selectFrom('proposal')
+    .select(proposalColumns)
+    .where(sql<boolean>`${orgId}::bigint = any (council_org_ids)`)
+    .orderBy('created_at', 'desc')
+    .orderBy('proposal_id')
+    .execute();
+}
+
 export async function proposalById(tx: Tx, proposalId: string): Promise<ProposalRow | undefined> {
   return tx
     .selectFrom('proposal')

@@ -200,4 +200,26 @@ describe('the proposals API', () => {
     assert.equal((await get('/partnerships/no-such/decisions.atom')).statusCode, 404);
     assert.equal((await get('/partnerships/Bad%20Slug/decisions.atom')).statusCode, 400);
   });
+
+  it("publishes each council's decisions, and what waits for its decision, as a page and a feed", async () => {
+    const southHams = await get(`/organisations/${SOUTH_HAMS}/decisions`);
+    assert.equal(southHams.statusCode, 200);
+    assert.match(southHams.body, /E\.52\/26 \(illustrative\)/);
+    assert.match(southHams.body, /<td class="govuk-table__cell">Approved<\/td>/);
+    assert.doesNotMatch(southHams.body, /Waiting for a decision of/);
+    const westDevon = await get('/organisations/west-devon/decisions');
+    assert.match(westDevon.body, /Waiting for a decision of West Devon Borough Council/);
+    assert.match(westDevon.body, /has recorded no decision on a published proposal/);
+    assert.doesNotMatch(westDevon.body, /A draft for West Devon/, 'drafts are not published');
+    const feed = await get(`/organisations/${TEIGNBRIDGE}/decisions.atom`);
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(feed.body);
+    const entries = [xml.feed.entry].flat() as Array<{ title: string }>;
+    assert.deepEqual(
+      entries.map((e) => e.title.split(':')[0]),
+      ['Teignbridge District Council Executive approved'],
+      "only the council's own decisions",
+    );
+    assert.equal((await get('/organisations/E99999999/decisions')).statusCode, 404);
+    assert.equal((await get('/organisations/%3Cscript%3E/decisions')).statusCode, 400);
+  });
 });

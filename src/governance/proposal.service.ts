@@ -210,6 +210,8 @@ export interface GovernanceService {
     input: { orgId: number; name: string; kind: GovernanceBodyKind; partnershipId?: number | null },
   ): Promise<BodyView>;
   proposals(actor: GovernanceActor, slug: string): Promise<ProposalView[]>;
+  /** The proposals that ask a council's decision, in any partnership, newest first. */
+  proposalsAsking(actor: GovernanceActor, orgId: number): Promise<ProposalView[]>;
   proposal(actor: GovernanceActor, id: string): Promise<ProposalView>;
   create(actor: GovernanceActor, slug: string, input: ProposalInput): Promise<ProposalView>;
   submit(actor: GovernanceActor, id: string, recommendation: RecommendationInput): Promise<ProposalView>;
@@ -643,6 +645,13 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
           }),
         ),
       );
+    },
+
+    async proposalsAsking(actor, orgId) {
+      const loaded = await withTenant(db, readScope(actor), async (tx) =>
+        load(tx, await repo.proposalsAsking(tx, orgId)),
+      );
+      return views(actor, loaded);
     },
 
     async proposals(actor, slug) {

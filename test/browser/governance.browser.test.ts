@@ -294,6 +294,9 @@ describe('proposals in Chromium', () => {
       assert.equal(await page.locator('main figure svg[role="img"]').count(), 1, 'the heat map');
       assert.equal(await page.locator('main table td').count(), 25, 'its counts as a table');
       await assertGoodPage(page, errors, page.url());
+      await visit(page, '/organisations/E07000044/decisions');
+      assert.match((await page.textContent('main')) ?? '', /Decisions taken/);
+      await assertGoodPage(page, errors, page.url());
       await visit(page, '/partnerships/2020-vision/appraisals');
       assert.match((await page.textContent('main table')) ?? '', /Jointly owned trading company/);
       await assertGoodPage(page, errors, page.url());
