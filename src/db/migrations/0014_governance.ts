@@ -26,6 +26,18 @@ import { sql, type Kysely } from 'kysely';
 const READS = '(SELECT jointly_read_orgs())::bigint[]';
 const WRITES = '(SELECT jointly_write_orgs())::bigint[]';
 
+/** Tables anyone may read and only their organisation writes. */
+const PUBLIC_TABLES = [
+  'governance_body',
+  'programme',
+  'programme_phase',
+  'programme_milestone',
+  'go_no_go_decision',
+  'appraisal',
+  'appraisal_outcome',
+  'appraisal_option',
+];
+
 /** A proposal a transaction may read: published, or its keeper's, or one asking its decision. */
 const READABLE_PROPOSAL = `(submitted_at IS NOT NULL AND NOT internal)
   OR org_id = ANY (${READS}) OR org_id = ANY (${WRITES})
@@ -332,10 +344,13 @@ CREATE TRIGGER proposal_decision_refs BEFORE INSERT ON proposal_decision
 CREATE TRIGGER go_no_go_decision_refs BEFORE INSERT ON go_no_go_decision
   FOR EACH ROW EXECUTE FUNCTION jointly_proposal_refs();
 
-ALTER TABLE governance_body ENABLE ROW LEVEL SECURITY;
-ALTER TABLE governance_body FORCE ROW LEVEL SECURITY;
-CREATE POLICY governance_body_read ON governance_body FOR SELECT USING (true);
-CREATE POLICY governance_body_insert ON governance_body FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
+-- What councils publish: every body, programme and its go/no-go decisions, and option appraisal.
+${PUBLIC_TABLES.map(
+  (t) => `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;
+CREATE POLICY ${t}_read ON ${t} FOR SELECT USING (true);
+CREATE POLICY ${t}_insert ON ${t} FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));`,
+).join('\n')}
 
 ALTER TABLE proposal ENABLE ROW LEVEL SECURITY;
 ALTER TABLE proposal FORCE ROW LEVEL SECURITY;
@@ -364,35 +379,15 @@ CREATE POLICY proposal_decision_read ON proposal_decision FOR SELECT
   USING (${readWithProposal('proposal_decision', 'keeper_org_id')});
 CREATE POLICY proposal_decision_insert ON proposal_decision FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
 
--- A programme, its phases, milestones and each authority's go/no-go decisions are public.
-${['programme', 'programme_phase', 'programme_milestone', 'go_no_go_decision']
-  .map(
-    (t) => `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;
-ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;
-CREATE POLICY ${t}_read ON ${t} FOR SELECT USING (true);
-CREATE POLICY ${t}_insert ON ${t} FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));`,
-  )
-  .join('\n')}
 CREATE POLICY programme_milestone_update ON programme_milestone FOR UPDATE
   USING (org_id = ANY (${WRITES})) WITH CHECK (org_id = ANY (${WRITES}));
 
-GRANT SELECT, INSERT ON governance_body, proposal, proposal_change, proposal_approval, proposal_decision TO jointly_app;
 ALTER TABLE risk ENABLE ROW LEVEL SECURITY;
 ALTER TABLE risk FORCE ROW LEVEL SECURITY;
 CREATE POLICY risk_read ON risk FOR SELECT USING (NOT internal OR org_id = ANY (${READS}) OR org_id = ANY (${WRITES}));
 CREATE POLICY risk_insert ON risk FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));
 
-GRANT SELECT, INSERT ON programme, programme_phase, programme_milestone, go_no_go_decision TO jointly_app;
-${['appraisal', 'appraisal_outcome', 'appraisal_option']
-  .map(
-    (t) => `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;
-ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;
-CREATE POLICY ${t}_read ON ${t} FOR SELECT USING (true);
-CREATE POLICY ${t}_insert ON ${t} FOR INSERT WITH CHECK (org_id = ANY (${WRITES}));`,
-  )
-  .join('\n')}
-GRANT SELECT, INSERT ON risk TO jointly_app;
-GRANT SELECT, INSERT ON appraisal, appraisal_outcome, appraisal_option TO jointly_app;
+GRANT SELECT, INSERT ON ${[...PUBLIC_TABLES, 'proposal', 'proposal_change', 'proposal_approval', 'proposal_decision', 'risk'].join(', ')} TO jointly_app;
 GRANT UPDATE (completed_on) ON programme_milestone TO jointly_app;
 GRANT UPDATE (council_org_ids, submitted_at, submitted_by, recommended_by, recommended_on, recommendation_minute,
   withdrawn_at, withdrawn_by, withdrawal_reason, applied_at) ON proposal TO jointly_app;
