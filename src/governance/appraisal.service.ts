@@ -156,8 +156,7 @@ export function createAppraisalService(deps: {
     appraisals,
     async createAppraisal(actor, slug, input) {
       const p = await register.partnership(slug);
-      const first = p.members.find((m) => m.leftOn === null && m.role !== 'vehicle');
-      const keeper = proposalKeeperOrg(actor, p.partnershipId, first?.orgId ?? 0);
+      const keeper = proposalKeeperOrg(actor, p);
       if (keeper === null)
         throw forbidden('Only the partnership’s administrator records its option appraisals.');
       const errors: Record<string, string> = {};

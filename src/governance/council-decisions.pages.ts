@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NOBODY } from './governance-actor.ts';
 import { atomFeed, decisionEntries } from './decisions.feed.ts';
-import type { ProposalView } from './proposal.service.ts';
+import type { ProposalView } from './proposal.views.ts';
 
 const OrgKey = Type.Object({
   key: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$' }),

@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NOBODY } from './governance-actor.ts';
 import { PartnershipSlug } from './proposal.schemas.ts';
-import type { ProposalView } from './proposal.service.ts';
+import type { ProposalView } from './proposal.views.ts';
 
 /** The most entries a feed holds: readers poll it, and older decisions stay on each proposal's page. */
 export const FEED_ENTRIES = 100;

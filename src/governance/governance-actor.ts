@@ -43,22 +43,33 @@ export function governanceActorFor(principal: Principal | undefined): Governance
   return { accountId: principal.accountId, keeps, clerkOf: [...clerkOf], orgIds: [...orgIds] };
 }
 
+/** What the rules need to know of a partnership: its members and their roles, from the register. */
+export interface PartnershipReach {
+  partnershipId: number;
+  members: ReadonlyArray<{ orgId: number; role: string; leftOn: string | null }>;
+}
+
+/** A partnership's councils today: its current members, not its vehicles (a joint committee, a company). */
+export function currentCouncils<M extends PartnershipReach['members'][number]>(members: readonly M[]): M[] {
+  return members.filter((m) => m.leftOn === null && m.role !== 'vehicle');
+}
+
 /**
- * The organisation under which `actor` keeps `partnershipId`'s proposals (the keeper of those it
- * drafts), or null when they do not. The operator keeps under `fallbackOrgId`.
+ * The organisation under which `actor` keeps a partnership's proposals, programme, risk log and
+ * appraisals (the keeper of what they record), or null when they do not. The operator keeps them
+ * under the partnership's first current council.
  */
-export function proposalKeeperOrg(
-  actor: GovernanceActor,
-  partnershipId: number,
-  fallbackOrgId: number,
-): number | null {
-  if (actor.operator) return fallbackOrgId;
-  return actor.keeps.find((k) => k.partnershipId === partnershipId)?.orgId ?? null;
+export function proposalKeeperOrg(actor: GovernanceActor, partnership: PartnershipReach): number | null {
+  if (actor.operator) return currentCouncils(partnership.members)[0]?.orgId ?? null;
+  return actor.keeps.find((k) => k.partnershipId === partnership.partnershipId)?.orgId ?? null;
 }
 
 /** Whether `actor` submits, withdraws and edits the drafts of a proposal kept by `keeperOrgId`. */
 export function mayKeepProposal(actor: GovernanceActor, partnershipId: number, keeperOrgId: number): boolean {
-  return actor.operator === true || proposalKeeperOrg(actor, partnershipId, keeperOrgId) === keeperOrgId;
+  return (
+    actor.operator === true ||
+    actor.keeps.some((k) => k.partnershipId === partnershipId && k.orgId === keeperOrgId)
+  );
 }
 
 /** The organisations whose drafts and internal proposals `actor` reads. */

@@ -25,15 +25,13 @@ export { NOBODY, OPERATOR, governanceActorFor } from './governance-actor.ts';
 export type { GovernanceActor } from './governance-actor.ts';
 export { PROPOSAL_LIMITS, createGovernanceService } from './proposal.service.ts';
 export type {
-  ApprovalView,
-  BodyView,
   ChangeInput,
   DecisionInput,
   GovernanceService,
   ProposalInput,
-  ProposalView,
   RecommendationInput,
 } from './proposal.service.ts';
+export type { ApprovalView, BodyView, ProposalView } from './proposal.views.ts';
 export { proposalApiRoutes } from './proposal.routes.ts';
 export { dueProposalsTimer } from './due-proposals.ts';
 export { decisionFeeds } from './decisions.feed.ts';

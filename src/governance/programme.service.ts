@@ -17,7 +17,7 @@ import {
   todayInLondon,
 } from '../platform/index.ts';
 import type { RegisterService } from '../register/index.ts';
-import { proposalKeeperOrg, type GovernanceActor } from './governance-actor.ts';
+import { currentCouncils, proposalKeeperOrg, type GovernanceActor } from './governance-actor.ts';
 
 export const GO_NO_GO = ['go', 'no_go', 'deferred'] as const;
 export type GoNoGo = (typeof GO_NO_GO)[number];
@@ -108,7 +108,7 @@ export function createProgrammeService(deps: {
 
   async function programmes(slug: string): Promise<ProgrammeView[]> {
     const p = await register.partnership(slug);
-    const members = p.members.filter((m) => m.leftOn === null && m.role !== 'vehicle');
+    const members = currentCouncils(p.members);
     const today = todayInLondon();
     return withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, async (tx) => {
       const rows = await tx
@@ -199,8 +199,7 @@ export function createProgrammeService(deps: {
 
     async createProgramme(actor, slug, input) {
       const p = await register.partnership(slug);
-      const first = p.members.find((m) => m.leftOn === null && m.role !== 'vehicle');
-      const keeper = proposalKeeperOrg(actor, p.partnershipId, first?.orgId ?? 0);
+      const keeper = proposalKeeperOrg(actor, p);
       if (keeper === null) throw forbidden('Only the partnership’s administrator sets out its programme.');
       const errors: Record<string, string> = {};
       if (text(input.name).length === 0 || text(input.name).length > 200)
@@ -300,9 +299,7 @@ export function createProgrammeService(deps: {
         throw notFound(`${p.name}’s programme has no go/no-go point ${milestoneId}.`);
       if (!actor.clerkOf.includes(input.orgId))
         throw forbidden('Only the council itself records its go/no-go decision.');
-      const member = p.members.find(
-        (m) => m.orgId === input.orgId && m.leftOn === null && m.role !== 'vehicle',
-      );
+      const member = currentCouncils(p.members).find((m) => m.orgId === input.orgId);
       const errors: Record<string, string> = {};
       if (!member) errors.orgId = `Only a member council of ${p.name} decides at its go/no-go points`;
       if (!(GO_NO_GO as readonly string[]).includes(input.decision))

@@ -17,7 +17,8 @@ import { ProblemError, ValidationProblem, isIsoDate, notFound, parseId } from '.
 import { requireCsrfToken } from '../platform/index.ts';
 import { governanceActorFor, type GovernanceActor } from './governance-actor.ts';
 import type { Decision, ProposalState } from './proposal-rules.ts';
-import { PROPOSAL_LIMITS, type ApprovalView, type ProposalView } from './proposal.service.ts';
+import { PROPOSAL_LIMITS } from './proposal.service.ts';
+import { type ApprovalView, type ProposalView } from './proposal.views.ts';
 
 /** The longest text any field of these forms takes at the edge; the service states each field's own limit. */
 const EDGE = 10_000;

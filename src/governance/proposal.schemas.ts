@@ -5,7 +5,8 @@
 import { Type, type Static } from 'typebox';
 import { MAX_ID } from '../platform/index.ts';
 import { DECISIONS, PROPOSAL_STATES, type Decision, type ProposalState } from './proposal-rules.ts';
-import { PROPOSAL_LIMITS, type ArrangementSide, type ProposalView } from './proposal.service.ts';
+import { PROPOSAL_LIMITS } from './proposal.service.ts';
+import { type ArrangementSide, type ProposalView } from './proposal.views.ts';
 
 export const PartnershipSlug = Type.String({
   minLength: 1,

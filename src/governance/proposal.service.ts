@@ -5,10 +5,10 @@
  * effective date, once every approval is in, the changes take effect through the register's own
  * door (`recordArrangementIn`), all in one transaction with the proposal marked in effect and
  * audited; a council that rejects keeps its register as it was. Who may is `governance-actor.ts`'s
- * to say and what a proposal's state is `proposal-rules.ts`'s, asked here for every caller.
+ * to say and what a proposal's state is `proposal-rules.ts`'s, asked here for every caller; how a
+ * proposal reads is `proposal.views.ts`'s.
  */
-import type { Kysely } from 'kysely';
-import type { DB, GovernanceBodyKind, Tx } from '../db/index.ts';
+import type { GovernanceBodyKind } from '../db/index.ts';
 import { withSystem, withTenant } from '../db/index.ts';
 import {
   ValidationProblem,
@@ -20,16 +20,12 @@ import {
   todayInLondon,
 } from '../platform/index.ts';
 import {
-  DELIVERY_LEVELS,
-  DELIVERY_MODES,
   PUBLIC_ACTOR,
   arrangementsInForceIn,
   checkArrangement,
   recordArrangementIn,
   type Actor,
-  type Arrangement,
   type ArrangementInput,
-  type RegisterService,
 } from '../register/index.ts';
 import {
   DECISIONS,
@@ -37,28 +33,31 @@ import {
   isDue,
   mayRecordDecision,
   proposalState,
-  waitingFor,
   type Decision,
-  type ProposalFacts,
-  type ProposalState,
 } from './proposal-rules.ts';
 import { approvalsNeeded, type ApprovalNeed } from './reserved-matters.ts';
 import {
   mayKeepProposal,
+  currentCouncils,
   proposalKeeperOrg,
   readsProposalsOf,
   type GovernanceActor,
 } from './governance-actor.ts';
 import * as repo from './proposal.repository.ts';
-import type { BodyRow, ChangeRow, DecisionRow, ProposalRow } from './proposal.repository.ts';
+import {
+  createProposalViews,
+  factsOf,
+  laterOf,
+  load,
+  type BodyView,
+  type Loaded,
+  type ProposalView,
+  type ViewDeps,
+} from './proposal.views.ts';
+import type { BodyRow, ChangeRow } from './proposal.repository.ts';
 
-export interface GovernanceDeps {
-  db: Kysely<DB>;
-  register: Pick<
-    RegisterService,
-    'partnership' | 'organisationSummaries' | 'services' | 'arrangementsInForce' | 'arrangementHistory'
-  >;
-}
+/** What the service is built from: the database and the register's door. */
+export type GovernanceDeps = ViewDeps;
 
 /** The longest each field may be, stated on the forms and checked for every caller. */
 export const PROPOSAL_LIMITS = {
@@ -120,89 +119,6 @@ export interface DecisionInput {
   notes?: string;
 }
 
-export interface CouncilRef {
-  orgId: number;
-  gss: string | null;
-  name: string;
-}
-
-export interface BodyView {
-  bodyId: number;
-  orgId: number;
-  name: string;
-  kind: GovernanceBodyKind;
-}
-
-export interface ArrangementSide {
-  mode: string;
-  level: string;
-  provider: CouncilRef;
-  areaCode: string | null;
-  arrangementId: number | null;
-  /** In words: "Delivered by a lead authority: East Devon District Council, per cluster". */
-  text: string;
-}
-
-export interface ChangeView {
-  position: number;
-  council: CouncilRef;
-  lgslCode: number;
-  service: string;
-  /** The arrangement it replaces (as the register stands on the effective date), or null for none. */
-  before: ArrangementSide | null;
-  after: ArrangementSide;
-  matters: string[];
-  /** Whether it took effect (true), will not for this council (false), or is not yet decided (null). */
-  adopted: boolean | null;
-}
-
-export interface DecisionView {
-  decisionId: number;
-  decision: Decision;
-  decidedOn: string;
-  minute: string;
-  paper: string;
-  notes: string;
-  recordedAt: string;
-}
-
-export interface ApprovalView {
-  council: CouncilRef;
-  body: BodyView;
-  reason: 'listed' | 'reserved_matter';
-  matters: string[];
-  /** The latest decision, which counts; earlier ones (a deferral) are in `history`. */
-  latest: DecisionView | null;
-  history: DecisionView[];
-}
-
-export interface ProposalView {
-  id: string;
-  title: string;
-  summary: string;
-  partnership: { id: number; slug: string; name: string };
-  keeper: CouncilRef;
-  state: ProposalState;
-  effectiveFrom: string;
-  partialAdoption: boolean;
-  internal: boolean;
-  illustrative: boolean;
-  source: string;
-  createdAt: string;
-  submittedAt: string | null;
-  recommendation: { by: string; on: string; minute: string } | null;
-  withdrawnAt: string | null;
-  withdrawalReason: string | null;
-  appliedAt: string | null;
-  waitingFor: string | null;
-  changes: ChangeView[];
-  approvals: ApprovalView[];
-  /** Whether the person asking submits and withdraws it. */
-  mayKeep: boolean;
-  /** The councils the person asking records a decision for, now. */
-  mayDecideFor: number[];
-}
-
 export interface GovernanceService {
   bodies(orgIds: readonly number[]): Promise<BodyView[]>;
   createBody(
@@ -225,64 +141,7 @@ export interface GovernanceService {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const iso = (at: Date | null) => (at === null ? null : at.toISOString());
-const laterOf = (a: string, b: string) => (a > b ? a : b);
 const trimmedList = (values: string[] | undefined) => (values ?? []).map((v) => v.trim()).filter(Boolean);
-
-interface PartnershipRef {
-  id: number;
-  slug: string;
-  name: string;
-  areaNames: ReadonlyMap<string, string>;
-}
-
-/** Everything read of a proposal in one transaction, so its facts and views agree. */
-interface Loaded {
-  row: ProposalRow;
-  changes: ChangeRow[];
-  approvals: repo.ApprovalRow[];
-  decisions: DecisionRow[];
-}
-
-/** A proposal's facts for the rules; names only word what it waits for. */
-function factsOf(
-  l: Loaded,
-  names: ReadonlyMap<number, string> = new Map(),
-  bodyNames: ReadonlyMap<number, string> = new Map(),
-): ProposalFacts {
-  const latest = new Map<string, Decision>();
-  for (const d of l.decisions) latest.set(`${d.orgId}:${d.bodyId}`, d.decision);
-  return {
-    submitted: l.row.submittedAt !== null,
-    withdrawn: l.row.withdrawnAt !== null,
-    applied: l.row.appliedAt !== null,
-    effectiveFrom: l.row.effectiveFrom,
-    partialAdoption: l.row.partialAdoption,
-    approvals: l.approvals.map((a) => ({
-      orgId: a.councilOrgId,
-      orgName: names.get(a.councilOrgId) ?? String(a.councilOrgId),
-      body: bodyNames.get(a.bodyId) ?? String(a.bodyId),
-      reason: a.reason,
-      decision: latest.get(`${a.councilOrgId}:${a.bodyId}`) ?? null,
-    })),
-    changedOrgIds: l.changes.map((c) => c.councilOrgId),
-  };
-}
-
-async function load(tx: Tx, rows: ProposalRow[]): Promise<Loaded[]> {
-  const ids = rows.map((r) => r.proposalId);
-  const [changes, approvals, decisions] = await Promise.all([
-    repo.changesOf(tx, ids),
-    repo.approvalsOf(tx, ids),
-    repo.decisionsOf(tx, ids),
-  ]);
-  return rows.map((row) => ({
-    row,
-    changes: changes.filter((c) => c.proposalId === row.proposalId),
-    approvals: approvals.filter((a) => a.proposalId === row.proposalId),
-    decisions: decisions.filter((d) => d.proposalId === row.proposalId),
-  }));
-}
 
 export function createGovernanceService(deps: GovernanceDeps): GovernanceService {
   const { db, register } = deps;
@@ -291,202 +150,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
     writeOrgs: [],
     accountId: actor.accountId,
   });
-  const bodiesOf = (orgIds: readonly number[]) => withSystem(db, (tx) => repo.bodiesOf(tx, orgIds));
-
-  async function refs(orgIds: Iterable<number>): Promise<Map<number, CouncilRef>> {
-    const summaries = await register.organisationSummaries([...new Set(orgIds)]);
-    return new Map([...summaries].map(([id, s]) => [id, { orgId: id, gss: s.gss, name: s.name }] as const));
-  }
-
-  function describe(
-    side: {
-      mode: string;
-      level: string;
-      providerOrgId: number;
-      areaCode: string | null;
-      arrangementId: number | null;
-    },
-    names: Map<number, CouncilRef>,
-    areaNames: ReadonlyMap<string, string>,
-  ): ArrangementSide {
-    const provider = names.get(side.providerOrgId) ?? { orgId: side.providerOrgId, gss: null, name: '' };
-    const mode = DELIVERY_MODES[side.mode as keyof typeof DELIVERY_MODES] ?? side.mode;
-    const level = DELIVERY_LEVELS[side.level as keyof typeof DELIVERY_LEVELS] ?? side.level;
-    // A district's or county's own area goes without saying; a cluster's or locality's is named.
-    const below = side.level === 'cluster' || side.level === 'locality';
-    const where = below && side.areaCode ? ` (${areaNames.get(side.areaCode) ?? side.areaCode})` : '';
-    return {
-      mode: side.mode,
-      level: side.level,
-      provider,
-      areaCode: side.areaCode,
-      arrangementId: side.arrangementId,
-      text: `${mode}: ${provider.name}, ${level.toLowerCase()}${where}`,
-    };
-  }
-
-  const sideOf = (a: Arrangement) => ({
-    mode: a.mode,
-    level: a.level,
-    providerOrgId: a.provider.orgId,
-    areaCode: a.areaCode,
-    arrangementId: a.arrangementId,
-  });
-
-  async function views(actor: GovernanceActor, loaded: Loaded[]): Promise<ProposalView[]> {
-    if (loaded.length === 0) return [];
-    const today = todayInLondon();
-    const orgIds = new Set<number>();
-    for (const l of loaded) {
-      orgIds.add(l.row.orgId);
-      for (const c of l.changes) {
-        orgIds.add(c.councilOrgId).add(c.providerOrgId);
-      }
-      for (const a of l.approvals) orgIds.add(a.councilOrgId);
-    }
-    const bodies = new Map(
-      (await bodiesOf([...new Set(loaded.flatMap((l) => l.approvals.map((a) => a.councilOrgId)))])).map(
-        (b) => [b.bodyId, b] as const,
-      ),
-    );
-    const bodyNames = new Map([...bodies].map(([id, b]) => [id, b.name]));
-    const codes = [...new Set(loaded.flatMap((l) => l.changes.map((c) => c.lgslCode)))];
-    const labels = new Map(
-      (await register.services({ codes, limit: codes.length })).map((s) => [s.lgslCode, s.label]),
-    );
-    const partnerships = new Map<number, PartnershipRef>();
-    const befores = new Map<string, Arrangement | null>();
-    for (const l of loaded) {
-      for (const c of l.changes) {
-        const key = `${l.row.proposalId}:${c.position}`;
-        let before: Arrangement | undefined;
-        if (c.madeArrangementId !== null) {
-          const history = await register.arrangementHistory(PUBLIC_ACTOR, c.councilOrgId, c.lgslCode);
-          before = history.find((a) => a.arrangementId === c.replacedArrangementId);
-        } else {
-          [before] = await register.arrangementsInForce(
-            PUBLIC_ACTOR,
-            [c.councilOrgId],
-            laterOf(l.row.effectiveFrom, today),
-            [c.lgslCode],
-          );
-        }
-        if (before) orgIds.add(before.provider.orgId);
-        befores.set(key, before ?? null);
-      }
-    }
-    const names = await refs(orgIds);
-    const nameMap = new Map([...names].map(([id, r]) => [id, r.name]));
-    const result: ProposalView[] = [];
-    for (const l of loaded) {
-      const facts = factsOf(l, nameMap, bodyNames);
-      const state = proposalState(facts);
-      const adopting = new Set(adoptingCouncils(facts));
-      const decidedAll = state !== 'draft' && state !== 'awaiting_decisions' && state !== 'withdrawn';
-      const partnership =
-        partnerships.get(l.row.partnershipId) ?? (await partnershipById(l.row.partnershipId));
-      partnerships.set(l.row.partnershipId, partnership);
-      const changes: ChangeView[] = [];
-      for (const c of l.changes) {
-        const before = befores.get(`${l.row.proposalId}:${c.position}`) ?? null;
-        changes.push({
-          position: c.position,
-          council: names.get(c.councilOrgId)!,
-          lgslCode: c.lgslCode,
-          service: labels.get(c.lgslCode) ?? String(c.lgslCode),
-          before: before ? describe(sideOf(before), names, partnership.areaNames) : null,
-          after: describe(
-            {
-              mode: c.mode,
-              level: c.level,
-              providerOrgId: c.providerOrgId,
-              areaCode: c.areaCode,
-              arrangementId: c.madeArrangementId,
-            },
-            names,
-            partnership.areaNames,
-          ),
-          matters: c.matters,
-          adopted:
-            l.row.appliedAt !== null
-              ? c.madeArrangementId !== null
-              : decidedAll
-                ? adopting.has(c.councilOrgId)
-                : null,
-        });
-      }
-      const approvals: ApprovalView[] = l.approvals.map((a) => {
-        const history = l.decisions
-          .filter((d) => d.orgId === a.councilOrgId && d.bodyId === a.bodyId)
-          .map((d) => ({
-            decisionId: d.decisionId,
-            decision: d.decision,
-            decidedOn: d.decidedOn,
-            minute: d.minute,
-            paper: d.paper,
-            notes: d.notes,
-            recordedAt: d.recordedAt.toISOString(),
-          }));
-        const body = bodies.get(a.bodyId)!;
-        return {
-          council: names.get(a.councilOrgId)!,
-          body: { bodyId: body.bodyId, orgId: body.orgId, name: body.name, kind: body.kind },
-          reason: a.reason,
-          matters: a.matters,
-          latest: history.at(-1) ?? null,
-          history,
-        };
-      });
-      const mayDecideFor = [...new Set(l.approvals.map((a) => a.councilOrgId))].filter(
-        (orgId) => mayRecordDecision({ orgIds: actor.clerkOf }, orgId, state).ok,
-      );
-      result.push({
-        id: l.row.proposalId,
-        title: l.row.title,
-        summary: l.row.summary,
-        partnership: { id: partnership.id, slug: partnership.slug, name: partnership.name },
-        keeper: names.get(l.row.orgId)!,
-        state,
-        effectiveFrom: l.row.effectiveFrom,
-        partialAdoption: l.row.partialAdoption,
-        internal: l.row.internal,
-        illustrative: l.row.illustrative,
-        source: l.row.source,
-        createdAt: l.row.createdAt.toISOString(),
-        submittedAt: iso(l.row.submittedAt),
-        recommendation:
-          l.row.recommendedOn === null
-            ? null
-            : {
-                by: l.row.recommendedBy ?? '',
-                on: l.row.recommendedOn,
-                minute: l.row.recommendationMinute ?? '',
-              },
-        withdrawnAt: iso(l.row.withdrawnAt),
-        withdrawalReason: l.row.withdrawalReason,
-        appliedAt: iso(l.row.appliedAt),
-        waitingFor: waitingFor(facts, today),
-        changes,
-        approvals,
-        mayKeep: mayKeepProposal(actor, l.row.partnershipId, l.row.orgId),
-        mayDecideFor,
-      });
-    }
-    return result;
-  }
-
-  /** A partnership by id, with the names of its own areas (clusters, localities). */
-  async function partnershipById(id: number): Promise<PartnershipRef> {
-    const row = await withSystem(db, (tx) =>
-      tx
-        .selectFrom('partnership')
-        .select(['slug', 'name'])
-        .where('partnership_id', '=', id)
-        .executeTakeFirstOrThrow(),
-    );
-    const areas = (await register.partnership(row.slug)).areas;
-    return { id, slug: row.slug, name: row.name, areaNames: new Map(areas.map((a) => [a.code, a.name])) };
-  }
+  const { bodiesOf, refs, views, partnershipById } = createProposalViews(deps);
 
   /** One proposal as `actor` may read it: a 404 for an id that is not a UUID or not theirs to see. */
   async function loadOne(actor: GovernanceActor, id: string): Promise<Loaded> {
@@ -510,16 +174,23 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
     changes: ReadonlyArray<{ orgId: number; lgslCode: number; matters: readonly string[] }>,
     listed: ReadonlyArray<{ orgId: number; bodyId: number }>,
     memberIds: readonly number[],
-  ): Promise<{ approvals: ApprovalNeed[]; missingBody: number[] }> {
+  ): Promise<{ approvals: ApprovalNeed[] }> {
     const codes = [...new Set(changes.filter((c) => c.matters.length > 0).map((c) => c.lgslCode))];
     const orgs = [...new Set([...memberIds, ...changes.map((c) => c.orgId)])];
     const inForce =
       codes.length === 0 ? [] : await register.arrangementsInForce(PUBLIC_ACTOR, orgs, effectiveFrom, codes);
     const bodies = await bodiesOf(orgs);
-    return approvalsNeeded({ partnershipId, changes, inForce, listed, bodies });
+    const need = approvalsNeeded({ partnershipId, changes, inForce, listed, bodies });
+    if (need.missingBody.length > 0) {
+      const names = await refs(need.missingBody);
+      throw new ValidationProblem({
+        approvals: `${need.missingBody.map((o) => names.get(o)?.name ?? o).join(', ')} reserves a matter this proposal touches but has no cabinet, executive or full council recorded to decide it`,
+      });
+    }
+    return need;
   }
 
-  async function keeperOf(actor: GovernanceActor, l: Loaded): Promise<void> {
+  function keeperOf(actor: GovernanceActor, l: Loaded): void {
     if (!mayKeepProposal(actor, l.row.partnershipId, l.row.orgId)) {
       throw forbidden('Only the partnership’s administrator submits or withdraws its proposals.');
     }
@@ -666,8 +337,8 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
 
     async create(actor, slug, input) {
       const p = await register.partnership(slug);
-      const members = p.members.filter((m) => m.leftOn === null && m.role !== 'vehicle');
-      const keeper = proposalKeeperOrg(actor, p.partnershipId, members[0]?.orgId ?? 0);
+      const members = currentCouncils(p.members);
+      const keeper = proposalKeeperOrg(actor, p);
       if (keeper === null) throw forbidden('Only the partnership’s administrator drafts its proposals.');
       const errors: Record<string, string> = {};
       checkText(errors, 'title', 'a title', input.title, PROPOSAL_LIMITS.title, true);
@@ -721,11 +392,6 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
         matters: trimmedList(c.matters),
       }));
       const need = await needed(p.partnershipId, input.effectiveFrom, touching, input.approvals, memberIds);
-      if (need.missingBody.length > 0) {
-        throw new ValidationProblem({
-          approvals: `${need.missingBody.map((o) => memberName.get(o) ?? o).join(', ')} reserves a matter this proposal touches but has no cabinet, executive or full council recorded to decide it`,
-        });
-      }
       const id = await withTenant(db, scope, async (tx) => {
         const changeProblems: Record<string, string> = {};
         for (const [i, c] of changes.entries()) {
@@ -792,7 +458,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
 
     async submit(actor, id, recommendation) {
       const l = await loadOne(actor, id);
-      await keeperOf(actor, l);
+      keeperOf(actor, l);
       const errors: Record<string, string> = {};
       checkText(errors, 'by', 'the body that recommends it', recommendation.by, PROPOSAL_LIMITS.body, true);
       checkText(
@@ -809,9 +475,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
         errors.on = 'The date of the recommendation cannot be in the future';
       if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
       const p = await register.partnership((await partnershipById(l.row.partnershipId)).slug);
-      const memberIds = p.members
-        .filter((m) => m.leftOn === null && m.role !== 'vehicle')
-        .map((m) => m.orgId);
+      const memberIds = currentCouncils(p.members).map((m) => m.orgId);
       const listed = l.approvals
         .filter((a) => a.reason === 'listed')
         .map((a) => ({ orgId: a.councilOrgId, bodyId: a.bodyId }));
@@ -822,12 +486,6 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
         listed,
         memberIds,
       );
-      if (need.missingBody.length > 0) {
-        const names = await refs(need.missingBody);
-        throw new ValidationProblem({
-          approvals: `${need.missingBody.map((o) => names.get(o)?.name ?? o).join(', ')} reserves a matter this proposal touches but has no cabinet, executive or full council recorded to decide it`,
-        });
-      }
       const scope = { readOrgs: [l.row.orgId], writeOrgs: [l.row.orgId], accountId: actor.accountId };
       await withTenant(db, scope, async (tx) => {
         await repo.lockProposal(tx, id);
@@ -864,7 +522,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
 
     async withdraw(actor, id, reason) {
       const l = await loadOne(actor, id);
-      await keeperOf(actor, l);
+      keeperOf(actor, l);
       const errors: Record<string, string> = {};
       checkText(errors, 'reason', 'why it is withdrawn', reason, PROPOSAL_LIMITS.reason, true);
       if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);

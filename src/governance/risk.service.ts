@@ -132,8 +132,7 @@ export function createRiskService(deps: {
     riskLog,
     async createRisk(actor, slug, input) {
       const p = await register.partnership(slug);
-      const first = p.members.find((m) => m.leftOn === null && m.role !== 'vehicle');
-      const keeper = proposalKeeperOrg(actor, p.partnershipId, first?.orgId ?? 0);
+      const keeper = proposalKeeperOrg(actor, p);
       if (keeper === null) throw forbidden('Only the partnership’s administrator keeps its risk log.');
       const errors: Record<string, string> = {};
       const title = input.title.trim();
