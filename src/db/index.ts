@@ -8,6 +8,8 @@ export { DatabaseInUseError, openDatabase } from './engine.ts';
 export type { Database } from './engine.ts';
 export { MigrationError, migrateToLatest } from './migrate.ts';
 export { prepared } from './prepared.ts';
+/** The largest meeting paper the database keeps (migration 0015's check). */
+export { PAPER_MAX_BYTES } from './migrations/0015_meetings_and_proposal_kinds.ts';
 export type {
   AreaKind,
   ArrangementTable,

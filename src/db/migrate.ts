@@ -15,6 +15,7 @@ import * as sealedTenantScope from './migrations/0011_sealed_tenant_scope.ts';
 import * as areasBelowCouncils from './migrations/0012_areas_below_councils.ts';
 import * as costSharing from './migrations/0013_cost_sharing.ts';
 import * as governance from './migrations/0014_governance.ts';
+import * as meetings from './migrations/0015_meetings_and_proposal_kinds.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_areas_below_councils': areasBelowCouncils,
   '0013_cost_sharing': costSharing,
   '0014_governance': governance,
+  '0015_meetings_and_proposal_kinds': meetings,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

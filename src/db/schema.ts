@@ -667,16 +667,25 @@ export interface ProposalTable {
   applied_at: Date | null;
 }
 
+/** What a proposal's change does (migration 0015). */
+export type ProposalChangeKind = 'arrangement' | 'allocation_rule' | 'join' | 'leave';
+
 export interface ProposalChangeTable {
   org_id: number;
   proposal_id: string;
   position: number;
   council_org_id: number;
-  lgsl_code: number;
-  delivery_mode: DeliveryMode;
-  delivery_level: DeliveryLevel;
-  provider_org_id: number;
+  kind: ColumnType<ProposalChangeKind, ProposalChangeKind | undefined, ProposalChangeKind>;
+  lgsl_code: number | null;
+  delivery_mode: DeliveryMode | null;
+  delivery_level: DeliveryLevel | null;
+  provider_org_id: number | null;
   lead_commissioner_org_id: number | null;
+  pool_id: number | null;
+  rule: unknown;
+  true_up_tolerance: number | null;
+  member_role: 'member' | 'associate' | null;
+  made_rule_id: number | null;
   area_code: string | null;
   reserved_decisions: DefaultedTextArray;
   delegated_decisions: DefaultedTextArray;
@@ -815,6 +824,75 @@ export interface AppraisalOptionTable {
   ratings: string[];
 }
 
+/** Bodies' members and meetings (migration 0015). */
+export interface BodyMemberTable {
+  org_id: number;
+  member_id: Generated<number>;
+  body_id: number;
+  name: string;
+  kind: 'councillor' | 'officer' | 'co_opted';
+  role: DefaultedText;
+  represents_org_id: number | null;
+  voting: ColumnType<boolean, boolean | undefined, boolean>;
+  term_from: string;
+  term_to: string | null;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Generated<Date>;
+  created_by: number | null;
+}
+
+export interface MeetingTable {
+  org_id: number;
+  meeting_id: Generated<number>;
+  uid: Generated<string>;
+  body_id: number;
+  starts_at: Date;
+  ends_at: Date | null;
+  location: DefaultedText;
+  cancelled: ColumnType<boolean, boolean | undefined, boolean>;
+  sequence: ColumnType<number, number | undefined, number>;
+  minutes_published_on: string | null;
+  minutes_confirmed: string | null;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Generated<Date>;
+  created_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface AgendaItemTable {
+  org_id: number;
+  meeting_id: number;
+  position: number;
+  title: string;
+  summary: DefaultedText;
+  exempt: ColumnType<boolean, boolean | undefined, boolean>;
+  exempt_reason: DefaultedText;
+  proposal_keeper_org_id: number | null;
+  proposal_id: string | null;
+  minute_reference: string | null;
+  minute: string | null;
+}
+
+export type PaperKind = 'agenda' | 'report' | 'appendix' | 'minutes' | 'other';
+
+export interface MeetingPaperTable {
+  org_id: number;
+  paper_id: Generated<number>;
+  meeting_id: number;
+  item_position: number | null;
+  kind: PaperKind;
+  title: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Uint8Array;
+  scan: 'clean' | 'not_scanned';
+  exempt: ColumnType<boolean, boolean | undefined, boolean>;
+  uploaded_at: Generated<Date>;
+  uploaded_by: number | null;
+}
+
 export interface DB {
   area: AreaTable;
   area_member: AreaMemberTable;
@@ -874,4 +952,8 @@ export interface DB {
   appraisal: AppraisalTable;
   appraisal_outcome: AppraisalOutcomeTable;
   appraisal_option: AppraisalOptionTable;
+  body_member: BodyMemberTable;
+  meeting: MeetingTable;
+  agenda_item: AgendaItemTable;
+  meeting_paper: MeetingPaperTable;
 }
