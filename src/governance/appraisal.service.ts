@@ -3,14 +3,17 @@
  * rated high, medium or low against each outcome of an outcomes framework, the ratings scored 3, 2
  * and 1 and multiplied by each outcome's weight (1 each when the appraisal applies none), the
  * options ranked by their total, and the shortlist the appraisal recommends. Public, like the
- * reports councils publish; the partnership administrator records one.
+ * reports councils publish; the partnership administrator records one, and revises an option's
+ * ratings and whether it is shortlisted (audited with what it said before; a revision made from an
+ * older reading of the option is refused rather than undoing a later one).
  */
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, SourcingKind } from '../db/index.ts';
-import { withTenant } from '../db/index.ts';
-import { ValidationProblem, forbidden, recordAudit } from '../platform/index.ts';
+import { withSystem, withTenant } from '../db/index.ts';
+import { ValidationProblem, conflict, forbidden, notFound, recordAudit } from '../platform/index.ts';
 import type { RegisterService } from '../register/index.ts';
-import { proposalKeeperOrg, type GovernanceActor } from './governance-actor.ts';
+import { NOBODY, mayKeepProposal, proposalKeeperOrg, type GovernanceActor } from './governance-actor.ts';
 
 export const SOURCING_KINDS: Record<SourcingKind, string> = {
   make: 'Make',
@@ -53,8 +56,10 @@ export interface AppraisalView {
   source: string;
   weighted: boolean;
   outcomes: Array<{ name: string; contributory: string[]; weight: number }>;
-  /** In the appraisal's order (by kind, as it lists them). */
-  options: OptionResult[];
+  /** In the appraisal's order (by kind, as it lists them), each with its place in that order. */
+  options: Array<OptionResult & { position: number; version: string }>;
+  /** Whether the person asking keeps the appraisal (revises its ratings and shortlist). */
+  mayKeep: boolean;
   /** The highest total possible, for reading a total against. */
   maximum: number;
 }
@@ -86,9 +91,35 @@ export function scoreOptions(
   return scored;
 }
 
+/** A revision of one option: its rating against each outcome, in order, and whether it is shortlisted. */
+export interface OptionRevision {
+  ratings: string[];
+  /** Null when the form did not say. */
+  shortlisted: boolean | null;
+  /** The option's `version` when the form was read. */
+  version: string;
+}
+
+/** An option's version: a digest of what a revision changes (pure). */
+export function optionVersion(option: { ratings: readonly string[]; shortlisted: boolean }): string {
+  return createHash('sha256')
+    .update(JSON.stringify([option.ratings, option.shortlisted]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
 export interface AppraisalService {
-  appraisals(slug: string): Promise<AppraisalView[]>;
+  /** A partnership's appraisals, with what `actor` (nobody, by default) may do on each. */
+  appraisals(slug: string, actor?: GovernanceActor): Promise<AppraisalView[]>;
   createAppraisal(actor: GovernanceActor, slug: string, input: AppraisalInput): Promise<AppraisalView>;
+  /** For the appraisal's keeper: new ratings and shortlisting for the option at `position`. */
+  reviseOption(
+    actor: GovernanceActor,
+    slug: string,
+    appraisalId: number,
+    position: number,
+    input: OptionRevision,
+  ): Promise<AppraisalView>;
 }
 
 export function createAppraisalService(deps: {
@@ -98,7 +129,7 @@ export function createAppraisalService(deps: {
   const { db, register } = deps;
   const publicScope = { readOrgs: [], writeOrgs: [], accountId: null };
 
-  async function appraisals(slug: string): Promise<AppraisalView[]> {
+  async function appraisals(slug: string, actor: GovernanceActor = NOBODY): Promise<AppraisalView[]> {
     const p = await register.partnership(slug);
     return withTenant(db, publicScope, async (tx) => {
       const rows = await tx
@@ -126,6 +157,15 @@ export function createAppraisalService(deps: {
       return rows.map((r) => {
         const own = outcomes.filter((o) => o.org_id === r.org_id && o.appraisal_id === r.appraisal_id);
         const framework = own.map((o) => ({ name: o.name, contributory: o.contributory, weight: o.weight }));
+        const ownOptions = options
+          .filter((o) => o.org_id === r.org_id && o.appraisal_id === r.appraisal_id)
+          .map((o) => ({
+            position: o.position,
+            kind: o.kind,
+            name: o.name,
+            shortlisted: o.shortlisted,
+            ratings: o.ratings as Rating[],
+          }));
         return {
           appraisalId: r.appraisal_id,
           title: r.title,
@@ -135,17 +175,12 @@ export function createAppraisalService(deps: {
           source: r.source,
           weighted: framework.some((o) => o.weight !== 1),
           outcomes: framework,
-          options: scoreOptions(
-            framework,
-            options
-              .filter((o) => o.org_id === r.org_id && o.appraisal_id === r.appraisal_id)
-              .map((o) => ({
-                kind: o.kind,
-                name: o.name,
-                shortlisted: o.shortlisted,
-                ratings: o.ratings as Rating[],
-              })),
-          ),
+          options: scoreOptions(framework, ownOptions).map((o, i) => ({
+            ...o,
+            position: ownOptions[i]!.position,
+            version: optionVersion(o),
+          })),
+          mayKeep: mayKeepProposal(actor, p.partnershipId, r.org_id),
           maximum: framework.reduce((sum, o) => sum + RATINGS.high * o.weight, 0),
         };
       });
@@ -233,6 +268,75 @@ export function createAppraisalService(deps: {
         return appraisalId;
       });
       return (await appraisals(slug)).find((a) => a.appraisalId === id)!;
+    },
+
+    async reviseOption(actor, slug, appraisalId, position, input) {
+      const p = await register.partnership(slug);
+      const found = await withSystem(db, async (tx) => {
+        const appraisal = await tx
+          .selectFrom('appraisal')
+          .select(['org_id'])
+          .where('appraisal_id', '=', appraisalId)
+          .where('partnership_id', '=', p.partnershipId)
+          .executeTakeFirst();
+        if (!appraisal) return undefined;
+        const outcomes = await tx
+          .selectFrom('appraisal_outcome')
+          .select(({ fn }) => fn.countAll<string | number>().as('n'))
+          .where('org_id', '=', appraisal.org_id)
+          .where('appraisal_id', '=', appraisalId)
+          .executeTakeFirstOrThrow();
+        return { keeper: appraisal.org_id, outcomes: Number(outcomes.n) };
+      });
+      if (!found) throw notFound(`${p.name} has no option appraisal ${appraisalId}.`);
+      if (!mayKeepProposal(actor, p.partnershipId, found.keeper))
+        throw forbidden('Only the partnership’s administrator revises its option appraisals.');
+      const errors: Record<string, string> = {};
+      input.ratings.forEach((r, i) => {
+        if (!Object.hasOwn(RATINGS, r))
+          errors[`ratings[${i}]`] = `Outcome ${i + 1}: select high, medium or low`;
+      });
+      if (input.ratings.length !== found.outcomes)
+        errors.ratings = `Rate the option high, medium or low against each of the ${found.outcomes} outcomes`;
+      if (typeof input.shortlisted !== 'boolean')
+        errors.shortlisted = 'Say whether the option is shortlisted';
+      if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
+      const scope = { readOrgs: [found.keeper], writeOrgs: [found.keeper], accountId: actor.accountId };
+      await withTenant(db, scope, async (tx) => {
+        const current = await tx
+          .selectFrom('appraisal_option')
+          .select(['name', 'ratings', 'shortlisted'])
+          .where('org_id', '=', found.keeper)
+          .where('appraisal_id', '=', appraisalId)
+          .where('position', '=', position)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!current) throw notFound(`The option appraisal has no option ${position + 1}.`);
+        if (optionVersion(current) !== input.version)
+          throw conflict(
+            `“${current.name}” was revised by someone else after you opened the form, so your ratings ` +
+              'were not saved. The form now shows what is recorded; check it and save again.',
+            { version: optionVersion(current) },
+          );
+        const after = { ratings: [...input.ratings], shortlisted: input.shortlisted === true };
+        await tx
+          .updateTable('appraisal_option')
+          .set(after)
+          .where('org_id', '=', found.keeper)
+          .where('appraisal_id', '=', appraisalId)
+          .where('position', '=', position)
+          .execute();
+        await recordAudit(tx, {
+          orgId: found.keeper,
+          accountId: actor.accountId,
+          action: 'update',
+          entityType: 'appraisal_option',
+          entityKey: `${appraisalId}:${position}`,
+          before: { ratings: current.ratings, shortlisted: current.shortlisted },
+          after,
+        });
+      });
+      return (await appraisals(slug, actor)).find((a) => a.appraisalId === appraisalId)!;
     },
   };
 }

@@ -50,9 +50,9 @@ export type {
 export { programmePages } from './programme.pages.ts';
 export { programmeApiRoutes } from './programme.routes.ts';
 export { RISK_BANDS, TREATMENTS, createRiskService } from './risk.service.ts';
-export type { RiskInput, RiskLog, RiskService, RiskView } from './risk.service.ts';
+export type { RiskInput, RiskLog, RiskReviewInput, RiskService, RiskView } from './risk.service.ts';
 export { riskPages } from './risk.pages.ts';
 export { RATINGS, SOURCING_KINDS, createAppraisalService, scoreOptions } from './appraisal.service.ts';
-export type { AppraisalInput, AppraisalService, AppraisalView } from './appraisal.service.ts';
+export type { AppraisalInput, AppraisalService, AppraisalView, OptionRevision } from './appraisal.service.ts';
 export { appraisalPages } from './appraisal.pages.ts';
 export { councilDecisionPages } from './council-decisions.pages.ts';

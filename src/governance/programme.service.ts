@@ -3,7 +3,8 @@
  * that each authority decides for itself ("Go/No-go decision point for each authority to proceed
  * to next phase"). Public, like the councils' decisions it records. A partnership administrator
  * (or the operator, for the demo) sets a programme out; each council's democratic services officer
- * records that council's go/no-go decision, and nobody else's; the latest decision counts.
+ * records that council's go/no-go decision, and nobody else's; the latest decision counts. The
+ * programme's keeper marks a milestone reached on a date (audited with what it said before).
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/index.ts';
@@ -17,7 +18,13 @@ import {
   todayInLondon,
 } from '../platform/index.ts';
 import type { RegisterService } from '../register/index.ts';
-import { currentCouncils, proposalKeeperOrg, type GovernanceActor } from './governance-actor.ts';
+import {
+  NOBODY,
+  currentCouncils,
+  mayKeepProposal,
+  proposalKeeperOrg,
+  type GovernanceActor,
+} from './governance-actor.ts';
 
 export const GO_NO_GO = ['go', 'no_go', 'deferred'] as const;
 export type GoNoGo = (typeof GO_NO_GO)[number];
@@ -68,6 +75,8 @@ export interface MilestoneView {
   status: 'reached' | 'overdue' | 'due';
   /** Each current member's decision at a go/no-go point; empty for a plain milestone. */
   decisions: GoNoGoView[];
+  /** The councils whose decision at this point the person asking records (their clerk's). */
+  mayRecordFor: number[];
 }
 
 export interface ProgrammeView {
@@ -76,6 +85,8 @@ export interface ProgrammeView {
   summary: string;
   illustrative: boolean;
   source: string;
+  /** Whether the person asking keeps the programme (marks its milestones reached). */
+  mayKeep: boolean;
   phases: Array<{
     position: number;
     name: string;
@@ -88,13 +99,21 @@ export interface ProgrammeView {
 }
 
 export interface ProgrammeService {
-  programmes(slug: string): Promise<ProgrammeView[]>;
+  /** A partnership's programmes, with what `actor` (nobody, by default) may do on each. */
+  programmes(slug: string, actor?: GovernanceActor): Promise<ProgrammeView[]>;
   createProgramme(actor: GovernanceActor, slug: string, input: ProgrammeInput): Promise<ProgrammeView>;
   recordGoNoGo(
     actor: GovernanceActor,
     slug: string,
     milestoneId: number,
     input: { orgId: number; decision: string; decidedOn: string; minute: string },
+  ): Promise<ProgrammeView>;
+  /** For the programme's keeper: the milestone (or go/no-go point) was reached on `completedOn`. */
+  completeMilestone(
+    actor: GovernanceActor,
+    slug: string,
+    milestoneId: number,
+    input: { completedOn: string },
   ): Promise<ProgrammeView>;
 }
 
@@ -106,9 +125,10 @@ export function createProgrammeService(deps: {
 }): ProgrammeService {
   const { db, register } = deps;
 
-  async function programmes(slug: string): Promise<ProgrammeView[]> {
+  async function programmes(slug: string, actor: GovernanceActor = NOBODY): Promise<ProgrammeView[]> {
     const p = await register.partnership(slug);
     const members = currentCouncils(p.members);
+    const clerkOf = members.filter((m) => actor.clerkOf.includes(m.orgId)).map((m) => m.orgId);
     const today = todayInLondon();
     return withTenant(db, { readOrgs: [], writeOrgs: [], accountId: null }, async (tx) => {
       const rows = await tx
@@ -147,6 +167,7 @@ export function createProgrammeService(deps: {
         summary: r.summary,
         illustrative: r.illustrative,
         source: r.source,
+        mayKeep: mayKeepProposal(actor, p.partnershipId, r.org_id),
         phases: phases
           .filter((ph) => ph.programme_id === r.programme_id && ph.org_id === r.org_id)
           .map((ph) => ({
@@ -187,6 +208,7 @@ export function createProgrammeService(deps: {
                           };
                         })
                       : [],
+                  mayRecordFor: m.kind === 'go_no_go' ? clerkOf : [],
                 } satisfies MilestoneView;
               }),
           })),
@@ -284,17 +306,7 @@ export function createProgrammeService(deps: {
 
     async recordGoNoGo(actor, slug, milestoneId, input) {
       const p = await register.partnership(slug);
-      const milestone = await withSystem(db, (tx) =>
-        tx
-          .selectFrom('programme_milestone as m')
-          .innerJoin('programme as p', (j) =>
-            j.onRef('p.org_id', '=', 'm.org_id').onRef('p.programme_id', '=', 'm.programme_id'),
-          )
-          .select(['m.org_id', 'm.milestone_id', 'm.kind', 'm.title'])
-          .where('m.milestone_id', '=', milestoneId)
-          .where('p.partnership_id', '=', p.partnershipId)
-          .executeTakeFirst(),
-      );
+      const milestone = await milestoneOf(p.partnershipId, milestoneId);
       if (!milestone || milestone.kind !== 'go_no_go')
         throw notFound(`${p.name}’s programme has no go/no-go point ${milestoneId}.`);
       if (!actor.clerkOf.includes(input.orgId))
@@ -335,9 +347,72 @@ export function createProgrammeService(deps: {
           after: saved,
         });
       });
-      return (await programmes(slug)).find((v) =>
-        v.phases.some((ph) => ph.milestones.some((m) => m.milestoneId === milestoneId)),
-      )!;
+      return programmeWith(slug, milestoneId, actor);
+    },
+
+    async completeMilestone(actor, slug, milestoneId, input) {
+      const p = await register.partnership(slug);
+      const milestone = await milestoneOf(p.partnershipId, milestoneId);
+      if (!milestone) throw notFound(`${p.name}’s programme has no milestone ${milestoneId}.`);
+      if (!mayKeepProposal(actor, p.partnershipId, milestone.org_id))
+        throw forbidden('Only the partnership’s administrator marks its programme’s milestones reached.');
+      if (!isIsoDate(input.completedOn))
+        throw new ValidationProblem({
+          completedOn: 'Enter the date the milestone was reached as a real date, like 2015-04-01',
+        });
+      if (input.completedOn > todayInLondon())
+        throw new ValidationProblem({ completedOn: 'The date it was reached cannot be in the future' });
+      const scope = {
+        readOrgs: [milestone.org_id],
+        writeOrgs: [milestone.org_id],
+        accountId: actor.accountId,
+      };
+      await withTenant(db, scope, async (tx) => {
+        const before = await tx
+          .selectFrom('programme_milestone')
+          .select('completed_on')
+          .where('org_id', '=', milestone.org_id)
+          .where('milestone_id', '=', milestoneId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        await tx
+          .updateTable('programme_milestone')
+          .set({ completed_on: input.completedOn })
+          .where('org_id', '=', milestone.org_id)
+          .where('milestone_id', '=', milestoneId)
+          .execute();
+        await recordAudit(tx, {
+          orgId: milestone.org_id,
+          accountId: actor.accountId,
+          action: 'update',
+          entityType: 'programme_milestone',
+          entityKey: String(milestoneId),
+          before: { completedOn: before.completed_on },
+          after: { completedOn: input.completedOn },
+        });
+      });
+      return programmeWith(slug, milestoneId, actor);
     },
   };
+
+  /** A milestone of one of the partnership's programmes, or undefined. */
+  function milestoneOf(partnershipId: number, milestoneId: number) {
+    return withSystem(db, (tx) =>
+      tx
+        .selectFrom('programme_milestone as m')
+        .innerJoin('programme as p', (j) =>
+          j.onRef('p.org_id', '=', 'm.org_id').onRef('p.programme_id', '=', 'm.programme_id'),
+        )
+        .select(['m.org_id', 'm.milestone_id', 'm.kind', 'm.title'])
+        .where('m.milestone_id', '=', milestoneId)
+        .where('p.partnership_id', '=', partnershipId)
+        .executeTakeFirst(),
+    );
+  }
+
+  async function programmeWith(slug: string, milestoneId: number, actor: GovernanceActor) {
+    return (await programmes(slug, actor)).find((v) =>
+      v.phases.some((ph) => ph.milestones.some((m) => m.milestoneId === milestoneId)),
+    )!;
+  }
 }
