@@ -32,7 +32,7 @@ import {
   sovereigntyPages,
 } from '../governance/index.ts';
 import { appraisalPages, programmeApiRoutes, programmePages, riskPages } from '../governance/index.ts';
-import { proposalPages } from '../governance/index.ts';
+import { proposalDraftPages, proposalPages } from '../governance/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -122,6 +122,7 @@ export async function buildServer(
   await app.register(savingsPages);
   await app.register(rulePages);
   await app.register(proposalPages);
+  await app.register(proposalDraftPages);
   await app.register(decisionFeeds);
   await app.register(councilDecisionPages);
   await app.register(sovereigntyPages);

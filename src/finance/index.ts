@@ -55,7 +55,7 @@ export { addRechargeCommand } from './recharge.command.ts';
 export { financeApiRoutes } from './finance.routes.ts';
 export { financePages } from './finance.pages.ts';
 export { savingsPages } from './savings.pages.ts';
-export { rulePages } from './rules.pages.ts';
+export { RULE_KINDS, rulePages, ruleFromForm } from './rules.pages.ts';
 export { LedgerImportError, MAX_PROBLEMS, fileSha256, importLedger } from './ledger-import.ts';
 export type { LedgerImportRequest, LedgerImportResult } from './ledger-import.ts';
 export {
@@ -66,3 +66,13 @@ export {
   penceFromThousands,
 } from './outturn.import.ts';
 export type { OutturnFigures } from './outturn.import.ts';
+export {
+  endPoolMembershipsIn,
+  poolsIn,
+  readRule,
+  recordRuleIn,
+  ruleWords,
+  rulesIn,
+  sharingOn,
+} from './rule-change.ts';
+export type { PoolSummary, RuleRow } from './rule-change.ts';

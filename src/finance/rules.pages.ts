@@ -25,7 +25,8 @@ import { formatPounds, parsePounds } from './money.ts';
 import type { AmountRow } from './finance.repository.ts';
 import type { PoolView, RuleView } from './recharge.service.ts';
 
-const KINDS = [
+/** The ways a rule is written on a form, with the words the form shows. */
+export const RULE_KINDS = [
   { value: 'equal', text: 'Equal shares' },
   { value: 'fixed', text: 'Agreed percentages' },
   { value: 'driver', text: 'By one driver' },
@@ -121,7 +122,7 @@ export const rulePages: FastifyPluginAsync = async (app) => {
       values,
       errors,
       saved,
-      kinds: KINDS.map((k) => ({ ...k, checked: values.kind === k.value })),
+      kinds: RULE_KINDS.map((k) => ({ ...k, checked: values.kind === k.value })),
       drivers: [
         { value: '', text: 'Choose a driver' },
         ...Object.entries(DRIVERS).map(([value, d]) => ({

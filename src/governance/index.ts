@@ -25,17 +25,23 @@ export { NOBODY, OPERATOR, governanceActorFor } from './governance-actor.ts';
 export type { GovernanceActor } from './governance-actor.ts';
 export { PROPOSAL_LIMITS, createGovernanceService } from './proposal.service.ts';
 export type {
+  ArrangementChangeInput,
   ChangeInput,
+  MemberChangeInput,
+  RuleChangeInput,
   DecisionInput,
   GovernanceService,
   ProposalInput,
   RecommendationInput,
 } from './proposal.service.ts';
-export type { ApprovalView, BodyView, ProposalView } from './proposal.views.ts';
+export type { ApprovalView, BodyView, ChangeSide, ChangeView, ProposalView } from './proposal.views.ts';
+export { CHANGE_KINDS, CHANGE_KIND_LABELS, councilsToAsk } from './change-kinds.ts';
+export type { ChangeKind } from './change-kinds.ts';
 export { proposalApiRoutes } from './proposal.routes.ts';
 export { dueProposalsTimer } from './due-proposals.ts';
 export { decisionFeeds } from './decisions.feed.ts';
 export { proposalPages } from './proposal.pages.ts';
+export { proposalDraftPages } from './proposal-draft.pages.ts';
 export { sovereigntyPages } from './sovereignty.pages.ts';
 export { sovereigntyRegister } from './sovereignty.ts';
 export type { SovereigntyRegister } from './sovereignty.ts';

@@ -15,7 +15,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ProblemError, ValidationProblem, isIsoDate, notFound, parseId } from '../platform/index.ts';
 import { requireCsrfToken } from '../platform/index.ts';
-import { governanceActorFor, type GovernanceActor } from './governance-actor.ts';
+import { governanceActorFor, proposalKeeperOrg, type GovernanceActor } from './governance-actor.ts';
 import type { Decision, ProposalState } from './proposal-rules.ts';
 import { PROPOSAL_LIMITS } from './proposal.service.ts';
 import { type ApprovalView, type ProposalView } from './proposal.views.ts';
@@ -228,6 +228,8 @@ function bannerFor(done: string, view: ProposalView): string | null {
         : view.state === 'approved'
           ? ` Every approval is in: ${view.waitingFor ?? 'it takes effect on its date.'}`
           : '';
+  if (done === 'drafted')
+    return 'The draft is saved. Submit it with the recommendation when the councils are to decide.';
   if (done === 'decision') return `The decision is recorded.${after}`;
   if (done === 'submitted')
     return `The proposal is submitted: the councils it asks can now record their decisions.${after}`;
@@ -255,6 +257,10 @@ export const proposalPages: FastifyPluginAsync = async (app) => {
         title: `Proposals – ${partnership.name}`,
         partnership,
         signedIn: request.principal !== undefined,
+        draftHref:
+          proposalKeeperOrg(actorOf(request), partnership) === null
+            ? null
+            : `/partnerships/${encodeURIComponent(slug)}/proposals/new`,
         proposals: proposals.map((p) => ({
           id: p.id,
           href: proposalHref(p.id),
@@ -280,7 +286,7 @@ export const proposalPages: FastifyPluginAsync = async (app) => {
     const slug = view.partnership.slug;
     const values = state.values ?? {};
     const decidable = view.approvals.filter((a) => view.mayDecideFor.includes(a.council.orgId));
-    const codes = [...new Set(view.changes.map((c) => c.lgslCode))];
+    const codes = [...new Set(view.changes.flatMap((c) => (c.lgslCode === null ? [] : [c.lgslCode])))];
     const errors = ordered(state.errors ?? {});
     return reply.page('proposal.njk', {
       title: view.title,
@@ -290,13 +296,23 @@ export const proposalPages: FastifyPluginAsync = async (app) => {
       banner: bannerFor(done, view),
       listHref: `/partnerships/${encodeURIComponent(slug)}/proposals`,
       registerHref:
-        `/partnerships/${encodeURIComponent(slug)}/services?` + codes.map((c) => `service=${c}`).join('&'),
+        codes.length === 0
+          ? null
+          : `/partnerships/${encodeURIComponent(slug)}/services?` +
+            codes.map((c) => `service=${c}`).join('&'),
       changes: view.changes.map((c) => ({
         council: c.council.name,
         service: c.service,
         lgslCode: c.lgslCode,
-        href: `/organisations/${councilKey(c.council)}/services/${c.lgslCode}`,
-        before: c.before?.text ?? 'No arrangement recorded',
+        // A pool's own pages are its members' finance officers': the proposal says what changes.
+        href:
+          c.lgslCode !== null
+            ? `/organisations/${councilKey(c.council)}/services/${c.lgslCode}`
+            : c.kind === 'join' || c.kind === 'leave'
+              ? `/partnerships/${encodeURIComponent(slug)}`
+              : null,
+        before:
+          c.before?.text ?? (c.kind === 'allocation_rule' ? 'No rule recorded' : 'No arrangement recorded'),
         after: c.after.text,
         matters: c.matters,
         adopted: c.adopted === null ? 'Not yet decided' : c.adopted ? 'Yes' : 'No',

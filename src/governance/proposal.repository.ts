@@ -32,10 +32,18 @@ export interface ProposalRow {
   appliedAt: Date | null;
 }
 
-export interface ChangeRow {
+interface ChangeBase {
   proposalId: string;
   position: number;
+  /** The council whose arrangement changes, which keeps the pool, or which joins or leaves. */
   councilOrgId: number;
+  matters: string[];
+  notes: string;
+}
+
+/** The arrangement a council will have for a service from the effective date. */
+export interface ArrangementChangeRow extends ChangeBase {
+  kind: 'arrangement';
   lgslCode: number;
   mode: string;
   level: string;
@@ -44,11 +52,32 @@ export interface ChangeRow {
   areaCode: string | null;
   reservedDecisions: string[];
   delegatedDecisions: string[];
-  matters: string[];
-  notes: string;
   replacedArrangementId: number | null;
   madeArrangementId: number | null;
 }
+
+/** The rule a cost pool (kept by `councilOrgId`) is shared by from the effective date. */
+export interface RuleChangeRow extends ChangeBase {
+  kind: 'allocation_rule';
+  poolId: number;
+  rule: unknown;
+  trueUpTolerance: number | null;
+  madeRuleId: number | null;
+}
+
+/** A council joining the partnership (in a role) or leaving it, from the effective date. */
+export interface MemberChangeRow extends ChangeBase {
+  kind: 'join' | 'leave';
+  role: 'member' | 'associate' | null;
+}
+
+export type ChangeRow = ArrangementChangeRow | RuleChangeRow | MemberChangeRow;
+
+/** A change as it is first written: nothing made yet. */
+export type NewChange =
+  | Omit<ArrangementChangeRow, 'proposalId' | 'replacedArrangementId' | 'madeArrangementId'>
+  | Omit<RuleChangeRow, 'proposalId' | 'madeRuleId'>
+  | Omit<MemberChangeRow, 'proposalId'>;
 
 export interface ApprovalRow {
   proposalId: string;
@@ -147,29 +176,46 @@ export async function proposalById(tx: Tx, proposalId: string): Promise<Proposal
 
 export async function changesOf(tx: Tx, proposalIds: readonly string[]): Promise<ChangeRow[]> {
   if (proposalIds.length === 0) return [];
-  return tx
+  const rows = await tx
     .selectFrom('proposal_change')
-    .select([
-      'proposal_id as proposalId',
-      'position',
-      'council_org_id as councilOrgId',
-      'lgsl_code as lgslCode',
-      'delivery_mode as mode',
-      'delivery_level as level',
-      'provider_org_id as providerOrgId',
-      'lead_commissioner_org_id as leadCommissionerOrgId',
-      'area_code as areaCode',
-      'reserved_decisions as reservedDecisions',
-      'delegated_decisions as delegatedDecisions',
-      'matters',
-      'notes',
-      'replaced_arrangement_id as replacedArrangementId',
-      'made_arrangement_id as madeArrangementId',
-    ])
+    .selectAll()
     .where('proposal_id', 'in', [...proposalIds])
     .orderBy('proposal_id')
     .orderBy('position')
     .execute();
+  return rows.map((r): ChangeRow => {
+    const base = {
+      proposalId: r.proposal_id,
+      position: r.position,
+      councilOrgId: r.council_org_id,
+      matters: r.matters,
+      notes: r.notes,
+    };
+    if (r.kind === 'allocation_rule')
+      return {
+        ...base,
+        kind: r.kind,
+        poolId: r.pool_id!,
+        rule: r.rule,
+        trueUpTolerance: r.true_up_tolerance,
+        madeRuleId: r.made_rule_id,
+      };
+    if (r.kind === 'join' || r.kind === 'leave') return { ...base, kind: r.kind, role: r.member_role };
+    return {
+      ...base,
+      kind: 'arrangement',
+      lgslCode: r.lgsl_code!,
+      mode: r.delivery_mode!,
+      level: r.delivery_level!,
+      providerOrgId: r.provider_org_id!,
+      leadCommissionerOrgId: r.lead_commissioner_org_id,
+      areaCode: r.area_code,
+      reservedDecisions: r.reserved_decisions,
+      delegatedDecisions: r.delegated_decisions,
+      replacedArrangementId: r.replaced_arrangement_id,
+      madeArrangementId: r.made_arrangement_id,
+    };
+  });
 }
 
 export async function approvalsOf(tx: Tx, proposalIds: readonly string[]): Promise<ApprovalRow[]> {
@@ -254,7 +300,7 @@ export async function insertChanges(
   tx: Tx,
   orgId: number,
   proposalId: string,
-  changes: ReadonlyArray<Omit<ChangeRow, 'proposalId' | 'replacedArrangementId' | 'madeArrangementId'>>,
+  changes: readonly NewChange[],
 ): Promise<void> {
   if (changes.length === 0) return;
   await tx
@@ -265,16 +311,23 @@ export async function insertChanges(
         proposal_id: proposalId,
         position: c.position,
         council_org_id: c.councilOrgId,
-        lgsl_code: c.lgslCode,
-        delivery_mode: c.mode as never,
-        delivery_level: c.level as never,
-        provider_org_id: c.providerOrgId,
-        lead_commissioner_org_id: c.leadCommissionerOrgId,
-        area_code: c.areaCode,
-        reserved_decisions: c.reservedDecisions,
-        delegated_decisions: c.delegatedDecisions,
+        kind: c.kind,
         matters: c.matters,
         notes: c.notes,
+        ...(c.kind === 'arrangement'
+          ? {
+              lgsl_code: c.lgslCode,
+              delivery_mode: c.mode as never,
+              delivery_level: c.level as never,
+              provider_org_id: c.providerOrgId,
+              lead_commissioner_org_id: c.leadCommissionerOrgId,
+              area_code: c.areaCode,
+              reserved_decisions: c.reservedDecisions,
+              delegated_decisions: c.delegatedDecisions,
+            }
+          : c.kind === 'allocation_rule'
+            ? { pool_id: c.poolId, rule: JSON.stringify(c.rule), true_up_tolerance: c.trueUpTolerance }
+            : { member_role: c.role }),
       })),
     )
     .execute();
@@ -375,6 +428,22 @@ export async function setChangeArrangements(
   await tx
     .updateTable('proposal_change')
     .set({ replaced_arrangement_id: replaced, made_arrangement_id: made })
+    .where('org_id', '=', orgId)
+    .where('proposal_id', '=', proposalId)
+    .where('position', '=', position)
+    .execute();
+}
+
+export async function setChangeRule(
+  tx: Tx,
+  orgId: number,
+  proposalId: string,
+  position: number,
+  made: number,
+): Promise<void> {
+  await tx
+    .updateTable('proposal_change')
+    .set({ made_rule_id: made })
     .where('org_id', '=', orgId)
     .where('proposal_id', '=', proposalId)
     .where('position', '=', position)

@@ -6,7 +6,8 @@ import { Type, type Static } from 'typebox';
 import { MAX_ID } from '../platform/index.ts';
 import { DECISIONS, PROPOSAL_STATES, type Decision, type ProposalState } from './proposal-rules.ts';
 import { PROPOSAL_LIMITS } from './proposal.service.ts';
-import { type ArrangementSide, type ProposalView } from './proposal.views.ts';
+import { type ChangeSide, type ProposalView } from './proposal.views.ts';
+import { CHANGE_KINDS, type ChangeKind } from './change-kinds.ts';
 
 export const PartnershipSlug = Type.String({
   minLength: 1,
@@ -19,13 +20,30 @@ export const ProposalIdParam = Type.String({ format: 'uuid', description: 'A pro
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
-const SideSchema = Type.Object({
-  mode: Type.String({ description: 'How it is delivered: retained, shared_venture, lead_authority, …' }),
-  level: Type.String({ description: 'county_wide, cluster, district or locality' }),
-  provider: Type.Object({ gss: NullableString, name: Type.String() }),
-  area: NullableString,
-  arrangement_id: Type.Union([Type.Integer(), Type.Null()]),
-});
+const SideSchema = Type.Union([
+  Type.Object({
+    kind: Type.Literal('arrangement'),
+    mode: Type.String({ description: 'How it is delivered: retained, shared_venture, lead_authority, …' }),
+    level: Type.String({ description: 'county_wide, cluster, district or locality' }),
+    provider: Type.Object({ gss: NullableString, name: Type.String() }),
+    area: NullableString,
+    arrangement_id: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  Type.Object({
+    kind: Type.Literal('allocation_rule'),
+    rule_id: Type.Union([Type.Integer(), Type.Null()]),
+    valid_from: NullableString,
+    rule: Type.Unknown({
+      description: 'The rule as the finance API keeps it (shares in hundredths of a percent)',
+    }),
+  }),
+  Type.Object({
+    kind: Type.Literal('membership'),
+    role: NullableString,
+    joined_on: NullableString,
+    left_on: NullableString,
+  }),
+]);
 
 const DecisionText = Type.Unsafe<Decision>({ type: 'string', enum: [...DECISIONS] });
 
@@ -65,12 +83,20 @@ export const ProposalSchema = Type.Object({
   applied_at: NullableString,
   changes: Type.Array(
     Type.Object({
+      kind: Type.Unsafe<ChangeKind>({
+        type: 'string',
+        enum: [...CHANGE_KINDS],
+        description: 'An arrangement, an allocation rule, or a council joining or leaving',
+      }),
       gss: NullableString,
-      council: Type.String(),
-      lgsl: Type.Integer(),
-      service: Type.String(),
-      from: Type.String({ description: 'The arrangement it replaces, in words' }),
-      to: Type.String({ description: 'The arrangement it makes, in words' }),
+      council: Type.String({
+        description: 'The council whose arrangement changes, which keeps the pool, or which joins or leaves',
+      }),
+      lgsl: Type.Union([Type.Integer(), Type.Null()], { description: 'The service, for an arrangement' }),
+      service: Type.String({ description: 'What changes: the service, the pool or the membership' }),
+      pool: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()]),
+      from: Type.String({ description: 'What it replaces, in words' }),
+      to: Type.String({ description: 'What it makes, in words' }),
       before: Type.Union([SideSchema, Type.Null()]),
       after: SideSchema,
       matters: Type.Array(Type.String(), { description: 'The decisions it touches' }),
@@ -120,8 +146,13 @@ export const NewDecisionSchema = Type.Object(
 
 const noArrangement = 'No arrangement recorded: the council delivers it itself';
 
-function sideJson(side: ArrangementSide) {
+function sideJson(side: ChangeSide) {
+  if (side.kind === 'allocation_rule')
+    return { kind: side.kind, rule_id: side.ruleId, valid_from: side.validFrom, rule: side.rule };
+  if (side.kind === 'membership')
+    return { kind: side.kind, role: side.role, joined_on: side.joinedOn, left_on: side.leftOn };
   return {
+    kind: side.kind,
     mode: side.mode,
     level: side.level,
     provider: { gss: side.provider.gss, name: side.provider.name },
@@ -151,10 +182,12 @@ export function proposalJson(p: ProposalView): ProposalJson {
     withdrawal_reason: p.withdrawalReason,
     applied_at: p.appliedAt,
     changes: p.changes.map((c) => ({
+      kind: c.kind,
       gss: c.council.gss,
       council: c.council.name,
       lgsl: c.lgslCode,
       service: c.service,
+      pool: c.pool,
       from: c.before?.text ?? noArrangement,
       to: c.after.text,
       before: c.before ? sideJson(c.before) : null,

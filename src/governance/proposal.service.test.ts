@@ -16,7 +16,19 @@ import { withSystem, withTenant } from '../db/index.ts';
 import { ProblemError } from '../platform/index.ts';
 import { PUBLIC_ACTOR, createRegisterService, type RegisterService } from '../register/index.ts';
 import { NOBODY, OPERATOR, type GovernanceActor } from './governance-actor.ts';
-import { createGovernanceService, type GovernanceService, type ProposalInput } from './proposal.service.ts';
+import {
+  createGovernanceService,
+  type ArrangementChangeInput,
+  type GovernanceService,
+  type ProposalInput,
+} from './proposal.service.ts';
+import type { ArrangementSide, ProposalView } from './proposal.views.ts';
+
+/** A council's change's arrangement as it stands before the proposal. */
+const arrangementBefore = (view: ProposalView, gss: string): ArrangementSide | undefined => {
+  const side = view.changes.find((c) => c.council.gss === gss)?.before;
+  return side?.kind === 'arrangement' ? side : undefined;
+};
 
 const CHELTENHAM = 'E07000078';
 const COTSWOLD = 'E07000079';
@@ -135,7 +147,7 @@ describe('proposals that change the register', () => {
     await rejects(governance.proposal(NOBODY, draft.id), 404);
     const before = await inForce(ECONOMIC_DEVELOPMENT, '2030-04-01');
     assert.equal(before.get(org.get(WEST_OXFORDSHIRE)!)?.mode, 'retained');
-    assert.equal(draft.changes.find((c) => c.council.gss === WEST_OXFORDSHIRE)?.before?.mode, 'retained');
+    assert.equal(arrangementBefore(draft, WEST_OXFORDSHIRE)?.mode, 'retained');
 
     const submitted = await governance.submit(admin, draft.id, recommendation);
     assert.equal(submitted.state, 'awaiting_decisions');
@@ -176,8 +188,12 @@ describe('proposals that change the register', () => {
     assert.deepEqual(await inForce(ECONOMIC_DEVELOPMENT, '2030-03-31'), before, 'history is kept');
     const view = await governance.proposal(NOBODY, draft.id);
     assert.equal(view.state, 'in_effect');
-    assert.ok(view.changes.every((c) => c.adopted === true && c.after.arrangementId !== null));
-    assert.equal(view.changes.find((c) => c.council.gss === WEST_OXFORDSHIRE)?.before?.mode, 'retained');
+    assert.ok(
+      view.changes.every(
+        (c) => c.adopted === true && c.after.kind === 'arrangement' && c.after.arrangementId !== null,
+      ),
+    );
+    assert.equal(arrangementBefore(view, WEST_OXFORDSHIRE)?.mode, 'retained');
     // One audit row for each arrangement (under its council) and one for the proposal.
     assert.equal((await count('audit_log')) - audits, 5);
     const trail = await withSystem(database.db, (tx) =>
@@ -399,7 +415,11 @@ describe('proposals that change the register', () => {
   it('refuses a proposal with bad input with every problem named, and writes nothing', async () => {
     const proposals = await count('proposal');
     const bad = shareEconomicDevelopment('2030-02-30', { title: ' ' });
-    bad.changes[0] = { ...bad.changes[0]!, mode: 'magic', orgId: org.get('E07000041')! };
+    bad.changes[0] = {
+      ...(bad.changes[0] as ArrangementChangeInput),
+      mode: 'magic',
+      orgId: org.get('E07000041')!,
+    };
     bad.approvals = bad.approvals.slice(1);
     await assert.rejects(governance.create(admin, '2020-vision', bad), (error: unknown) => {
       assert.ok(error instanceof ProblemError && error.status === 400);
@@ -418,7 +438,7 @@ describe('proposals that change the register', () => {
       /Cheltenham Borough Council’s register changes/,
     );
     const badMode = shareEconomicDevelopment('2030-04-01');
-    badMode.changes[1] = { ...badMode.changes[1]!, mode: 'retained' };
+    badMode.changes[1] = { ...(badMode.changes[1] as ArrangementChangeInput), mode: 'retained' };
     await rejects(
       governance.create(admin, '2020-vision', badMode),
       400,

@@ -19,8 +19,11 @@ import {
   recordAudit,
   todayInLondon,
 } from '../platform/index.ts';
+import { endPoolMembershipsIn, poolsIn, readRule, recordRuleIn, sharingOn } from '../finance/index.ts';
 import {
   PUBLIC_ACTOR,
+  joinPartnershipIn,
+  leavePartnershipIn,
   arrangementsInForceIn,
   checkArrangement,
   recordArrangementIn,
@@ -54,7 +57,18 @@ import {
   type ProposalView,
   type ViewDeps,
 } from './proposal.views.ts';
-import type { BodyRow, ChangeRow } from './proposal.repository.ts';
+import type { ArrangementChangeRow, BodyRow, NewChange } from './proposal.repository.ts';
+import { CHANGE_KINDS, councilsToAsk, mayAdoptInPart } from './change-kinds.ts';
+
+/** The bodies that decide for a council, the one a form offers first ahead. */
+const DECIDING_ORDER: readonly GovernanceBodyKind[] = [
+  'cabinet',
+  'executive',
+  'full_council',
+  'committee',
+  'joint_committee',
+  'programme_board',
+];
 
 /** What the service is built from: the database and the register's door. */
 export type GovernanceDeps = ViewDeps;
@@ -74,7 +88,9 @@ export const PROPOSAL_LIMITS = {
   reason: 2000,
 } as const;
 
-export interface ChangeInput {
+/** A council's arrangement for a service from the effective date. */
+export interface ArrangementChangeInput {
+  kind?: 'arrangement';
   orgId: number;
   lgslCode: number;
   mode: string;
@@ -88,6 +104,31 @@ export interface ChangeInput {
   matters?: string[];
   notes?: string;
 }
+
+/** How one of the partnership's cost pools is shared from the effective date (rule-json.ts's form). */
+export interface RuleChangeInput {
+  kind: 'allocation_rule';
+  poolId: number;
+  rule: unknown;
+  /** For a pool trued up at year end: the tolerance in hundredths of a percent. */
+  trueUpTolerance?: number | null;
+  matters?: string[];
+  notes?: string;
+}
+
+/** A council joining the partnership (as a member or an associate), or leaving it. */
+export interface MemberChangeInput {
+  kind: 'join' | 'leave';
+  orgId: number;
+  role?: 'member' | 'associate';
+  matters?: string[];
+  notes?: string;
+}
+
+export type ChangeInput = ArrangementChangeInput | RuleChangeInput | MemberChangeInput;
+
+const isArrangement = (c: ChangeInput): c is ArrangementChangeInput =>
+  c.kind === undefined || c.kind === 'arrangement';
 
 export interface ProposalInput {
   title: string;
@@ -119,6 +160,19 @@ export interface DecisionInput {
   notes?: string;
 }
 
+/** The choices of the draft proposal form. */
+export interface DraftOptions {
+  partnership: { id: number; slug: string; name: string };
+  /** The current councils, each with the bodies that may decide for it (executive first). */
+  councils: Array<{ orgId: number; gss: string | null; name: string; bodies: BodyView[] }>;
+  /** Who may provide a service: every current member, vehicles (a joint committee, a company) too. */
+  providers: Array<{ orgId: number; name: string }>;
+  areas: Array<{ code: string; name: string }>;
+  services: Array<{ lgslCode: number; label: string }>;
+  /** Each cost pool with the councils sharing it today. */
+  pools: Array<{ poolId: number; name: string; sharing: number[] }>;
+}
+
 export interface GovernanceService {
   bodies(orgIds: readonly number[]): Promise<BodyView[]>;
   createBody(
@@ -126,10 +180,16 @@ export interface GovernanceService {
     input: { orgId: number; name: string; kind: GovernanceBodyKind; partnershipId?: number | null },
   ): Promise<BodyView>;
   proposals(actor: GovernanceActor, slug: string): Promise<ProposalView[]>;
+  /** What a partnership's administrator chooses from to draft a proposal; 403 for anyone else. */
+  draftOptions(actor: GovernanceActor, slug: string): Promise<DraftOptions>;
+  /** A council that may join, by GSS code or name key, with the body that would decide for it. */
+  joiningCouncil(key: string): Promise<{ orgId: number; name: string; bodyId: number | null }>;
   /** The proposals that ask a council's decision, in any partnership, newest first. */
   proposalsAsking(actor: GovernanceActor, orgId: number): Promise<ProposalView[]>;
   proposal(actor: GovernanceActor, id: string): Promise<ProposalView>;
   create(actor: GovernanceActor, slug: string, input: ProposalInput): Promise<ProposalView>;
+  /** Checks a draft as `create` would, writing nothing: a ValidationProblem names what is wrong. */
+  checkDraft(actor: GovernanceActor, slug: string, input: ProposalInput): Promise<void>;
   submit(actor: GovernanceActor, id: string, recommendation: RecommendationInput): Promise<ProposalView>;
   withdraw(actor: GovernanceActor, id: string, reason: string): Promise<ProposalView>;
   recordDecision(actor: GovernanceActor, id: string, input: DecisionInput): Promise<ProposalView>;
@@ -213,7 +273,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
 
   /** A change as the register would record it on `validFrom`. */
   const arrangementOf = (
-    c: ChangeInput | ChangeRow,
+    c: ArrangementChangeInput | ArrangementChangeRow,
     partnershipId: number,
     validFrom: string,
   ): ArrangementInput => ({
@@ -242,7 +302,14 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
     });
     if (!first || !isDue(factsOf(first), today)) return false;
     const adopting = adoptingCouncils(factsOf(first));
-    const orgs = [first.row.orgId, ...adopting];
+    // A leaver stops sharing the partnership's pools: their keepers' rows change too.
+    const poolKeepers = first.changes.some((c) => c.kind === 'leave')
+      ? (await withSystem(db, (tx) => poolsIn(tx, { partnershipIds: [first.row.partnershipId] }))).map(
+          (x) => x.orgId,
+        )
+      : [];
+    const ruleKeepers = first.changes.filter((c) => c.kind === 'allocation_rule').map((c) => c.councilOrgId);
+    const orgs = [...new Set([first.row.orgId, ...adopting, ...poolKeepers, ...ruleKeepers])];
     const scope = { readOrgs: orgs, writeOrgs: orgs, accountId };
     const registerActor: Actor = { scope, accountId, mayChange: (orgId) => adopting.includes(orgId) };
     return withTenant(db, scope, async (tx) => {
@@ -256,15 +323,57 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
       if (now.join() !== adopting.join())
         throw conflict('The proposal’s decisions changed while it was taking effect.');
       const validFrom = laterOf(row.effectiveFrom, today);
-      const made: Array<{ orgId: number; lgslCode: number; arrangementId: number }> = [];
+      const source = `Proposal "${row.title}" (${row.proposalId})`;
+      const made: Array<Record<string, unknown>> = [];
       for (const change of l!.changes) {
+        if (change.kind === 'allocation_rule') {
+          const ruleId = await recordRuleIn(tx, {
+            orgId: change.councilOrgId,
+            poolId: change.poolId,
+            validFrom,
+            rule: change.rule,
+            trueUpTolerance: change.trueUpTolerance,
+            notes: change.notes === '' ? source : `${change.notes} (${source})`,
+            accountId,
+          });
+          await repo.setChangeRule(tx, row.orgId, id, change.position, ruleId);
+          made.push({ kind: change.kind, poolId: change.poolId, ruleId });
+          continue;
+        }
+        if (change.kind === 'join') {
+          await joinPartnershipIn(tx, {
+            orgId: change.councilOrgId,
+            partnershipId: row.partnershipId,
+            role: change.role ?? 'member',
+            joinedOn: validFrom,
+            accountId,
+          });
+          made.push({ kind: change.kind, orgId: change.councilOrgId });
+          continue;
+        }
+        if (change.kind !== 'arrangement') {
+          await leavePartnershipIn(tx, {
+            orgId: change.councilOrgId,
+            partnershipId: row.partnershipId,
+            leftOn: validFrom,
+            accountId,
+          });
+          const pools = await endPoolMembershipsIn(tx, {
+            partnershipId: row.partnershipId,
+            memberOrgId: change.councilOrgId,
+            leftOn: validFrom,
+            accountId,
+          });
+          made.push({ kind: change.kind, orgId: change.councilOrgId, poolsLeft: pools });
+          continue;
+        }
         if (!adopting.includes(change.councilOrgId)) continue;
         const input = arrangementOf(change, row.partnershipId, validFrom);
         const [before] = await arrangementsInForceIn(tx, [change.councilOrgId], validFrom, [change.lgslCode]);
         const saved = await recordArrangementIn(tx, registerActor, {
           ...input,
           notesInternal: row.internal,
-          source: `Proposal "${row.title}" (${row.proposalId})`,
+          source,
         });
         await repo.setChangeArrangements(
           tx,
@@ -275,6 +384,7 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
           saved.arrangementId,
         );
         made.push({
+          kind: change.kind,
           orgId: change.councilOrgId,
           lgslCode: change.lgslCode,
           arrangementId: saved.arrangementId,
@@ -291,6 +401,232 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
       });
       return true;
     });
+  }
+
+  /**
+   * Checks a draft as every caller's is checked and, unless `checkOnly`, writes it: its id, or null
+   * when only checked.
+   */
+  async function draft(
+    actor: GovernanceActor,
+    slug: string,
+    input: ProposalInput,
+    checkOnly: boolean,
+  ): Promise<string | null> {
+    const p = await register.partnership(slug);
+    const members = currentCouncils(p.members);
+    const keeper = proposalKeeperOrg(actor, p);
+    if (keeper === null) throw forbidden('Only the partnership’s administrator drafts its proposals.');
+    const errors: Record<string, string> = {};
+    checkText(errors, 'title', 'a title', input.title, PROPOSAL_LIMITS.title, true);
+    checkText(errors, 'summary', 'the summary', input.summary, PROPOSAL_LIMITS.summary, false);
+    if (!isIsoDate(input.effectiveFrom))
+      errors.effectiveFrom = 'Enter the date it takes effect as a real date, like 2027-04-01';
+    const changes = input.changes ?? [];
+    if (changes.length === 0) errors.changes = 'Add at least one change to the register';
+    else if (changes.length > PROPOSAL_LIMITS.changes)
+      errors.changes = `A proposal can make up to ${PROPOSAL_LIMITS.changes} changes: there are ${changes.length}`;
+    if (input.approvals.length > PROPOSAL_LIMITS.approvals)
+      errors.approvals = `A proposal can need up to ${PROPOSAL_LIMITS.approvals} approvals: there are ${input.approvals.length}`;
+    const kinds = changes.map((c) => c.kind ?? 'arrangement');
+    if (kinds.some((k) => !(CHANGE_KINDS as readonly string[]).includes(k)))
+      errors.changes = 'Each change is an arrangement, an allocation rule, a council joining or one leaving';
+    else if (input.partialAdoption && !mayAdoptInPart(kinds))
+      errors.partialAdoption =
+        'A change to how costs are shared or to who is a member applies to every council or none: this proposal cannot be adopted in part';
+    const memberIds = members.map((m) => m.orgId);
+    const memberName = new Map(members.map((m) => [m.orgId, m.name]));
+    const pools = kinds.includes('allocation_rule')
+      ? await withSystem(db, (tx) => poolsIn(tx, { partnershipIds: [p.partnershipId] }))
+      : [];
+    const joiners = changes.filter((c) => c.kind === 'join').map((c) => (c as MemberChangeInput).orgId);
+    const names = await refs([
+      ...memberIds,
+      ...joiners,
+      ...pools.flatMap((x) => x.members.map((m) => m.orgId)),
+    ]);
+    const seen = new Set<string>();
+    const ruleJson = new Map<number, unknown>();
+    changes.forEach((c, i) => {
+      const field = `changes[${i}]`;
+      const matters = trimmedList(c.matters);
+      if (matters.length > PROPOSAL_LIMITS.matters || matters.some((m) => m.length > PROPOSAL_LIMITS.matter))
+        errors[`${field}.matters`] =
+          `Change ${i + 1}: list up to ${PROPOSAL_LIMITS.matters} matters, each ${PROPOSAL_LIMITS.matter} characters or fewer`;
+      checkText(errors, `${field}.notes`, `change ${i + 1}’s notes`, c.notes, PROPOSAL_LIMITS.notes, false);
+      if (isArrangement(c)) {
+        if (!memberIds.includes(c.orgId))
+          errors[`${field}.orgId`] = `Change ${i + 1}: select a member council of ${p.name}`;
+        const key = `${c.orgId}:${c.lgslCode}`;
+        if (seen.has(key))
+          errors[`${field}.lgslCode`] =
+            `Change ${i + 1}: the proposal already changes this council’s service`;
+        seen.add(key);
+      } else if (c.kind === 'allocation_rule') {
+        const pool = pools.find((x) => x.poolId === c.poolId);
+        if (!pool) {
+          errors[`${field}.poolId`] = `Change ${i + 1}: select a cost pool of ${p.name}`;
+          return;
+        }
+        if (seen.has(`pool:${pool.poolId}`))
+          errors[`${field}.poolId`] =
+            `Change ${i + 1}: the proposal already changes how ${pool.name} is shared`;
+        seen.add(`pool:${pool.poolId}`);
+        const sharing = isIsoDate(input.effectiveFrom) ? sharingOn(pool, input.effectiveFrom) : [];
+        const read = readRule(
+          c.rule,
+          sharing.map((orgId) => ({
+            key: names.get(orgId)?.gss ?? String(orgId),
+            name: names.get(orgId)?.name ?? String(orgId),
+          })),
+        );
+        if (!read.ok) errors[`${field}.rule`] = `Change ${i + 1}: ${read.reason}`;
+        else ruleJson.set(i, read.json);
+        const tolerance = c.trueUpTolerance ?? null;
+        if (tolerance !== null && (!Number.isSafeInteger(tolerance) || tolerance < 0 || tolerance > 10_000))
+          errors[`${field}.trueUpTolerance`] =
+            `Change ${i + 1}: the tolerance is a whole number of hundredths of a percent, from 0 to 10000`;
+      } else {
+        const key = `member:${c.orgId}`;
+        if (seen.has(key))
+          errors[`${field}.orgId`] =
+            `Change ${i + 1}: the proposal already changes this council’s membership`;
+        seen.add(key);
+        const record = p.members.find((m) => m.orgId === c.orgId);
+        if (c.kind === 'join') {
+          if (!names.has(c.orgId))
+            errors[`${field}.orgId`] = `Change ${i + 1}: select the council that joins`;
+          else if (record)
+            errors[`${field}.orgId`] =
+              record.leftOn === null
+                ? `Change ${i + 1}: ${names.get(c.orgId)!.name} is a member of ${p.name} already`
+                : `Change ${i + 1}: ${names.get(c.orgId)!.name} left ${p.name} on ${record.leftOn}, and its membership stays on record`;
+          if (c.role !== undefined && c.role !== 'member' && c.role !== 'associate')
+            errors[`${field}.role`] = `Change ${i + 1}: the council joins as a member or an associate`;
+        } else if (!memberIds.includes(c.orgId))
+          errors[`${field}.orgId`] = `Change ${i + 1}: select a member council of ${p.name} that leaves`;
+      }
+    });
+    const askable = [...memberIds, ...joiners];
+    const bodies = await bodiesOf([...new Set(input.approvals.map((a) => a.orgId))]);
+    input.approvals.forEach((a, i) => {
+      if (!bodies.some((b) => b.orgId === a.orgId && b.bodyId === a.bodyId))
+        errors[`approvals[${i}]`] = `Approval ${i + 1}: select a body of the council that decides`;
+      else if (!askable.includes(a.orgId))
+        errors[`approvals[${i}]`] = `Approval ${i + 1}: select a member council of ${p.name}`;
+    });
+    const mustAsk = new Set<number>();
+    changes.forEach((c) => {
+      const reach = isArrangement(c)
+        ? ({ kind: 'arrangement', orgId: c.orgId } as const)
+        : c.kind === 'allocation_rule'
+          ? ({ kind: 'allocation_rule', poolId: c.poolId } as const)
+          : ({ kind: c.kind, orgId: c.orgId } as const);
+      const asked = councilsToAsk(reach, {
+        currentCouncils: memberIds,
+        sharing: (poolId) => {
+          const pool = pools.find((x) => x.poolId === poolId);
+          return pool && isIsoDate(input.effectiveFrom) ? sharingOn(pool, input.effectiveFrom) : [];
+        },
+      });
+      for (const orgId of asked) mustAsk.add(orgId);
+    });
+    for (const orgId of mustAsk) {
+      const name = names.get(orgId)?.name ?? memberName.get(orgId) ?? String(orgId);
+      if (askable.includes(orgId) && !input.approvals.some((a) => a.orgId === orgId))
+        errors[`approvals.${orgId}`] = `${name}’s register changes: name the body of ${name} that decides`;
+    }
+    if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
+
+    const scope = { readOrgs: [keeper], writeOrgs: [keeper], accountId: actor.accountId };
+    const arrangements = changes.flatMap((c, i) => (isArrangement(c) ? [{ c, i }] : []));
+    const touching = arrangements.map(({ c }) => ({
+      orgId: c.orgId,
+      lgslCode: c.lgslCode,
+      matters: trimmedList(c.matters),
+    }));
+    const need = await needed(p.partnershipId, input.effectiveFrom, touching, input.approvals, memberIds);
+    const id = await withTenant(db, scope, async (tx) => {
+      const changeProblems: Record<string, string> = {};
+      for (const { c, i } of arrangements) {
+        try {
+          await checkArrangement(tx, arrangementOf(c, p.partnershipId, input.effectiveFrom));
+        } catch (error) {
+          if (!(error instanceof ValidationProblem)) throw error;
+          for (const [field, message] of Object.entries(error.fields))
+            changeProblems[`changes[${i}].${field}`] = `Change ${i + 1}: ${message}`;
+        }
+      }
+      if (Object.keys(changeProblems).length > 0) throw new ValidationProblem(changeProblems);
+      if (checkOnly) return null;
+      const councils = [...new Set(need.approvals.map((a) => a.councilOrgId))].sort((x, y) => x - y);
+      const proposalId = await repo.insertProposal(tx, {
+        orgId: keeper,
+        partnershipId: p.partnershipId,
+        title: input.title.trim(),
+        summary: (input.summary ?? '').trim(),
+        effectiveFrom: input.effectiveFrom,
+        partialAdoption: input.partialAdoption ?? false,
+        internal: input.internal ?? false,
+        illustrative: input.illustrative ?? false,
+        source: input.source ?? '',
+        councilOrgIds: councils,
+        createdBy: actor.accountId,
+      });
+      await repo.insertChanges(
+        tx,
+        keeper,
+        proposalId,
+        changes.map((c, position): NewChange => {
+          const common = { position, matters: trimmedList(c.matters), notes: (c.notes ?? '').trim() };
+          if (isArrangement(c))
+            return {
+              ...common,
+              kind: 'arrangement',
+              councilOrgId: c.orgId,
+              lgslCode: c.lgslCode,
+              mode: c.mode,
+              level: c.level,
+              providerOrgId: c.providerOrgId,
+              leadCommissionerOrgId: c.leadCommissionerOrgId ?? null,
+              areaCode: c.areaCode ?? null,
+              reservedDecisions: trimmedList(c.reservedDecisions),
+              delegatedDecisions: trimmedList(c.delegatedDecisions),
+            };
+          if (c.kind === 'allocation_rule')
+            return {
+              ...common,
+              kind: 'allocation_rule',
+              councilOrgId: pools.find((x) => x.poolId === c.poolId)!.orgId,
+              poolId: c.poolId,
+              rule: ruleJson.get(position),
+              trueUpTolerance: c.trueUpTolerance ?? null,
+            };
+          return {
+            ...common,
+            kind: c.kind,
+            councilOrgId: c.orgId,
+            role: c.kind === 'join' ? (c.role ?? 'member') : null,
+          };
+        }),
+      );
+      await repo.insertApprovals(tx, keeper, proposalId, need.approvals);
+      await recordAudit(tx, {
+        orgId: keeper,
+        accountId: actor.accountId,
+        action: 'create',
+        entityType: 'proposal',
+        entityKey: proposalId,
+        after: {
+          title: input.title,
+          effectiveFrom: input.effectiveFrom,
+          changes,
+          approvals: need.approvals,
+        },
+      });
+      return proposalId;
+    });
+    return id;
   }
 
   return {
@@ -335,125 +671,44 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
 
     proposal: viewOne,
 
-    async create(actor, slug, input) {
+    async draftOptions(actor, slug) {
       const p = await register.partnership(slug);
-      const members = currentCouncils(p.members);
-      const keeper = proposalKeeperOrg(actor, p);
-      if (keeper === null) throw forbidden('Only the partnership’s administrator drafts its proposals.');
-      const errors: Record<string, string> = {};
-      checkText(errors, 'title', 'a title', input.title, PROPOSAL_LIMITS.title, true);
-      checkText(errors, 'summary', 'the summary', input.summary, PROPOSAL_LIMITS.summary, false);
-      if (!isIsoDate(input.effectiveFrom))
-        errors.effectiveFrom = 'Enter the date it takes effect as a real date, like 2027-04-01';
-      const changes = input.changes ?? [];
-      if (changes.length === 0) errors.changes = 'Add at least one change to the register';
-      else if (changes.length > PROPOSAL_LIMITS.changes)
-        errors.changes = `A proposal can make up to ${PROPOSAL_LIMITS.changes} changes: there are ${changes.length}`;
-      if (input.approvals.length > PROPOSAL_LIMITS.approvals)
-        errors.approvals = `A proposal can need up to ${PROPOSAL_LIMITS.approvals} approvals: there are ${input.approvals.length}`;
-      const memberIds = members.map((m) => m.orgId);
-      const memberName = new Map(members.map((m) => [m.orgId, m.name]));
-      const seen = new Set<string>();
-      changes.forEach((c, i) => {
-        const field = `changes[${i}]`;
-        if (!memberIds.includes(c.orgId))
-          errors[`${field}.orgId`] = `Change ${i + 1}: select a member council of ${p.name}`;
-        const key = `${c.orgId}:${c.lgslCode}`;
-        if (seen.has(key))
-          errors[`${field}.lgslCode`] =
-            `Change ${i + 1}: the proposal already changes this council’s service`;
-        seen.add(key);
-        const matters = trimmedList(c.matters);
-        if (
-          matters.length > PROPOSAL_LIMITS.matters ||
-          matters.some((m) => m.length > PROPOSAL_LIMITS.matter)
-        )
-          errors[`${field}.matters`] =
-            `Change ${i + 1}: list up to ${PROPOSAL_LIMITS.matters} matters, each ${PROPOSAL_LIMITS.matter} characters or fewer`;
-      });
-      const bodies = await bodiesOf([...new Set(input.approvals.map((a) => a.orgId))]);
-      input.approvals.forEach((a, i) => {
-        if (!bodies.some((b) => b.orgId === a.orgId && b.bodyId === a.bodyId))
-          errors[`approvals[${i}]`] = `Approval ${i + 1}: select a body of the council that decides`;
-        else if (!memberIds.includes(a.orgId))
-          errors[`approvals[${i}]`] = `Approval ${i + 1}: select a member council of ${p.name}`;
-      });
-      for (const orgId of new Set(changes.map((c) => c.orgId))) {
-        if (memberIds.includes(orgId) && !input.approvals.some((a) => a.orgId === orgId))
-          errors[`approvals.${orgId}`] =
-            `${memberName.get(orgId)}’s register changes: name the body of ${memberName.get(orgId)} that decides`;
-      }
-      if (Object.keys(errors).length > 0) throw new ValidationProblem(errors);
+      if (proposalKeeperOrg(actor, p) === null)
+        throw forbidden('Only the partnership’s administrator drafts its proposals.');
+      const councils = currentCouncils(p.members);
+      const bodies = await bodiesOf(councils.map((m) => m.orgId));
+      const matrix = await register.matrix(PUBLIC_ACTOR, slug);
+      const pools = await withSystem(db, (tx) => poolsIn(tx, { partnershipIds: [p.partnershipId] }));
+      return {
+        partnership: { id: p.partnershipId, slug: p.slug, name: p.name },
+        councils: councils.map((m) => ({
+          orgId: m.orgId,
+          gss: m.gss,
+          name: m.name,
+          bodies: bodies
+            .filter((b) => b.orgId === m.orgId)
+            .sort((a, b) => DECIDING_ORDER.indexOf(a.kind) - DECIDING_ORDER.indexOf(b.kind))
+            .map(bodyView),
+        })),
+        providers: p.members.filter((m) => m.leftOn === null).map((m) => ({ orgId: m.orgId, name: m.name })),
+        areas: p.areas.map((a) => ({ code: a.code, name: a.name })),
+        services: matrix.services.map((s) => ({ lgslCode: s.lgslCode, label: s.label })),
+        pools: pools.map((x) => ({ poolId: x.poolId, name: x.name, sharing: sharingOn(x, todayInLondon()) })),
+      };
+    },
 
-      const scope = { readOrgs: [keeper], writeOrgs: [keeper], accountId: actor.accountId };
-      const touching = changes.map((c) => ({
-        orgId: c.orgId,
-        lgslCode: c.lgslCode,
-        matters: trimmedList(c.matters),
-      }));
-      const need = await needed(p.partnershipId, input.effectiveFrom, touching, input.approvals, memberIds);
-      const id = await withTenant(db, scope, async (tx) => {
-        const changeProblems: Record<string, string> = {};
-        for (const [i, c] of changes.entries()) {
-          try {
-            await checkArrangement(tx, arrangementOf(c, p.partnershipId, input.effectiveFrom));
-          } catch (error) {
-            if (!(error instanceof ValidationProblem)) throw error;
-            for (const [field, message] of Object.entries(error.fields))
-              changeProblems[`changes[${i}].${field}`] = `Change ${i + 1}: ${message}`;
-          }
-        }
-        if (Object.keys(changeProblems).length > 0) throw new ValidationProblem(changeProblems);
-        const councils = [...new Set(need.approvals.map((a) => a.councilOrgId))].sort((x, y) => x - y);
-        const proposalId = await repo.insertProposal(tx, {
-          orgId: keeper,
-          partnershipId: p.partnershipId,
-          title: input.title.trim(),
-          summary: (input.summary ?? '').trim(),
-          effectiveFrom: input.effectiveFrom,
-          partialAdoption: input.partialAdoption ?? false,
-          internal: input.internal ?? false,
-          illustrative: input.illustrative ?? false,
-          source: input.source ?? '',
-          councilOrgIds: councils,
-          createdBy: actor.accountId,
-        });
-        await repo.insertChanges(
-          tx,
-          keeper,
-          proposalId,
-          changes.map((c, position) => ({
-            position,
-            councilOrgId: c.orgId,
-            lgslCode: c.lgslCode,
-            mode: c.mode,
-            level: c.level,
-            providerOrgId: c.providerOrgId,
-            leadCommissionerOrgId: c.leadCommissionerOrgId ?? null,
-            areaCode: c.areaCode ?? null,
-            reservedDecisions: trimmedList(c.reservedDecisions),
-            delegatedDecisions: trimmedList(c.delegatedDecisions),
-            matters: trimmedList(c.matters),
-            notes: (c.notes ?? '').trim(),
-          })),
-        );
-        await repo.insertApprovals(tx, keeper, proposalId, need.approvals);
-        await recordAudit(tx, {
-          orgId: keeper,
-          accountId: actor.accountId,
-          action: 'create',
-          entityType: 'proposal',
-          entityKey: proposalId,
-          after: {
-            title: input.title,
-            effectiveFrom: input.effectiveFrom,
-            changes,
-            approvals: need.approvals,
-          },
-        });
-        return proposalId;
-      });
-      return viewOne(actor, id);
+    async joiningCouncil(key) {
+      const o = await register.organisation(key);
+      const bodies = (await bodiesOf([o.orgId])).sort(
+        (a, b) => DECIDING_ORDER.indexOf(a.kind) - DECIDING_ORDER.indexOf(b.kind),
+      );
+      return { orgId: o.orgId, name: o.name, bodyId: bodies[0]?.bodyId ?? null };
+    },
+
+    create: async (actor, slug, input) => viewOne(actor, (await draft(actor, slug, input, false))!),
+
+    async checkDraft(actor, slug, input) {
+      await draft(actor, slug, input, true);
     },
 
     async submit(actor, id, recommendation) {
@@ -482,7 +737,11 @@ export function createGovernanceService(deps: GovernanceDeps): GovernanceService
       const need = await needed(
         l.row.partnershipId,
         l.row.effectiveFrom,
-        l.changes.map((c) => ({ orgId: c.councilOrgId, lgslCode: c.lgslCode, matters: c.matters })),
+        l.changes.flatMap((c) =>
+          c.kind === 'arrangement'
+            ? [{ orgId: c.councilOrgId, lgslCode: c.lgslCode, matters: c.matters }]
+            : [],
+        ),
         listed,
         memberIds,
       );

@@ -26,6 +26,8 @@ import {
 import { mayKeepProposal, type GovernanceActor } from './governance-actor.ts';
 import * as repo from './proposal.repository.ts';
 import type { ChangeRow, DecisionRow, ProposalRow } from './proposal.repository.ts';
+import type { ChangeKind } from './change-kinds.ts';
+import { poolsIn, ruleWords, rulesIn, type PoolSummary, type RuleRow } from '../finance/index.ts';
 
 export interface CouncilRef {
   orgId: number;
@@ -41,6 +43,7 @@ export interface BodyView {
 }
 
 export interface ArrangementSide {
+  kind: 'arrangement';
   mode: string;
   level: string;
   provider: CouncilRef;
@@ -50,14 +53,38 @@ export interface ArrangementSide {
   text: string;
 }
 
+/** How a cost pool is shared: the rule from a date, in words. */
+export interface RuleSide {
+  kind: 'allocation_rule';
+  ruleId: number | null;
+  validFrom: string | null;
+  rule: unknown;
+  text: string;
+}
+
+/** A council's membership of the partnership. */
+export interface MemberSide {
+  kind: 'membership';
+  role: string | null;
+  joinedOn: string | null;
+  leftOn: string | null;
+  text: string;
+}
+
+export type ChangeSide = ArrangementSide | RuleSide | MemberSide;
+
 export interface ChangeView {
   position: number;
+  kind: ChangeKind;
+  /** The council whose arrangement changes, which keeps the pool, or which joins or leaves. */
   council: CouncilRef;
-  lgslCode: number;
+  lgslCode: number | null;
+  /** What changes: the service, the cost pool, or the partnership's membership. */
   service: string;
-  /** The arrangement it replaces (as the register stands on the effective date), or null for none. */
-  before: ArrangementSide | null;
-  after: ArrangementSide;
+  pool: { id: number; name: string } | null;
+  /** As it stands on the effective date (once in effect, what it replaced), or null for none. */
+  before: ChangeSide | null;
+  after: ChangeSide;
   matters: string[];
   /** Whether it took effect (true), will not for this council (false), or is not yet decided (null). */
   adopted: boolean | null;
@@ -118,6 +145,7 @@ export interface PartnershipRef {
   slug: string;
   name: string;
   areaNames: ReadonlyMap<string, string>;
+  members: ReadonlyArray<{ orgId: number; role: string; joinedOn: string; leftOn: string | null }>;
 }
 
 /** Everything read of a proposal in one transaction, so its facts and views agree. */
@@ -173,7 +201,13 @@ export interface ViewDeps {
   db: Kysely<DB>;
   register: Pick<
     RegisterService,
-    'partnership' | 'organisationSummaries' | 'services' | 'arrangementsInForce' | 'serviceHistory'
+    | 'partnership'
+    | 'organisationSummaries'
+    | 'services'
+    | 'arrangementsInForce'
+    | 'serviceHistory'
+    | 'matrix'
+    | 'organisation'
   >;
 }
 
@@ -205,6 +239,7 @@ export function createProposalViews(deps: ViewDeps) {
     const below = side.level === 'cluster' || side.level === 'locality';
     const where = below && side.areaCode ? ` (${areaNames.get(side.areaCode) ?? side.areaCode})` : '';
     return {
+      kind: 'arrangement',
       mode: side.mode,
       level: side.level,
       provider,
@@ -222,6 +257,38 @@ export function createProposalViews(deps: ViewDeps) {
     arrangementId: a.arrangementId,
   });
 
+  /** The pools the proposals' rule changes name, each with its rules, newest first. */
+  async function poolRules(loaded: Loaded[]): Promise<Map<string, { pool: PoolSummary; rules: RuleRow[] }>> {
+    const wanted = loaded.flatMap((l) => l.changes.flatMap((c) => (c.kind === 'allocation_rule' ? [c] : [])));
+    const found = new Map<string, { pool: PoolSummary; rules: RuleRow[] }>();
+    if (wanted.length === 0) return found;
+    // A published proposal publishes the rule it changes; the rule's own pool stays its members'.
+    await withSystem(db, async (tx) => {
+      for (const pool of await poolsIn(tx, { poolIds: [...new Set(wanted.map((c) => c.poolId))] }))
+        found.set(`${pool.orgId}:${pool.poolId}`, {
+          pool,
+          rules: await rulesIn(tx, pool.orgId, pool.poolId),
+        });
+    });
+    return found;
+  }
+
+  function ruleSide(
+    ruleId: number | null,
+    validFrom: string | null,
+    rule: unknown,
+    gssNames: ReadonlyMap<string, string>,
+  ): RuleSide {
+    const words = ruleWords(rule, gssNames);
+    return {
+      kind: 'allocation_rule',
+      ruleId,
+      validFrom,
+      rule,
+      text: validFrom ? `From ${validFrom}: ${words}` : words,
+    };
+  }
+
   async function views(actor: GovernanceActor, loaded: Loaded[]): Promise<ProposalView[]> {
     if (loaded.length === 0) return [];
     const today = todayInLondon();
@@ -229,7 +296,8 @@ export function createProposalViews(deps: ViewDeps) {
     for (const l of loaded) {
       orgIds.add(l.row.orgId);
       for (const c of l.changes) {
-        orgIds.add(c.councilOrgId).add(c.providerOrgId);
+        orgIds.add(c.councilOrgId);
+        if (c.kind === 'arrangement') orgIds.add(c.providerOrgId);
       }
       for (const a of l.approvals) orgIds.add(a.councilOrgId);
     }
@@ -239,7 +307,10 @@ export function createProposalViews(deps: ViewDeps) {
       ),
     );
     const bodyNames = new Map([...bodies].map(([id, b]) => [id, b.name]));
-    const codes = [...new Set(loaded.flatMap((l) => l.changes.map((c) => c.lgslCode)))];
+    const arrangementsOf = (l: Loaded) => l.changes.flatMap((c) => (c.kind === 'arrangement' ? [c] : []));
+    const codes = [...new Set(loaded.flatMap((l) => arrangementsOf(l).map((c) => c.lgslCode)))];
+    const rules = await poolRules(loaded);
+    for (const { pool } of rules.values()) for (const m of pool.members) orgIds.add(m.orgId);
     const labels = new Map(
       (await register.services({ codes, limit: codes.length })).map((s) => [s.lgslCode, s.label]),
     );
@@ -248,8 +319,8 @@ export function createProposalViews(deps: ViewDeps) {
     // register stands on the effective date, or, once in effect, the arrangement it replaced.
     const befores = new Map<string, Arrangement | null>();
     for (const l of loaded) {
-      const pending = l.changes.filter((c) => c.madeArrangementId === null);
-      const made = l.changes.filter((c) => c.madeArrangementId !== null);
+      const pending = arrangementsOf(l).filter((c) => c.madeArrangementId === null);
+      const made = arrangementsOf(l).filter((c) => c.madeArrangementId !== null);
       const inForce =
         pending.length === 0
           ? []
@@ -264,7 +335,7 @@ export function createProposalViews(deps: ViewDeps) {
         const orgs = [...new Set(made.filter((c) => c.lgslCode === code).map((c) => c.councilOrgId))];
         replaced.push(...(await register.serviceHistory(PUBLIC_ACTOR, code, orgs)));
       }
-      for (const c of l.changes) {
+      for (const c of arrangementsOf(l)) {
         const before =
           c.madeArrangementId === null
             ? inForce.find((a) => a.orgId === c.councilOrgId && a.lgslCode === c.lgslCode)
@@ -284,14 +355,75 @@ export function createProposalViews(deps: ViewDeps) {
       const partnership =
         partnerships.get(l.row.partnershipId) ?? (await partnershipById(l.row.partnershipId));
       partnerships.set(l.row.partnershipId, partnership);
-      const changes: ChangeView[] = [];
-      for (const c of l.changes) {
+      const gssNames = new Map(
+        [...names.values()].filter((r) => r.gss !== null).map((r) => [r.gss!, r.name] as const),
+      );
+      const changes: ChangeView[] = l.changes.map((c): ChangeView => {
+        const council = names.get(c.councilOrgId)!;
+        const common = { position: c.position, kind: c.kind, council, matters: c.matters };
+        const settled = state === 'approved' || state === 'in_effect' ? true : decidedAll ? false : null;
+        if (c.kind === 'allocation_rule') {
+          const { pool, rules: kept } = rules.get(`${c.councilOrgId}:${c.poolId}`)!;
+          const made = kept.find((r) => r.ruleId === c.madeRuleId);
+          const on = laterOf(l.row.effectiveFrom, today);
+          const before = made
+            ? kept.find((r) => r.validFrom < made.validFrom)
+            : kept.find((r) => r.validFrom <= on);
+          return {
+            ...common,
+            lgslCode: null,
+            service: `How ${pool.name} is shared`,
+            pool: { id: pool.poolId, name: pool.name },
+            before: before ? ruleSide(before.ruleId, before.validFrom, before.rule, gssNames) : null,
+            after: ruleSide(made?.ruleId ?? null, made?.validFrom ?? null, c.rule, gssNames),
+            adopted: l.row.appliedAt !== null ? true : settled,
+          };
+        }
+        if (c.kind !== 'arrangement') {
+          const record = partnership.members.find((m) => m.orgId === c.councilOrgId);
+          const on = laterOf(l.row.effectiveFrom, today);
+          const applied = l.row.appliedAt !== null;
+          const member = (
+            role: string | null,
+            joinedOn: string | null,
+            leftOn: string | null,
+            text: string,
+          ) => ({ kind: 'membership', role, joinedOn, leftOn, text }) as const;
+          const role = c.kind === 'join' ? (c.role ?? 'member') : (record?.role ?? null);
+          const as = role === 'associate' ? 'An associate' : 'A member';
+          const since = c.kind === 'leave' || applied ? (record?.joinedOn ?? null) : null;
+          return {
+            ...common,
+            lgslCode: null,
+            service: `Membership of ${partnership.name}`,
+            pool: null,
+            before:
+              c.kind === 'join'
+                ? member(null, null, null, `Not a member of ${partnership.name}`)
+                : member(role, since, null, `${as} since ${since ?? 'it joined'}`),
+            after:
+              c.kind === 'join'
+                ? member(
+                    role,
+                    applied ? (record?.joinedOn ?? on) : l.row.effectiveFrom,
+                    null,
+                    `${as} from ${applied ? (record?.joinedOn ?? on) : l.row.effectiveFrom}`,
+                  )
+                : member(
+                    role,
+                    since,
+                    applied ? (record?.leftOn ?? on) : l.row.effectiveFrom,
+                    `Leaves ${partnership.name} from ${applied ? (record?.leftOn ?? on) : l.row.effectiveFrom}`,
+                  ),
+            adopted: applied ? true : settled,
+          };
+        }
         const before = befores.get(`${l.row.proposalId}:${c.position}`) ?? null;
-        changes.push({
-          position: c.position,
-          council: names.get(c.councilOrgId)!,
+        return {
+          ...common,
           lgslCode: c.lgslCode,
           service: labels.get(c.lgslCode) ?? String(c.lgslCode),
+          pool: null,
           before: before ? describe(sideOf(before), names, partnership.areaNames) : null,
           after: describe(
             {
@@ -304,15 +436,14 @@ export function createProposalViews(deps: ViewDeps) {
             names,
             partnership.areaNames,
           ),
-          matters: c.matters,
           adopted:
             l.row.appliedAt !== null
               ? c.madeArrangementId !== null
               : decidedAll
                 ? adopting.has(c.councilOrgId)
                 : null,
-        });
-      }
+        };
+      });
       const approvals: ApprovalView[] = l.approvals.map((a) => {
         const history = l.decisions
           .filter((d) => d.orgId === a.councilOrgId && d.bodyId === a.bodyId)
@@ -382,8 +513,19 @@ export function createProposalViews(deps: ViewDeps) {
         .where('partnership_id', '=', id)
         .executeTakeFirstOrThrow(),
     );
-    const areas = (await register.partnership(row.slug)).areas;
-    return { id, slug: row.slug, name: row.name, areaNames: new Map(areas.map((a) => [a.code, a.name])) };
+    const p = await register.partnership(row.slug);
+    return {
+      id,
+      slug: row.slug,
+      name: row.name,
+      areaNames: new Map(p.areas.map((a) => [a.code, a.name])),
+      members: p.members.map((m) => ({
+        orgId: m.orgId,
+        role: m.role,
+        joinedOn: m.joinedOn,
+        leftOn: m.leftOn,
+      })),
+    };
   }
 
   return { bodiesOf, refs, views, partnershipById };

@@ -22,6 +22,8 @@ export {
   recordArrangementIn,
 } from './register.service.ts';
 export type { Actor, RegisterService } from './register.service.ts';
+export { joinPartnershipIn, leavePartnershipIn } from './membership.ts';
+export type { MemberRole } from './membership.ts';
 export { DELIVERY_LEVELS, DELIVERY_MODES } from './register.types.ts';
 export type { Arrangement, ArrangementInput, Service } from './register.types.ts';
 export { createResponsibleService, providerInForce } from './responsible.service.ts';

@@ -1,6 +1,6 @@
 /**
  * Proposals that change the register, in Chromium over the demo: 2020 Vision's administrator
- * submits a proposal to share a service with the joint committee's recommendation (a mistake first,
+ * drafts a proposal on its page (a mistake first) and submits it, to share a service with the joint committee's recommendation (a mistake first,
  * shown in the error summary), each of the four councils' democratic services officers records
  * the council's approval on the proposal's page, and after the fourth the proposal is in effect
  * and the register shows the new arrangement; and a proposal one council rejects, which leaves the
@@ -143,12 +143,8 @@ describe('proposals in Chromium', () => {
     await server?.close();
   });
 
-  test('the administrator submits a proposal, four councils approve it, and the register changes', async () => {
-    const draft = await server.services.governance.create(
-      keeper,
-      '2020-vision',
-      share('Share economic development through the partnership venture', ECONOMIC_DEVELOPMENT),
-    );
+  test('the administrator drafts and submits a proposal, four councils approve it, and the register changes', async () => {
+    let draftId = '';
     const context = await browser.newContext();
     try {
       await signInWithBrowser(context, server.url, 'admin.2020vision@example.org', DEMO_PASSWORD);
@@ -156,8 +152,49 @@ describe('proposals in Chromium', () => {
       await page.click('a:has-text("Proposals that change the register")');
       await page.waitForURL(/\/partnerships\/2020-vision\/proposals$/);
       await assertGoodPage(page, errors, page.url());
-      await page.click(`a[href="/proposals/${draft.id}"]`);
-      await page.waitForURL(new RegExp(`/proposals/${draft.id}$`));
+
+      // Drafting on the page: what it changes, then the form, with a mistake first.
+      await page.click('a:has-text("Draft a proposal")');
+      await page.waitForURL(/\/proposals\/new$/);
+      await assertGoodPage(page, errors, page.url());
+      await page.check('input[name="change"][value="arrangement"]');
+      await page.click('button:has-text("Continue")');
+      await page.waitForURL(/\/proposals\/new\?change=arrangement$/);
+      await assertGoodPage(page, errors, page.url());
+      await page.fill('#title', 'Share economic development through the partnership venture');
+      await page.fill(
+        '#summary',
+        'The four councils share the service through the 2020 Vision Joint Committee.',
+      );
+      await page.fill('#effectiveFrom-day', '1');
+      await page.fill('#effectiveFrom-month', '4');
+      await page.fill('#effectiveFrom-year', '2026');
+      await page.selectOption('#service', String(ECONOMIC_DEVELOPMENT));
+      await page.selectOption('#mode', 'shared_venture');
+      await page.selectOption('#level', 'district');
+      await page.selectOption('#provider', String(jointCommittee));
+      for (const c of councils)
+        assert.equal(
+          await page.inputValue(`select#approval-${c.orgId}`),
+          String(c.cabinet),
+          `${c.name}'s cabinet is offered first`,
+        );
+      await page.click('button:has-text("Save the draft")');
+      await page.waitForSelector('.govuk-error-summary');
+      assert.match(
+        (await page.textContent('.govuk-error-summary')) ?? '',
+        /Select each council whose arrangement changes/,
+      );
+      assert.equal(
+        await page.inputValue('#title'),
+        'Share economic development through the partnership venture',
+      );
+      await assertGoodPage(page, errors, `${page.url()} with a mistake`);
+      for (const c of councils) await page.check(`input[name="councils"][value="${c.orgId}"]`);
+      await page.click('button:has-text("Save the draft")');
+      await page.waitForURL(/\/proposals\/[0-9a-f-]{36}\?done=drafted$/);
+      draftId = /\/proposals\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+      assert.match((await page.textContent('.govuk-notification-banner')) ?? '', /The draft is saved/);
       assert.equal(await stateOf(page), 'Draft');
       const before = (await page.textContent('main table')) ?? '';
       assert.match(
@@ -200,13 +237,13 @@ describe('proposals in Chromium', () => {
     }
 
     for (const [i, council] of councils.entries()) {
-      const state = await decide(draft.id, council, 'approved');
+      const state = await decide(draftId, council, 'approved');
       assert.equal(state, i < councils.length - 1 ? 'Awaiting decisions' : 'In effect', council.name);
     }
 
     const reader = await browser.newContext();
     try {
-      const { page, errors } = await open(reader, `/proposals/${draft.id}`);
+      const { page, errors } = await open(reader, `/proposals/${draftId}`);
       assert.equal(await stateOf(page), 'In effect');
       const main = (await page.textContent('main')) ?? '';
       assert.match(main, /In effect since/);
