@@ -92,6 +92,12 @@ export const CONFIG_SETTINGS = {
       "Memory for each password hash in KiB (argon2id, 3 passes, 4 lanes). Below 19456 (OWASP's least) only when NODE_ENV is test.",
     default: '65536',
   },
+  paperScanCommand: {
+    env: 'PAPER_SCAN_COMMAND',
+    description:
+      'Virus scanner for meeting papers, run with the file on standard input (for example clamdscan --no-summary -): exit 0 is clean, 1 infected, anything else a failed scan. When unset, papers are kept as not scanned.',
+    default: undefined,
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
@@ -114,6 +120,8 @@ export interface Config {
   publicUrl: string;
   notify: { apiKey: string; templates: Record<string, string> } | undefined;
   passwordMemoryKib: number;
+  /** The virus scanner's command and arguments, split on spaces; undefined when none is configured. */
+  paperScanCommand: string[] | undefined;
   logLevel: string;
 }
 
@@ -179,8 +187,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ? undefined
         : { apiKey: notifyApiKey, templates: readTemplates(get('notifyTemplates')) },
     passwordMemoryKib,
+    paperScanCommand: readCommand(get('paperScanCommand')),
     logLevel: get('logLevel') ?? 'info',
   };
+}
+
+/** A command and its arguments, split on spaces (no shell: nothing is quoted or expanded). */
+function readCommand(value: string | undefined): string[] | undefined {
+  const words = (value ?? '').trim().split(/\s+/).filter(Boolean);
+  return words.length === 0 ? undefined : words;
 }
 
 /** OWASP's least memory for argon2id (19 MiB); less is for tests only. */

@@ -33,6 +33,7 @@ import {
 } from '../governance/index.ts';
 import { appraisalPages, programmeApiRoutes, programmePages, riskPages } from '../governance/index.ts';
 import { proposalDraftPages, proposalPages } from '../governance/index.ts';
+import { meetingPages, paperUploads } from '../governance/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -75,6 +76,8 @@ export async function buildServer(
     strictTransportSecurity: services.config.cookieSecure,
   });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
+  // Meeting papers come as multipart forms, read before the session's CSRF check needs their token.
+  await app.register(paperUploads);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -129,6 +132,7 @@ export async function buildServer(
   await app.register(programmePages);
   await app.register(riskPages);
   await app.register(appraisalPages);
+  await app.register(meetingPages);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

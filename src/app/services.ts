@@ -26,6 +26,8 @@ import { createGovernanceService, type GovernanceService } from '../governance/i
 import { createProgrammeService, type ProgrammeService } from '../governance/index.ts';
 import { createRiskService, type RiskService } from '../governance/index.ts';
 import { createAppraisalService, type AppraisalService } from '../governance/index.ts';
+import { createMeetingService, type MeetingService } from '../governance/index.ts';
+import { paperScanner } from './paper-scan.ts';
 
 export interface AppServices {
   config: Config;
@@ -53,6 +55,8 @@ export interface AppServices {
   risks: RiskService;
   /** Each partnership's option appraisals. */
   appraisals: AppraisalService;
+  /** Bodies' members, meetings, agendas, papers and minutes. */
+  meetings: MeetingService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -74,6 +78,11 @@ export async function createServices(config: Config, database: Database): Promis
   const programmes = createProgrammeService({ db: database.db, register });
   const risks = createRiskService({ db: database.db, register });
   const appraisals = createAppraisalService({ db: database.db, register });
+  const meetings = createMeetingService({
+    db: database.db,
+    register,
+    scanPaper: paperScanner(config.paperScanCommand),
+  });
   return {
     config,
     database,
@@ -91,5 +100,6 @@ export async function createServices(config: Config, database: Database): Promis
     programmes,
     risks,
     appraisals,
+    meetings,
   };
 }

@@ -306,5 +306,5 @@ export async function loadDemoOnReferenceData(
   await loadDemoActivity(db, createResponsibleService({ db, geography }), progress);
   // Cost sharing last: the caseload drivers count the cases just made.
   await loadDemoFinance(db, progress);
-  await loadDemoGovernance(db, progress);
+  await loadDemoGovernance(db, progress, referenceDir);
 }

@@ -19,6 +19,7 @@ import {
   type GovernanceActor,
 } from '../governance/index.ts';
 import type { Progress } from '../platform/index.ts';
+import { loadDemoMeetings } from './meetings.ts';
 
 const DEVON_SEED = 'seeds/000_5a495659d1c76ebd.txt';
 
@@ -55,7 +56,11 @@ const FULL_COUNCILS = ['E10000008', 'E07000041', 'E07000044', 'E07000045', 'E070
 
 const LICENSING_RESERVED = 'Licensing decisions (the regulatory role of Members)';
 
-export async function loadDemoGovernance(db: Kysely<DB>, progress: Progress): Promise<void> {
+export async function loadDemoGovernance(
+  db: Kysely<DB>,
+  progress: Progress,
+  referenceDir?: string,
+): Promise<void> {
   const register = createRegisterService(db);
   const governance = createGovernanceService({ db, register });
   if ((await governance.proposals(OPERATOR, 'integrated-devon')).length > 0) return;
@@ -143,6 +148,7 @@ export async function loadDemoGovernance(db: Kysely<DB>, progress: Progress): Pr
   await loadVisionProgramme(db, register);
   await loadVisionRisks(db, register);
   await loadVisionAppraisal(db, register);
+  await loadDemoMeetings(db, register, referenceDir);
   progress.stop();
 }
 

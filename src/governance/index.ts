@@ -62,3 +62,13 @@ export { RATINGS, SOURCING_KINDS, createAppraisalService, scoreOptions } from '.
 export type { AppraisalInput, AppraisalService, AppraisalView, OptionRevision } from './appraisal.service.ts';
 export { appraisalPages } from './appraisal.pages.ts';
 export { councilDecisionPages } from './council-decisions.pages.ts';
+export {
+  BODY_KINDS,
+  MEETING_LIMITS,
+  MEMBER_KINDS,
+  PAPER_KINDS,
+  createMeetingService,
+} from './meeting.service.ts';
+export type { MeetingService, ScanPaper, ScanResult } from './meeting.service.ts';
+export { meetingPages, paperUploads } from './meeting.pages.ts';
+export { PAPER_TYPES, checkPaper } from './paper-check.ts';

@@ -20,7 +20,9 @@ export interface AuditEntry {
     | 'submit'
     | 'decide'
     | 'withdraw'
-    | 'apply';
+    | 'apply'
+    /** A change refused and kept on record (a file offered as a paper that holds a virus). */
+    | 'refuse';
   entityType: string;
   entityKey: string;
   before?: unknown;
