@@ -64,6 +64,47 @@ describe('module doors and direction', () => {
     }
   });
 
+  it('keeps governance and performance, side by side, from importing each other', async () => {
+    for (const [file, code, other] of [
+      [
+        'src/performance/example.ts',
+        "import { createProposalService } from '../governance/index.ts';\nexport const f = createProposalService;\n",
+        'governance',
+      ],
+      [
+        'src/governance/example.ts',
+        "import { readPeriod } from '../performance/index.ts';\nexport const f = readPeriod;\n",
+        'performance',
+      ],
+    ]) {
+      const problems = await importProblems(file!, code!);
+      assert.equal(problems.length, 1, `${file}: ${problems.join('; ')}`);
+      assert.match(problems[0]!, new RegExp(`sits beside ${other}: neither imports the other`));
+    }
+  });
+
+  it('lets performance read finance only through its door, and nothing below it read performance', async () => {
+    assert.deepEqual(
+      await importProblems(
+        'src/performance/example.ts',
+        "import { parsePeriod } from '../finance/index.ts';\nexport const f = parsePeriod;\n",
+      ),
+      [],
+    );
+    const deep = await importProblems(
+      'src/performance/example.ts',
+      "import { parsePeriod } from '../finance/periods.ts';\nexport const f = parsePeriod;\n",
+    );
+    assert.equal(deep.length, 1);
+    assert.match(deep[0]!, /through its door, finance\/index\.ts/);
+    const upward = await importProblems(
+      'src/finance/example.ts',
+      "import { readPeriod } from '../performance/index.ts';\nexport const f = readPeriod;\n",
+    );
+    assert.equal(upward.length, 1);
+    assert.match(upward[0]!, /finance is below performance: it may not import it/);
+  });
+
   it('passes an import through the door of a module below, and any import inside a module', async () => {
     assert.deepEqual(
       await importProblems(
