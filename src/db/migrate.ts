@@ -16,6 +16,7 @@ import * as areasBelowCouncils from './migrations/0012_areas_below_councils.ts';
 import * as costSharing from './migrations/0013_cost_sharing.ts';
 import * as governance from './migrations/0014_governance.ts';
 import * as meetings from './migrations/0015_meetings_and_proposal_kinds.ts';
+import * as performance from './migrations/0016_performance.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_register': register,
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_cost_sharing': costSharing,
   '0014_governance': governance,
   '0015_meetings_and_proposal_kinds': meetings,
+  '0016_performance': performance,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

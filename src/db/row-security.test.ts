@@ -29,6 +29,7 @@ const WITHOUT_ORG = {
   api_token: 'system',
   app_secret: 'system',
   import_run: 'system',
+  case_summary_run: 'system',
   kysely_migration: 'system',
   kysely_migration_lock: 'system',
 } as const satisfies Record<string, 'reference' | 'system'>;

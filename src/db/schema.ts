@@ -893,6 +893,126 @@ export interface MeetingPaperTable {
   uploaded_by: number | null;
 }
 
+/** Performance (migration 0016). A numeric reads as text, exactly as stored. */
+export interface CaseDaySummaryTable {
+  org_id: number;
+  lgsl_code: number;
+  area_code: ColumnType<string, string | undefined, string>;
+  day: string;
+  received_by_channel: ColumnType<Record<string, number>, string | undefined, string>;
+  received: ColumnType<number, number | undefined, number>;
+  contacts: ColumnType<number, number | undefined, number>;
+  resolved_at_first_contact: ColumnType<number, number | undefined, number>;
+  closed: ColumnType<number, number | undefined, number>;
+  closed_with_target: ColumnType<number, number | undefined, number>;
+  closed_within_target: ColumnType<number, number | undefined, number>;
+  referred_out: ColumnType<number, number | undefined, number>;
+  referred_in: ColumnType<number, number | undefined, number>;
+  repeats: ColumnType<number, number | undefined, number>;
+  days_to_close: ColumnType<Record<string, number>, string | undefined, string>;
+  refreshed_at: Generated<Date>;
+}
+
+export interface CaseSummaryRunTable {
+  run_id: Generated<number>;
+  first_day: string;
+  last_day: string;
+  rows_written: ColumnType<number, number | undefined, number>;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+export type MeasureUnit = 'count' | 'percent' | 'working_days' | 'pence' | 'number';
+export type MeasurePolarity = 'higher_is_better' | 'lower_is_better';
+
+export interface MeasureDefinitionTable {
+  org_id: number;
+  measure_id: string;
+  partnership_id: number;
+  name: string;
+  definition: string;
+  numerator: DefaultedText;
+  denominator: DefaultedText;
+  unit: MeasureUnit;
+  polarity: MeasurePolarity | null;
+  frequency: 'quarterly' | 'yearly';
+  source: 'entered' | 'imported';
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Generated<Date>;
+  created_by: number | null;
+}
+
+export interface MeasureValueTable {
+  org_id: number;
+  value_id: Generated<number>;
+  measure_id: string;
+  period: string;
+  value: string;
+  source: 'entered' | 'imported';
+  entered_by: number | null;
+  entered_at: Generated<Date>;
+  file_name: string | null;
+  file_sha256: string | null;
+  line: number | null;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface MeasureTargetTable {
+  org_id: number;
+  measure_id: string;
+  period: string;
+  target: string;
+  tolerance: ColumnType<string, string | undefined, string>;
+  notes: DefaultedText;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  set_at: Generated<Date>;
+  set_by: number | null;
+}
+
+export interface LocalityPlanTable {
+  org_id: number;
+  plan_id: Generated<number>;
+  partnership_id: number;
+  year: string;
+  title: string;
+  summary: DefaultedText;
+  agreed_by_body_id: number | null;
+  agreed_on: string | null;
+  agreed_minute: string | null;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+  source: DefaultedText;
+  created_at: Generated<Date>;
+  created_by: number | null;
+}
+
+export interface PlanObjectiveTable {
+  org_id: number;
+  plan_id: number;
+  position: number;
+  title: string;
+  description: DefaultedText;
+  source: DefaultedText;
+}
+
+export type CommitmentState = 'not_started' | 'on_track' | 'at_risk' | 'off_track' | 'done' | 'dropped';
+
+export interface PlanCommitmentTable {
+  org_id: number;
+  commitment_id: Generated<number>;
+  plan_id: number;
+  objective_position: number;
+  committed_org_id: number;
+  tier: 'county' | 'district' | 'unitary' | 'partner';
+  commitment: string;
+  owner: string;
+  measure_ids: DefaultedTextArray;
+  state: ColumnType<CommitmentState, CommitmentState | undefined, CommitmentState>;
+  state_note: DefaultedText;
+  state_updated_at: Date | null;
+  state_updated_by: number | null;
+  illustrative: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
 export interface DB {
   area: AreaTable;
   area_member: AreaMemberTable;
@@ -956,4 +1076,12 @@ export interface DB {
   meeting: MeetingTable;
   agenda_item: AgendaItemTable;
   meeting_paper: MeetingPaperTable;
+  case_day_summary: CaseDaySummaryTable;
+  case_summary_run: CaseSummaryRunTable;
+  measure_definition: MeasureDefinitionTable;
+  measure_value: MeasureValueTable;
+  measure_target: MeasureTargetTable;
+  locality_plan: LocalityPlanTable;
+  plan_objective: PlanObjectiveTable;
+  plan_commitment: PlanCommitmentTable;
 }
