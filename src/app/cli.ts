@@ -20,6 +20,7 @@ import { addAccountCommand } from '../platform/index.ts';
 import { addAccessCommands } from '../platform/index.ts';
 import { addOpen311Command } from '../frontdoor/index.ts';
 import { addRechargeCommand } from '../finance/index.ts';
+import { addMeasuresRefreshCommand } from '../performance/index.ts';
 import { terminalProgress } from '../platform/index.ts';
 import { parseAreaKind } from '../geography/index.ts';
 import { LEDGER_FIELDS, OPERATOR, formatPounds, importLedger } from '../finance/index.ts';
@@ -291,6 +292,11 @@ addOpen311Command(program, withDatabase);
 addRechargeCommand(
   program,
   (work) => withDatabase(async (database, config) => work((await createServices(config, database)).finance)),
+  () => terminalProgress(process.stderr),
+);
+addMeasuresRefreshCommand(
+  program,
+  (work) => withDatabase((database) => work(database.db)),
   () => terminalProgress(process.stderr),
 );
 

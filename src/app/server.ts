@@ -31,7 +31,9 @@ import {
   proposalApiRoutes,
   sovereigntyPages,
 } from '../governance/index.ts';
+import { measuresApiRoutes } from '../performance/index.ts';
 import { appraisalPages, programmeApiRoutes, programmePages, riskPages } from '../governance/index.ts';
+import { localityPages } from '../performance/index.ts';
 import { proposalDraftPages, proposalPages } from '../governance/index.ts';
 import { meetingPages, paperUploads } from '../governance/index.ts';
 
@@ -115,6 +117,7 @@ export async function buildServer(
   await app.register(financeApiRoutes, { prefix: '/api/v1' });
   await app.register(proposalApiRoutes, { prefix: '/api/v1' });
   await app.register(programmeApiRoutes, { prefix: '/api/v1' });
+  await app.register(measuresApiRoutes, { prefix: '/api/v1' });
   await app.register(accessPages);
   await app.register(registerPages);
   await app.register(deskPages);
@@ -133,6 +136,7 @@ export async function buildServer(
   await app.register(riskPages);
   await app.register(appraisalPages);
   await app.register(meetingPages);
+  await app.register(localityPages);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

@@ -27,6 +27,8 @@ import { createProgrammeService, type ProgrammeService } from '../governance/ind
 import { createRiskService, type RiskService } from '../governance/index.ts';
 import { createAppraisalService, type AppraisalService } from '../governance/index.ts';
 import { createMeetingService, type MeetingService } from '../governance/index.ts';
+import { createMeasuresService, type MeasuresService } from '../performance/index.ts';
+import { createLocalityService, type LocalityService } from '../performance/index.ts';
 import { paperScanner } from './paper-scan.ts';
 
 export interface AppServices {
@@ -57,6 +59,10 @@ export interface AppServices {
   appraisals: AppraisalService;
   /** Bodies' members, meetings, agendas, papers and minutes. */
   meetings: MeetingService;
+  /** Measures, targets and their status, from the day summaries and officers' values. */
+  measures: MeasuresService;
+  /** Each district's locality plan: what each tier commits to, and its state. */
+  localities: LocalityService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -83,6 +89,13 @@ export async function createServices(config: Config, database: Database): Promis
     register,
     scanPaper: paperScanner(config.paperScanCommand),
   });
+  const measures = createMeasuresService({ db: database.db, register });
+  const localities = createLocalityService({
+    db: database.db,
+    register,
+    bodies: async (orgId) =>
+      (await governance.bodies([orgId])).map((b) => ({ bodyId: b.bodyId, name: b.name })),
+  });
   return {
     config,
     database,
@@ -101,5 +114,7 @@ export async function createServices(config: Config, database: Database): Promis
     risks,
     appraisals,
     meetings,
+    measures,
+    localities,
   };
 }

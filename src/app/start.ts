@@ -8,6 +8,7 @@ import { terminalProgress } from '../platform/index.ts';
 import { createOutboxWorker, localSender } from '../platform/index.ts';
 import { notifySender } from '../platform/index.ts';
 import { dueProposalsTimer } from '../governance/index.ts';
+import { summaryRefreshTimer } from '../performance/index.ts';
 
 export async function startServer(config: Config, database: Database): Promise<void> {
   if (database.kind === 'pglite') {
@@ -48,6 +49,11 @@ export async function startServer(config: Config, database: Database): Promise<v
     log: (entry, message) => app.log.warn(entry, message),
   });
 
+  const summaries = summaryRefreshTimer({
+    db: database.db,
+    log: (entry, message) => app.log.warn(entry, message),
+  });
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -55,6 +61,7 @@ export async function startServer(config: Config, database: Database): Promise<v
     app.log.info({ signal }, 'stopping');
     try {
       dueProposals.stop();
+      summaries.stop();
       await outbox.stop();
       await app.close();
     } finally {
@@ -68,6 +75,7 @@ export async function startServer(config: Config, database: Database): Promise<v
   await app.listen({ port: config.port, host: config.host });
   outbox.start();
   dueProposals.start();
+  summaries.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(

@@ -5,6 +5,7 @@
  */
 import { loadDemoFinance } from './finance.ts';
 import { loadDemoGovernance } from './governance.ts';
+import { loadDemoLocalities } from './locality.ts';
 import { sql, type Kysely } from 'kysely';
 import type { DB, OrganisationKind } from '../db/index.ts';
 import { withSystem, type Tx } from '../db/index.ts';
@@ -21,6 +22,8 @@ import { insertArrangement } from '../register/index.ts';
 import { DEMO_PARTNERSHIPS, type DemoPartnership } from './partnerships.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoAccount } from './accounts.ts';
 import type { AuthService } from '../platform/index.ts';
+import { todayInLondon } from '../platform/index.ts';
+import { refreshSummaries } from '../performance/index.ts';
 
 /** Distinct colours for the demo councils' brands; each council sets its own in production. */
 const DEMO_PALETTE = [
@@ -304,7 +307,11 @@ export async function loadDemoOnReferenceData(
   // A year of cases, routed by the register as it now stands (clusters and arrangements included).
   const geography = await createGeographyService(db);
   await loadDemoActivity(db, createResponsibleService({ db, geography }), progress);
+  // The measures' day summaries of the demo year (its cases go back 366 days), as the hourly refresh keeps them.
+  const yearAgo = new Date(Date.now() - 367 * 86_400_000);
+  await refreshSummaries(db, { first: todayInLondon(yearAgo), last: todayInLondon() }, progress);
   // Cost sharing last: the caseload drivers count the cases just made.
   await loadDemoFinance(db, progress);
   await loadDemoGovernance(db, progress, referenceDir);
+  await loadDemoLocalities(db, progress);
 }

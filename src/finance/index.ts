@@ -18,6 +18,8 @@ export type {
 } from './allocation-rules.ts';
 export type { Attendance } from './allocation-rules.ts';
 export { daysHeld, parsePeriod } from './periods.ts';
+export { rechargedIn } from './recharged.ts';
+export type { Recharged } from './recharged.ts';
 export type { Period } from './periods.ts';
 export { trueUp } from './true-up.ts';
 export type { TrueUp, TrueUpLine } from './true-up.ts';

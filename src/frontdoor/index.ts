@@ -6,10 +6,12 @@
 // Services, built once by the composition root.
 export { createCasesService } from './cases/cases.service.ts';
 export { caseloadByCouncil, type CaseloadQuery } from './cases/caseload.ts';
+export { caseActivityBetween, type CaseActivityQuery, type CaseActivityRow } from './cases/case-activity.ts';
 export type { CasesDeps, CasesService } from './cases/cases.types.ts';
 export { RESIDENT, type CaseActor } from './cases/case-actor.ts';
 export { formatReference, parseReference, type ReferenceParts } from './cases/case-reference.ts';
 export { dueDateFromServiceLevels, englandAndWalesCalendar } from './service-levels/service-levels.ts';
+export type { WorkingCalendar } from './service-levels/working-days.ts';
 export { createOutboxViewer, type OutboxViewer } from './outbox/outbox-viewer.service.ts';
 export {
   createServiceInformation,

@@ -70,3 +70,38 @@ export {
   subtractRatios,
 } from './ratio.ts';
 export type { Ratio } from './ratio.ts';
+export { createMeasuresService, apiNumber } from './measures.service.ts';
+export type {
+  MeasureLine,
+  MeasureReport,
+  MeasureSeries,
+  MeasuresDeps,
+  MeasuresService,
+} from './measures.service.ts';
+export { measuresActorFor, mayKeepMeasuresOf } from './measures-actor.ts';
+export type { MeasuresActor } from './measures-actor.ts';
+export { measuresApiRoutes } from './measures.routes.ts';
+export { RECENT_DAYS, recentSpan, refreshSummaries, summaryRefreshTimer } from './summary.service.ts';
+export type { RefreshResult, SummaryTimer } from './summary.service.ts';
+export { addMeasuresRefreshCommand } from './summary.command.ts';
+export {
+  COMMITMENT_STATES,
+  LOCALITY_LIMITS,
+  TIERS,
+  createLocalityService,
+  tierIn,
+} from './locality.service.ts';
+export type {
+  AgreementInput,
+  CommitmentInput,
+  CommitmentState,
+  LocalitiesView,
+  LocalityService,
+  ObjectiveInput,
+  PlanInput,
+  PlanView,
+  StateInput,
+} from './locality.service.ts';
+export { LOCALITY_OPERATOR, LOCALITY_PUBLIC, localityActorFor } from './locality-actor.ts';
+export type { LocalityActor } from './locality-actor.ts';
+export { localityPages } from './locality.pages.ts';
