@@ -89,6 +89,16 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     grants: [{ org: 'west-devon', role: 'clerk' }],
   },
   {
+    email: 'clerk.cotswold@example.org',
+    name: 'Cotswold District Council democratic services officer',
+    grants: [{ org: 'cotswold', role: 'clerk' }],
+  },
+  {
+    email: 'officer.burnley@example.org',
+    name: 'Burnley Borough Council officer',
+    grants: [{ org: 'burnley', role: 'officer' }],
+  },
+  {
     email: 'agent.warwickshire@example.org',
     name: 'Warwickshire Direct contact-centre agent',
     grants: WARWICKSHIRE_COUNCILS.map((org) => ({ org, role: 'agent' as const })),

@@ -124,7 +124,7 @@ describe('proposals in Chromium', () => {
         jurisdiction: m.jurisdiction!,
         name: m.name,
         cabinet: bodies.find((b) => b.orgId === m.orgId && b.kind === 'cabinet')!.bodyId,
-        clerk: `clerk.${m.jurisdiction}@example.org`,
+        clerk: `clerk.${m.jurisdiction}.browser@example.org`,
       };
       await auth.createAccount({
         email: council.clerk,
