@@ -40,7 +40,7 @@ import {
   type MeetingSummary,
 } from './meeting.service.ts';
 import { PAPER_TYPE_WORDS, attachmentHeader, sizeWords } from './paper-check.ts';
-import { dateFrom } from './proposal.pages.ts';
+import { dateFrom } from '../platform/index.ts';
 
 type Values = Record<string, string>;
 type Errors = Record<string, string>;

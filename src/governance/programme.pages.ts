@@ -24,7 +24,7 @@ import {
   type Errors,
   type Values,
 } from './governance-forms.ts';
-import { dateFrom } from './proposal.pages.ts';
+import { dateFrom } from '../platform/index.ts';
 import { PartnershipSlug } from './proposal.schemas.ts';
 import { GO_NO_GO, type GoNoGo, type ProgrammeView } from './programme.service.ts';
 

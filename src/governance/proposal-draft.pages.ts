@@ -16,7 +16,7 @@ import { DELIVERY_LEVELS, DELIVERY_MODES } from '../register/index.ts';
 import { CHANGE_KINDS, CHANGE_KIND_LABELS, type ChangeKind } from './change-kinds.ts';
 import { governanceActorFor } from './governance-actor.ts';
 import { FormBody, formValues, underFields, type Errors, type Values } from './governance-forms.ts';
-import { dateFrom } from './proposal.pages.ts';
+import { dateFrom } from '../platform/index.ts';
 import type { ChangeInput, DraftOptions, ProposalInput } from './proposal.service.ts';
 
 const SlugParam = Type.Object({

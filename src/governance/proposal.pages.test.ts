@@ -14,7 +14,7 @@ import type { AppServices } from '../app/services.ts';
 import type { Database } from '../db/engine.ts';
 import { withSystem } from '../db/index.ts';
 import { NOBODY, type GovernanceActor } from './governance-actor.ts';
-import { dateFrom } from './proposal.pages.ts';
+import { dateFrom } from '../platform/index.ts';
 import type { ProposalInput } from './proposal.service.ts';
 
 const PASSWORD = 'a long enough password for tests';

@@ -13,7 +13,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ProblemError, ValidationProblem, isIsoDate, notFound, parseId } from '../platform/index.ts';
+import { ProblemError, ValidationProblem, dateFrom, notFound, parseId } from '../platform/index.ts';
 import { requireCsrfToken } from '../platform/index.ts';
 import { governanceActorFor, proposalKeeperOrg, type GovernanceActor } from './governance-actor.ts';
 import type { Decision, ProposalState } from './proposal-rules.ts';
@@ -168,22 +168,6 @@ const refusedPart = (request: FastifyRequest): string | undefined =>
   request.validationError
     ? String((request.validationError as { validationContext?: unknown }).validationContext ?? 'request')
     : undefined;
-
-/**
- * A date from a GOV.UK date input's three fields: the ISO date, or the message for what is wrong
- * (an empty date is left to the service, which says it is needed).
- */
-export function dateFrom(values: Values, prefix: string, label: string): { iso: string; error?: string } {
-  const [day, month, year] = ['day', 'month', 'year'].map((p) => values[`${prefix}-${p}`]?.trim() ?? '');
-  if (!day && !month && !year) return { iso: '', error: `Enter ${label}` };
-  const missing = [!day && 'day', !month && 'month', !year && 'year'].filter(Boolean);
-  const Label = `${label[0]!.toUpperCase()}${label.slice(1)}`;
-  if (missing.length > 0) return { iso: '', error: `${Label} must include a ${missing.join(' and ')}` };
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!))
-    return { iso: '', error: `${Label} must be a real date` };
-  const iso = `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
-  return isIsoDate(iso) ? { iso } : { iso: '', error: `${Label} must be a real date` };
-}
 
 /** The service's messages under the names of the page's fields, in the order of the page. */
 function pageErrors(fields: Record<string, string>, names: Record<string, string>, form: string): Errors {

@@ -33,7 +33,7 @@ import {
   type Errors,
   type Values,
 } from './governance-forms.ts';
-import { dateFrom } from './proposal.pages.ts';
+import { dateFrom } from '../platform/index.ts';
 import { PartnershipSlug } from './proposal.schemas.ts';
 import { RISK_BANDS, RISK_LIMITS, TREATMENTS, type RiskView } from './risk.service.ts';
 

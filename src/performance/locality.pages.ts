@@ -18,7 +18,7 @@ import {
   MAX_ID,
   ValidationProblem,
   badRequest,
-  isIsoDate,
+  dateFrom,
   parseId,
   requireCsrfToken,
 } from '../platform/index.ts';
@@ -69,23 +69,6 @@ function texts(body: unknown, field: string, max: number): string[] {
   const raw = form[field];
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return list.filter((v): v is string => typeof v === 'string').slice(0, max + 1);
-}
-
-/** A GOV.UK date input's three fields as an ISO date, or what is wrong with them. */
-export function dateFrom(
-  values: Record<string, string | undefined>,
-  prefix: string,
-  label: string,
-): { iso: string; error?: string } {
-  const [day, month, year] = ['day', 'month', 'year'].map((p) => values[`${prefix}-${p}`]?.trim() ?? '');
-  if (!day && !month && !year) return { iso: '', error: `Enter ${label}` };
-  const Label = `${label[0]!.toUpperCase()}${label.slice(1)}`;
-  const missing = [!day && 'day', !month && 'month', !year && 'year'].filter(Boolean);
-  if (missing.length > 0) return { iso: '', error: `${Label} must include a ${missing.join(' and ')}` };
-  if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!))
-    return { iso: '', error: `${Label} must be a real date` };
-  const iso = `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
-  return isIsoDate(iso) ? { iso } : { iso: '', error: `${Label} must be a real date` };
 }
 
 /** A whole number as typed, or -1 (which names nothing) for anything else. */

@@ -44,6 +44,7 @@ export { createOutboxWorker, localSender } from './outbox-worker.ts';
 export { enqueue, listMessages, messageById } from './outbox.ts';
 export type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from './outbox.ts';
 export { brandOf } from './views/brand.ts';
+export { dateFrom, dateGiven } from './views/date-input.ts';
 export { heatMapChartSvg, stackedBarChartSvg } from './views/charts.ts';
 export type { HeatMapChart } from './views/charts.ts';
 export { views } from './views/views.plugin.ts';

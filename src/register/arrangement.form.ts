@@ -3,7 +3,7 @@
  * an ArrangementInput with a message per field in GOV.UK style, and the choices the form offers.
  */
 import { parseId, parseIntCode } from '../platform/index.ts';
-import { isIsoDate } from '../platform/index.ts';
+import { dateFrom, dateGiven } from '../platform/index.ts';
 import { ARRANGEMENT_LIMITS, type RegisterService } from './register.service.ts';
 import {
   DELIVERY_LEVELS,
@@ -74,19 +74,14 @@ function readDate(
   label: string,
   required: boolean,
 ): { date?: string; error?: string } {
-  const day = values[`${prefix}-day`]?.trim() ?? '';
-  const month = values[`${prefix}-month`]?.trim() ?? '';
-  const year = values[`${prefix}-year`]?.trim() ?? '';
-  if (!day && !month && !year) return required ? { error: `Enter ${label}` } : {};
-  const missing = [!day && 'day', !month && 'month', !year && 'year'].filter(Boolean);
-  if (missing.length > 0)
-    return { error: `${label[0]!.toUpperCase()}${label.slice(1)} must include a ${missing.join(' and ')}` };
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
-    return { error: `${label[0]!.toUpperCase()}${label.slice(1)} must be a real date` };
-  }
-  const date = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
-  if (!isIsoDate(date)) return { error: `${label[0]!.toUpperCase()}${label.slice(1)} must be a real date` };
-  return { date };
+  const fields = {
+    [`${prefix}-day`]: values[`${prefix}-day`],
+    [`${prefix}-month`]: values[`${prefix}-month`],
+    [`${prefix}-year`]: values[`${prefix}-year`],
+  };
+  if (!required && !dateGiven(fields, prefix)) return {};
+  const read = dateFrom(fields, prefix, label);
+  return read.error ? { error: read.error } : { date: read.iso };
 }
 
 export function parseArrangementForm(

@@ -9,16 +9,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { assertGoodPage, launchBrowser, pageWithErrors, signInWithBrowser } from '../support/browser.ts';
+import {
+  A4_CONTENT_WIDTH,
+  A4_MARGIN,
+  assertGoodPage,
+  launchBrowser,
+  overflowInPrint,
+  pageWithErrors,
+  signInWithBrowser,
+} from '../support/browser.ts';
 import { startDemoServer, type DemoServer } from '../support/demo-server.ts';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.ts';
 
 const PASSWORD = 'a long enough password for the browser forms';
 const CLERK = 'clerk.cheltenham.forms@example.org';
 const ADMIN = 'admin.2020vision@example.org';
-/** A4 is 210 mm wide: 794 CSS px, less 1 cm margins either side. */
-const A4_CONTENT_WIDTH = 718;
-const A4_MARGIN = { top: '1cm', right: '1cm', bottom: '1cm', left: '1cm' };
 
 let server: DemoServer;
 let browser: Browser;
@@ -34,30 +39,6 @@ async function signedIn(email: string, password: string): Promise<BrowserContext
   const context = await browser.newContext();
   await signInWithBrowser(context, server.url, email, password);
   return context;
-}
-
-/** What would run off an A4 page or be cut off in print: each element wider than its box. */
-async function overflowInPrint(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const found: string[] = [];
-    const root = document.documentElement;
-    if (root.scrollWidth > window.innerWidth)
-      found.push(`the page is ${root.scrollWidth}px wide in a ${window.innerWidth}px viewport`);
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('main *'))) {
-      // Text for screen readers only is clipped to a pixel on purpose.
-      if (el.closest('.govuk-visually-hidden') || el.clientWidth <= 1) continue;
-      const style = getComputedStyle(el);
-      const clips = ['auto', 'scroll', 'hidden'].includes(style.overflowX);
-      if (clips && el.scrollWidth > el.clientWidth + 1)
-        found.push(
-          `${el.tagName.toLowerCase()}.${el.className} cuts off ${el.scrollWidth - el.clientWidth}px`,
-        );
-      const box = el.getBoundingClientRect();
-      if (box.width > 0 && box.right > window.innerWidth + 1 && style.position !== 'absolute')
-        found.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(box.right)}px`);
-    }
-    return found.slice(0, 10);
-  });
 }
 
 describe('the governance forms and printouts in Chromium', () => {

@@ -158,3 +158,31 @@ export async function signInWithBrowser(
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
   await page.close();
 }
+
+/** A4 is 210 mm wide: 794 CSS px, less 1 cm margins either side. */
+export const A4_CONTENT_WIDTH = 718;
+export const A4_MARGIN = { top: '1cm', right: '1cm', bottom: '1cm', left: '1cm' };
+
+/** What would run off an A4 page or be cut off in print: each element wider than its box. */
+export async function overflowInPrint(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > window.innerWidth)
+      found.push(`the page is ${root.scrollWidth}px wide in a ${window.innerWidth}px viewport`);
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('main *'))) {
+      // Text for screen readers only is clipped to a pixel on purpose.
+      if (el.closest('.govuk-visually-hidden') || el.clientWidth <= 1) continue;
+      const style = getComputedStyle(el);
+      const clips = ['auto', 'scroll', 'hidden'].includes(style.overflowX);
+      if (clips && el.scrollWidth > el.clientWidth + 1)
+        found.push(
+          `${el.tagName.toLowerCase()}.${el.className} cuts off ${el.scrollWidth - el.clientWidth}px`,
+        );
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.right > window.innerWidth + 1 && style.position !== 'absolute')
+        found.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(box.right)}px`);
+    }
+    return found.slice(0, 10);
+  });
+}
