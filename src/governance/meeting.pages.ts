@@ -20,13 +20,14 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { PAPER_MAX_BYTES } from '../db/index.ts';
 import {
-  ProblemError,
-  ValidationProblem,
+  parseId,
+  bannerFor,
   brandOf,
   londonWallClock,
   notFound,
-  parseId,
   requireCsrfToken,
+  ProblemError,
+  ValidationProblem,
 } from '../platform/index.ts';
 import { governanceActorFor, type GovernanceActor } from './governance-actor.ts';
 import { bodyCalendar } from './meeting.calendar.ts';
@@ -304,7 +305,7 @@ export const meetingPages: FastifyPluginAsync = async (app) => {
       calendarHref: `${base}/calendar.ics`,
       upcoming: view.upcoming.map(meetingRow),
       held: view.held.map(meetingRow),
-      banner: BANNERS[done] ?? null,
+      banner: bannerFor(BANNERS, done),
       kinds: Object.entries(MEMBER_KINDS).map(([value, text]) => ({ value, text })),
       limits: MEETING_LIMITS,
       form: state.form ?? '',
@@ -379,7 +380,7 @@ export const meetingPages: FastifyPluginAsync = async (app) => {
       bodyHref: `/organisations/${key}/bodies/${m.bodyId}`,
       items: view.items.map((i) => ({ ...i, papers: i.papers.map(paperRow) })),
       papers: view.papers.map(paperRow),
-      banner: BANNERS[done] ?? null,
+      banner: bannerFor(BANNERS, done),
       paperKinds: Object.entries(PAPER_KINDS).map(([value, text]) => ({ value, text })),
       paperTypes: PAPER_TYPE_WORDS,
       paperLimit: sizeWords(PAPER_MAX_BYTES),

@@ -13,7 +13,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MAX_ID, ValidationProblem, requireCsrfToken } from '../platform/index.ts';
+import { bannerFor, MAX_ID, requireCsrfToken, ValidationProblem } from '../platform/index.ts';
 import { governanceActorFor } from './governance-actor.ts';
 import {
   FormBody,
@@ -83,7 +83,7 @@ export const programmePages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.page('programme.njk', {
       title: `Programme – ${partnership.name}`,
       partnership,
-      banner: BANNERS[done] ?? null,
+      banner: bannerFor(BANNERS, done),
       errors: refused ? prefixed(refused.form, refused.errors) : {},
       programmes: list.map((p: ProgrammeView) => ({
         ...p,

@@ -12,15 +12,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  MAX_ID,
-  ProblemError,
-  ValidationProblem,
+  parseId,
+  bannerFor,
   forbidden,
   heatMapChartSvg,
+  MAX_ID,
   notFound,
-  parseId,
-  requireCsrfToken,
   todayInLondon,
+  requireCsrfToken,
+  ProblemError,
+  ValidationProblem,
 } from '../platform/index.ts';
 import { governanceActorFor } from './governance-actor.ts';
 import {
@@ -222,7 +223,7 @@ export const riskPages: FastifyPluginAsyncTypebox = async (app) => {
       return reply.page('risks.njk', {
         title: `Risk log – ${partnership.name}`,
         partnership,
-        banner: BANNERS[request.query.done ?? ''] ?? null,
+        banner: bannerFor(BANNERS, request.query.done),
         newHref: `${logHref(partnership.slug)}/new`,
         log,
         sentence,

@@ -62,3 +62,21 @@ export class ValidationProblem extends ProblemError {
     });
   }
 }
+
+/**
+ * What `work` answers, or `fallback` when it is refused with a problem of one of `statuses` (a 404
+ * by default): for a page that shows another part's answer only where there is one to show.
+ * Anything else is a fault and goes on up.
+ */
+export async function unlessRefused<T, F>(
+  work: () => Promise<T>,
+  fallback: F,
+  statuses: readonly number[] = [404],
+): Promise<T | F> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ProblemError && statuses.includes(error.status)) return fallback;
+    throw error;
+  }
+}

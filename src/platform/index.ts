@@ -13,10 +13,19 @@ export { requireCsrfToken } from './auth/csrf.ts';
 export type { Principal } from './auth/principal.ts';
 export { MAX_ID, MAX_INT, isIntCode, parseId, parseIntCode } from './bounds.ts';
 export { formatDate, isIsoDate } from './dates.ts';
+export { spreadsheetSafe } from './csv-safe.ts';
 export { endOfLondonDay, londonWallClock, todayInLondon } from './london-time.ts';
 export type { LondonWallClock } from './london-time.ts';
 export { answerClientError, classifyError, errorHandling, isDataException } from './error-handling.ts';
-export { ProblemError, ValidationProblem, badRequest, conflict, forbidden, notFound } from './errors.ts';
+export {
+  ProblemError,
+  ValidationProblem,
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  unlessRefused,
+} from './errors.ts';
 export { checkIdempotencyKey, isDuplicateKey, requestHash, storedAnswer } from './idempotency.ts';
 export type { IdempotentRequest } from './idempotency.ts';
 export {
@@ -45,6 +54,7 @@ export { enqueue, listMessages, messageById } from './outbox.ts';
 export type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from './outbox.ts';
 export { brandOf } from './views/brand.ts';
 export { dateFrom, dateGiven } from './views/date-input.ts';
-export { heatMapChartSvg, stackedBarChartSvg } from './views/charts.ts';
-export type { HeatMapChart } from './views/charts.ts';
+export { bannerFor } from './views/banner.ts';
+export { heatMapChartSvg, runChartSvg, smallMultiplesSvg, stackedBarChartSvg } from './views/charts.ts';
+export type { HeatMapChart, RunChart, RunChartPoint, SmallMultiplesChart } from './views/charts.ts';
 export { views } from './views/views.plugin.ts';

@@ -1,7 +1,7 @@
 /** The services × members matrix as CSV: one row per service, one column per member. */
 import { stringify } from 'csv-stringify/sync';
 import type { Matrix } from './register.service.ts';
-import { formatDate } from '../platform/index.ts';
+import { formatDate, spreadsheetSafe } from '../platform/index.ts';
 import { DELIVERY_LEVELS, DELIVERY_MODES } from './register.types.ts';
 
 /** A cell in words, as a person reads it: "Delivered by a lead authority by Devon County Council; per cluster; since 1 April 2016". */
@@ -13,9 +13,6 @@ export function describeCell(cell: Matrix['cells'][number][number]): string {
   return `${how}${by}; ${DELIVERY_LEVELS[a.level].toLowerCase()}; since ${formatDate(a.validFrom)}`;
 }
 
-/** Cells that start with a formula character are quoted with a leading apostrophe (CSV injection). */
-const safe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
-
 export function matrixCsv(matrix: Matrix): string {
   const header = ['LGSL code', 'Service', 'Menu', ...matrix.members.map((m) => m.name)];
   const rows = matrix.services.map((s, i) => [
@@ -25,7 +22,7 @@ export function matrixCsv(matrix: Matrix): string {
     ...matrix.cells[i]!.map(describeCell),
   ]);
   return stringify(
-    [header, ...rows].map((r) => r.map(safe)),
+    [header, ...rows].map((r) => r.map(spreadsheetSafe)),
     { bom: true },
   );
 }
