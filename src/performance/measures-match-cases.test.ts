@@ -21,6 +21,9 @@ import { todayInLondon } from '../platform/index.ts';
 import { createMeasuresService, apiNumber, type MeasuresService } from './measures.service.ts';
 import { periodContaining, quartersOf, type ReportingPeriod } from './periods.ts';
 import { refreshSummaries } from './summary.service.ts';
+import { mergeSummaries } from './day-summary.ts';
+import { periodCounts, readSummaries } from './summary.repository.ts';
+import { withSystem } from '../db/index.ts';
 
 const LONDON = (column: string) => sql.raw(`((${column}) AT TIME ZONE 'Europe/London')::date`);
 
@@ -231,5 +234,49 @@ describe('measures from the day summaries', () => {
     assert.ok(nonZero.has('referrals_out') && nonZero.has('referrals_in'), 'referrals were compared');
     assert.ok(nonZero.has('first_contact_resolution'), 'first-contact resolution was compared');
     assert.ok(nonZero.has('repeat_requests'), 'repeats were compared');
+  });
+
+  it('adds up the day summaries in the database per period as they add up day by day, for overlapping periods and a service', async () => {
+    const now = todayInLondon();
+    const year = periodContaining(todayInLondon(new Date(Date.now() - 200 * 86_400_000)), 'year')!;
+    const spans = [
+      year,
+      ...quartersOf(year),
+      { id: 'two-months', first: quartersOf(year)[1]!.first, last: now },
+    ];
+    const { rows: orgs } = await sql<{ org_id: number | string }>`
+      SELECT DISTINCT org_id FROM case_day_summary ORDER BY org_id LIMIT 6`.execute(database.db);
+    const orgIds = orgs.map((o) => Number(o.org_id));
+    for (const lgslCodes of [undefined, [524]]) {
+      await withSystem(database.db, async (tx) => {
+        const totals = await periodCounts(tx, {
+          orgIds,
+          periods: spans,
+          ...(lgslCodes ? { lgslCodes } : {}),
+        });
+        let nonEmpty = 0;
+        for (const span of spans) {
+          for (const orgId of orgIds) {
+            const days = await readSummaries(tx, {
+              orgIds: [orgId],
+              first: span.first,
+              last: span.last,
+              ...(lgslCodes ? { lgslCodes } : {}),
+            });
+            const expected = mergeSummaries(days);
+            const got = mergeSummaries(
+              totals.filter((t) => t.periodId === span.id && t.orgId === orgId).map((t) => t.counts),
+            );
+            assert.deepEqual(
+              got,
+              expected,
+              `${span.id} for council ${orgId}, services ${lgslCodes ?? 'all'}`,
+            );
+            if (days.length > 0) nonEmpty++;
+          }
+        }
+        assert.ok(nonEmpty > 5, `compared ${nonEmpty} non-empty totals`);
+      });
+    }
   });
 });

@@ -132,7 +132,7 @@ describe('the measures API', () => {
   });
 
   it('lets a council’s officer set its target, audited, and refuses another council’s, writing nothing', async () => {
-    const refused = await post('/api/v1/measures/closed_within_service_level/targets', exeterOfficer, {
+    const refused = await post('/api/v1/measures/repeat_requests/targets', exeterOfficer, {
       org: EAST_DEVON,
       period: quarter,
       target: '85',
@@ -141,7 +141,7 @@ describe('the measures API', () => {
     const targets = await count('measure_target');
     assert.equal(
       (
-        await post('/api/v1/measures/closed_within_service_level/targets', undefined, {
+        await post('/api/v1/measures/repeat_requests/targets', undefined, {
           org: EXETER,
           period: quarter,
           target: '85',
@@ -150,7 +150,7 @@ describe('the measures API', () => {
       401,
     );
 
-    const set = await post('/api/v1/measures/closed_within_service_level/targets', exeterOfficer, {
+    const set = await post('/api/v1/measures/repeat_requests/targets', exeterOfficer, {
       org: EXETER,
       period: quarter,
       target: '85',
@@ -160,7 +160,7 @@ describe('the measures API', () => {
     assert.equal(set.json().target, 85);
     assert.equal(set.json().tolerance, 5);
     assert.ok(['red', 'amber', 'green'].includes(set.json().status));
-    const again = await post('/api/v1/measures/closed_within_service_level/targets', devonAdmin, {
+    const again = await post('/api/v1/measures/repeat_requests/targets', devonAdmin, {
       org: EXETER,
       period: quarter,
       target: '90',
@@ -168,7 +168,7 @@ describe('the measures API', () => {
     assert.equal(again.statusCode, 200, again.body);
     assert.equal(await count('measure_target'), targets + 1, 'changed in place');
     const { rows } = await sql<{ action: string }>`
-      SELECT action FROM audit_log WHERE entity_type = 'measure_target' AND entity_key LIKE 'closed_within_service_level/%' ORDER BY audit_id`.execute(
+      SELECT action FROM audit_log WHERE entity_type = 'measure_target' AND entity_key LIKE 'repeat_requests/%' ORDER BY audit_id`.execute(
       demo.database.db,
     );
     assert.deepEqual(

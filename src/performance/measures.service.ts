@@ -43,7 +43,7 @@ import {
 } from './periods.ts';
 import { type Ratio, formatDecimal, ratio } from './ratio.ts';
 import { type Assessment, assess } from './status.ts';
-import { type AreaDaySummary, firstSummaryDay, readSummaries } from './summary.repository.ts';
+import { type PeriodCounts, firstSummaryDay, periodCounts } from './summary.repository.ts';
 
 export interface Council {
   orgId: number;
@@ -113,6 +113,8 @@ export interface ReportFilter {
 export interface MeasuresService {
   /** Every measure for a council (GSS code) and period (`2025-26`, `2025-26-Q3`). */
   report(org: string, period: string, filter?: ReportFilter): Promise<MeasureReport>;
+  /** Every measure for a council and each of some periods (at most `MAX_SERIES_PERIODS`), in their order. */
+  reports(org: string, periods: readonly string[]): Promise<MeasureReport[]>;
   /** One measure over periods: the quarters (or years) from `from` to `to`, both years. */
   series(
     measureId: string,
@@ -190,9 +192,9 @@ function periodOrThrow(text: string): ReportingPeriod {
   return reading.period;
 }
 
-/** The summaries of `rows` on the days of `period`, added up. */
-const countsIn = (rows: readonly AreaDaySummary[], period: ReportingPeriod) =>
-  mergeSummaries(rows.filter((r) => r.day >= period.first && r.day <= period.last));
+/** The counts of `totals` for `period`, added up over councils and services. */
+const countsIn = (totals: readonly PeriodCounts[], period: ReportingPeriod) =>
+  mergeSummaries(totals.filter((t) => t.periodId === period.id).map((t) => t.counts));
 
 export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
   const { db, register } = deps;
@@ -239,14 +241,14 @@ export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
     tx: Tx,
     orgId: number,
     period: ReportingPeriod,
-    rows: readonly AreaDaySummary[],
+    totals: readonly PeriodCounts[],
   ): Promise<{ value: Ratio | null; note: string | null }> {
     const charged = await rechargedIn(tx, orgId, period.first, period.last);
     if (charged.runs === 0) return { value: null, note: `No recharge run has been issued for ${period.id}.` };
     const services =
       charged.anyPoolForEveryService || charged.lgslCodes.length === 0 ? null : charged.lgslCodes;
     const counts = countsIn(
-      rows.filter((r) => r.orgId === orgId && (services === null || services.includes(r.lgslCode))),
+      totals.filter((t) => t.orgId === orgId && (services === null || services.includes(t.lgslCode))),
       period,
     );
     const cases = requestsReceived(counts);
@@ -259,41 +261,69 @@ export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
         };
   }
 
-  async function lines(
+  /**
+   * Every measure (or `only` one) of `council` for each period asked, each with its target, the
+   * period before and the same period a year earlier: the day summaries of all those periods are
+   * added up in one statement, and each value is worked out once.
+   */
+  async function linesFor(
     tx: Tx,
     council: Council,
-    period: ReportingPeriod,
+    asked: readonly ReportingPeriod[],
     filter: ReportFilter,
     only?: string,
-  ): Promise<MeasureLine[]> {
-    const before = previousPeriod(period);
-    const lastYear = samePeriodLastYear(period);
-    const periods = [period, before, lastYear].filter((p): p is ReportingPeriod => p !== null);
-    const first = periods.reduce((min, p) => (p.first < min ? p.first : min), period.first);
-    const rows = await readSummaries(tx, {
+  ): Promise<Map<string, MeasureLine[]>> {
+    const compared = (p: ReportingPeriod) => [p, previousPeriod(p), samePeriodLastYear(p)];
+    const periods = [
+      ...new Map(
+        asked
+          .flatMap(compared)
+          .filter((p): p is ReportingPeriod => p !== null)
+          .map((p) => [p.id, p]),
+      ).values(),
+    ];
+    const totals = await periodCounts(tx, {
       orgIds: [council.orgId],
-      first,
-      last: period.last,
+      periods,
       ...(filter.lgslCode !== undefined ? { lgslCodes: [filter.lgslCode] } : {}),
       ...(filter.areaCode !== undefined ? { areaCodes: [filter.areaCode] } : {}),
     });
+    // Before its first summary the council's cases are not known: no value, not nought.
+    const firstDay = await firstSummaryDay(tx, council.orgId);
     const filtered = filter.lgslCode !== undefined || filter.areaCode !== undefined;
-    const ids = periods.map((p) => p.id);
-    const values = await repo.latestValues(tx, council.orgId, ids);
-    const targets = filtered ? [] : await repo.targetsOf(tx, council.orgId, [period.id]);
+    const values = await repo.latestValues(
+      tx,
+      council.orgId,
+      periods.map((p) => p.id),
+    );
+    const targets = filtered
+      ? []
+      : await repo.targetsOf(
+          tx,
+          council.orgId,
+          asked.map((p) => p.id),
+        );
     const catalogue = (await catalogueFor(tx, council)).filter((m) => only === undefined || m.id === only);
 
-    const valueIn = async (
+    const workOut = async (
       m: Measure,
-      p: ReportingPeriod | null,
+      p: ReportingPeriod,
     ): Promise<{ value: Ratio | null; note: string | null }> => {
-      if (p === null) return { value: null, note: null };
       if (m.source === 'cases') {
-        return { value: valueFromCases(m.id, countsIn(rows, p)) ?? null, note: null };
+        if (firstDay === null || p.last < firstDay) {
+          return { value: null, note: `No cases of ${council.name} are held for ${p.id}.` };
+        }
+        return { value: valueFromCases(m.id, countsIn(totals, p)) ?? null, note: null };
+      }
+      if (m.id === 'spend_per_head') {
+        return {
+          value: null,
+          note: 'Spend per head is by service area, from the revenue outturn: see the benchmarking page.',
+        };
       }
       if (m.source === 'finance') {
         if (filtered) return { value: null, note: 'Cost per case is for the council as a whole.' };
-        return costPerCaseIn(tx, council.orgId, p, rows);
+        return costPerCaseIn(tx, council.orgId, p, totals);
       }
       const stored = values.find((v) => v.measureId === m.id && v.period === p.id);
       if (!stored) return { value: null, note: `No value has been ${m.source} for ${p.id}.` };
@@ -305,39 +335,61 @@ export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
             : `Entered at ${stored.enteredAt.toISOString()}`,
       };
     };
+    const worked = new Map<string, Promise<{ value: Ratio | null; note: string | null }>>();
+    const valueIn = (m: Measure, p: ReportingPeriod | null) => {
+      if (p === null) return Promise.resolve({ value: null, note: null });
+      const key = `${m.id}|${p.id}`;
+      if (!worked.has(key)) worked.set(key, workOut(m, p));
+      return worked.get(key)!;
+    };
 
-    const out: MeasureLine[] = [];
-    for (const m of catalogue) {
-      const now = await valueIn(m, period);
-      const prior = await valueIn(m, before);
-      const yearAgo = await valueIn(m, lastYear);
-      const stored = targets.find((t) => t.measureId === m.id);
-      const target = stored
-        ? {
-            target: ratioFromDecimal(stored.target),
-            tolerance: ratioFromDecimal(stored.tolerance),
-            notes: stored.notes,
-          }
-        : null;
-      out.push({
-        measure: m,
-        value: now.value,
-        note: now.note,
-        target,
-        previous: prior.value,
-        previousPeriod: before?.id ?? null,
-        samePeriodLastYear: yearAgo.value,
-        assessment: assess({
+    const out = new Map<string, MeasureLine[]>();
+    for (const period of asked) {
+      const before = previousPeriod(period);
+      const lastYear = samePeriodLastYear(period);
+      const lines: MeasureLine[] = [];
+      for (const m of catalogue) {
+        const now = await valueIn(m, period);
+        const prior = await valueIn(m, before);
+        const yearAgo = await valueIn(m, lastYear);
+        const stored = targets.find((t) => t.measureId === m.id && t.period === period.id);
+        const target = stored
+          ? {
+              target: ratioFromDecimal(stored.target),
+              tolerance: ratioFromDecimal(stored.tolerance),
+              notes: stored.notes,
+            }
+          : null;
+        lines.push({
+          measure: m,
           value: now.value,
-          polarity: m.polarity,
+          note: now.note,
           target,
-          previousPeriod: prior.value,
+          previous: prior.value,
+          previousPeriod: before?.id ?? null,
           samePeriodLastYear: yearAgo.value,
-        }),
-      });
+          assessment: assess({
+            value: now.value,
+            polarity: m.polarity,
+            target,
+            previousPeriod: prior.value,
+            samePeriodLastYear: yearAgo.value,
+          }),
+        });
+      }
+      out.set(period.id, lines);
     }
     return out;
   }
+
+  /** The lines of one period. */
+  const lines = async (
+    tx: Tx,
+    council: Council,
+    period: ReportingPeriod,
+    filter: ReportFilter,
+    only?: string,
+  ) => (await linesFor(tx, council, [period], filter, only)).get(period.id)!;
 
   function checkFilter(filter: ReportFilter): ReportFilter {
     const out: ReportFilter = {};
@@ -357,7 +409,9 @@ export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
 
   /** The councils whose measures `actor` keeps, given what they ask to change. */
   async function requireKeeper(actor: MeasuresActor, council: Council): Promise<void> {
-    if (actor.accountId === null) throw forbidden('Sign in to set targets or enter values.');
+    if (actor.accountId === null && actor.operator !== true) {
+      throw forbidden('Sign in to set targets or enter values.');
+    }
     const membersOf = new Map<number, number[]>();
     for (const a of actor.administers) {
       if (!membersOf.has(a.partnershipId)) {
@@ -387,6 +441,22 @@ export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
       };
     },
 
+    async reports(org, periodTexts) {
+      if (periodTexts.length > MAX_SERIES_PERIODS) {
+        throw badRequest(`Ask for at most ${MAX_SERIES_PERIODS} periods at once.`);
+      }
+      const periods = periodTexts.map(periodOrThrow);
+      const council = await councilFor(org);
+      const all = await withSystem(db, (tx) => linesFor(tx, council, periods, {}));
+      return periods.map((period) => ({
+        council,
+        period,
+        lgslCode: null,
+        areaCode: null,
+        measures: all.get(period.id)!,
+      }));
+    },
+
     async series(measureId, org, options = {}) {
       const kind = options.kind ?? 'quarter';
       if (kind !== 'quarter' && kind !== 'year') throw badRequest('Ask for quarters or years.');
@@ -410,9 +480,10 @@ export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
           const year = periodOrThrow(`${y}-${String((y + 1) % 100).padStart(2, '0')}`);
           periods.push(...(kind === 'quarter' ? quartersOf(year) : [year]));
         }
+        const all = await linesFor(tx, council, periods, {}, measure.id);
         const points: SeriesPoint[] = [];
         for (const p of periods) {
-          const [line] = await lines(tx, council, p, {}, measure.id);
+          const [line] = all.get(p.id)!;
           if (!line) throw notFound(`${measure.name} is not a measure of ${council.name}.`);
           points.push({
             period: p,
