@@ -34,6 +34,7 @@ import {
 import { measuresApiRoutes } from '../performance/index.ts';
 import { appraisalPages, programmeApiRoutes, programmePages, riskPages } from '../governance/index.ts';
 import { localityPages } from '../performance/index.ts';
+import { benchmarkPages, reportPages } from '../performance/index.ts';
 import { proposalDraftPages, proposalPages } from '../governance/index.ts';
 import { meetingPages, paperUploads } from '../governance/index.ts';
 
@@ -137,6 +138,8 @@ export async function buildServer(
   await app.register(appraisalPages);
   await app.register(meetingPages);
   await app.register(localityPages);
+  await app.register(reportPages);
+  await app.register(benchmarkPages);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   return app;
 }

@@ -29,6 +29,9 @@ import { createAppraisalService, type AppraisalService } from '../governance/ind
 import { createMeetingService, type MeetingService } from '../governance/index.ts';
 import { createMeasuresService, type MeasuresService } from '../performance/index.ts';
 import { createLocalityService, type LocalityService } from '../performance/index.ts';
+import { createReportService, type ReportService } from '../performance/index.ts';
+import { createBenchmarkService, type BenchmarkService } from '../performance/index.ts';
+import { reportSources } from './report-sources.ts';
 import { paperScanner } from './paper-scan.ts';
 
 export interface AppServices {
@@ -63,6 +66,10 @@ export interface AppServices {
   measures: MeasuresService;
   /** Each district's locality plan: what each tier commits to, and its state. */
   localities: LocalityService;
+  /** Each council's quarterly report and its councillors' scrutiny view. */
+  reports: ReportService;
+  /** Each council against its partners and its peers across England. */
+  benchmarks: BenchmarkService;
 }
 
 export async function createServices(config: Config, database: Database): Promise<AppServices> {
@@ -96,6 +103,13 @@ export async function createServices(config: Config, database: Database): Promis
     bodies: async (orgId) =>
       (await governance.bodies([orgId])).map((b) => ({ bodyId: b.bodyId, name: b.name })),
   });
+  const reports = createReportService({
+    db: database.db,
+    measures,
+    register,
+    localities,
+    sources: reportSources({ risks, savings, governance }),
+  });
   return {
     config,
     database,
@@ -116,5 +130,7 @@ export async function createServices(config: Config, database: Database): Promis
     meetings,
     measures,
     localities,
+    reports,
+    benchmarks: createBenchmarkService({ db: database.db, register }),
   };
 }

@@ -99,6 +99,11 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     grants: [{ org: 'burnley', role: 'officer' }],
   },
   {
+    email: 'councillor.burnley@example.org',
+    name: 'Burnley Borough Council councillor',
+    grants: [{ org: 'burnley', role: 'councillor' }],
+  },
+  {
     email: 'agent.warwickshire@example.org',
     name: 'Warwickshire Direct contact-centre agent',
     grants: WARWICKSHIRE_COUNCILS.map((org) => ({ org, role: 'agent' as const })),

@@ -6,6 +6,7 @@
 import { loadDemoFinance } from './finance.ts';
 import { loadDemoGovernance } from './governance.ts';
 import { loadDemoLocalities } from './locality.ts';
+import { loadDemoTargets } from './targets.ts';
 import { sql, type Kysely } from 'kysely';
 import type { DB, OrganisationKind } from '../db/index.ts';
 import { withSystem, type Tx } from '../db/index.ts';
@@ -310,6 +311,7 @@ export async function loadDemoOnReferenceData(
   // The measures' day summaries of the demo year (its cases go back 366 days), as the hourly refresh keeps them.
   const yearAgo = new Date(Date.now() - 367 * 86_400_000);
   await refreshSummaries(db, { first: todayInLondon(yearAgo), last: todayInLondon() }, progress);
+  await loadDemoTargets(db, progress);
   // Cost sharing last: the caseload drivers count the cases just made.
   await loadDemoFinance(db, progress);
   await loadDemoGovernance(db, progress, referenceDir);

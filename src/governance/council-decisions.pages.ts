@@ -7,16 +7,12 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NOBODY } from './governance-actor.ts';
 import { atomFeed, decisionEntries } from './decisions.feed.ts';
-import type { ProposalView } from './proposal.views.ts';
+import { awaitingIn, councilOnly } from './awaiting.ts';
 
 const OrgKey = Type.Object({
   key: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$' }),
 });
 const WORDS = { approved: 'Approved', rejected: 'Rejected', deferred: 'Deferred' } as const;
-
-/** Only this council's approvals of each proposal, so the feed and page speak of its decisions alone. */
-const councilOnly = (proposals: readonly ProposalView[], orgId: number): ProposalView[] =>
-  proposals.map((p) => ({ ...p, approvals: p.approvals.filter((a) => a.council.orgId === orgId) }));
 
 export const councilDecisionPages: FastifyPluginAsyncTypebox = async (app) => {
   const { governance, register, config } = app.services;
@@ -44,20 +40,11 @@ export const councilDecisionPages: FastifyPluginAsyncTypebox = async (app) => {
           ),
         )
         .sort((x, y) => y.decidedOn.localeCompare(x.decidedOn) || y.recordedAt.localeCompare(x.recordedAt));
-      const awaiting = proposals.filter(
-        (p) =>
-          p.state === 'awaiting_decisions' &&
-          p.approvals.some((a) => a.latest === null || a.latest.decision === 'deferred'),
-      );
       return reply.page('council-decisions.njk', {
         title: `Decisions – ${org.name}`,
         org,
         rows,
-        awaiting: awaiting.map((p) => ({
-          title: p.title,
-          href: `/proposals/${encodeURIComponent(p.id)}`,
-          partnership: p.partnership.name,
-        })),
+        awaiting: awaitingIn(proposals),
         feed: `/organisations/${encodeURIComponent(request.params.key)}/decisions.atom`,
       });
     },

@@ -62,6 +62,8 @@ export { RATINGS, SOURCING_KINDS, createAppraisalService, scoreOptions } from '.
 export type { AppraisalInput, AppraisalService, AppraisalView, OptionRevision } from './appraisal.service.ts';
 export { appraisalPages } from './appraisal.pages.ts';
 export { councilDecisionPages } from './council-decisions.pages.ts';
+export { awaitingDecisionsOf } from './awaiting.ts';
+export type { AwaitingDecision } from './awaiting.ts';
 export {
   BODY_KINDS,
   MEETING_LIMITS,

@@ -8,9 +8,11 @@ export {
   LAST_START_YEAR,
   contains,
   formatPeriod,
+  lastEndedQuarter,
   periodContaining,
   periodInWords,
   previousPeriod,
+  quartersEndingWith,
   quartersOf,
   readPeriod,
   samePeriodLastYear,
@@ -78,7 +80,7 @@ export type {
   MeasuresDeps,
   MeasuresService,
 } from './measures.service.ts';
-export { measuresActorFor, mayKeepMeasuresOf } from './measures-actor.ts';
+export { MEASURES_OPERATOR, measuresActorFor, mayKeepMeasuresOf } from './measures-actor.ts';
 export type { MeasuresActor } from './measures-actor.ts';
 export { measuresApiRoutes } from './measures.routes.ts';
 export { RECENT_DAYS, recentSpan, refreshSummaries, summaryRefreshTimer } from './summary.service.ts';
@@ -105,3 +107,24 @@ export type {
 export { LOCALITY_OPERATOR, LOCALITY_PUBLIC, localityActorFor } from './locality-actor.ts';
 export type { LocalityActor } from './locality-actor.ts';
 export { localityPages } from './locality.pages.ts';
+export { QUARTERS_SHOWN, createReportService, exceptionReasons, mayScrutinise } from './report.service.ts';
+export type {
+  QuarterlyReport,
+  ReportDeps,
+  ReportPlan,
+  ReportRisk,
+  ReportSaving,
+  ReportService,
+  ReportSources,
+  ScrutinyView,
+  WaitingDecision,
+} from './report.service.ts';
+export { reportPages } from './report.pages.ts';
+export {
+  PEER_COUNT,
+  SERVICE_AREA_LINES,
+  SHARED_MEASURES,
+  createBenchmarkService,
+} from './benchmark.service.ts';
+export type { BenchmarkService, BenchmarkView, PeerSpend } from './benchmark.service.ts';
+export { benchmarkPages } from './benchmark.pages.ts';

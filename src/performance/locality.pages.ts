@@ -15,12 +15,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  MAX_ID,
-  ValidationProblem,
-  badRequest,
-  dateFrom,
   parseId,
+  badRequest,
+  bannerFor,
+  dateFrom,
+  MAX_ID,
   requireCsrfToken,
+  ValidationProblem,
 } from '../platform/index.ts';
 import { localityActorFor } from './locality-actor.ts';
 import {
@@ -133,8 +134,9 @@ export const localityPages: FastifyPluginAsyncTypebox = async (app) => {
       title: `Locality plan ${plan.year} – ${plan.district.name}`,
       brand: district,
       plan,
-      banner: BANNERS[query.done ?? ''] ?? null,
+      banner: bannerFor(BANNERS, query.done),
       localitiesHref: `/partnerships/${encodeURIComponent(plan.partnership.slug)}/localities`,
+      reportHref: `/organisations/${encodeURIComponent(district.gss ?? plan.district.key)}/report`,
       yearHrefs: plan.years.map((year) => ({
         year,
         href: planHref({ ...plan, year }),

@@ -141,3 +141,20 @@ export function periodContaining(date: string, kind: 'year' | 'quarter'): Report
 /** Whether a date (YYYY-MM-DD) is in the period. */
 export const contains = (period: ReportingPeriod, date: string): boolean =>
   date >= period.first && date <= period.last;
+
+/** The quarters ending with `period`, oldest first: `count` of them, fewer only before 2000-01. */
+export function quartersEndingWith(period: ReportingPeriod, count: number): ReportingPeriod[] {
+  const out = [period];
+  while (out.length < count) {
+    const before = previousPeriod(out[0]!);
+    if (!before) break;
+    out.unshift(before);
+  }
+  return out;
+}
+
+/** The last quarter that has ended by a date (YYYY-MM-DD): the one before the quarter it is in. */
+export function lastEndedQuarter(date: string): ReportingPeriod | null {
+  const current = periodContaining(date, 'quarter');
+  return current && (previousPeriod(current) ?? current);
+}

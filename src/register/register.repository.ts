@@ -9,7 +9,7 @@
 import { parseId } from '../platform/index.ts';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { prepared } from '../db/index.ts';
-import type { Tx } from '../db/index.ts';
+import type { OrganisationKind, Tx } from '../db/index.ts';
 import type {
   AreaKind,
   ArrangementTable,
@@ -68,6 +68,22 @@ export async function organisationSummaries(
     .where('org_id', 'in', [...new Set(orgIds)])
     .execute();
   return new Map(rows.map((r) => [r.org_id, toOrganisationSummary(r)]));
+}
+
+/** The councils of one kind in a nation (by the first letter of their GSS code), with their population. */
+export async function councilsOfKind(
+  tx: Tx,
+  kind: OrganisationKind,
+  nationLetter: string,
+): Promise<Array<OrganisationSummary & { population: number | null }>> {
+  const rows = await tx
+    .selectFrom('organisation')
+    .select([...ORG_SUMMARY_COLUMNS, 'population'])
+    .where('kind', '=', kind)
+    .where('gss_code', 'like', `${nationLetter}%`)
+    .orderBy('gss_code')
+    .execute();
+  return rows.map((r) => ({ ...toOrganisationSummary(r), population: r.population }));
 }
 
 /** Finds an organisation by GSS code, jurisdiction slug or numeric id. */

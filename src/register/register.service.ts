@@ -4,7 +4,7 @@
  */
 import { isIntCode } from '../platform/index.ts';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/index.ts';
+import type { DB, OrganisationKind } from '../db/index.ts';
 import { withTenant, type TenantScope, type Tx } from '../db/index.ts';
 import { recordAudit } from '../platform/index.ts';
 import { ValidationProblem, conflict, forbidden, notFound } from '../platform/index.ts';
@@ -89,6 +89,8 @@ export interface RegisterService {
     lgslCodes?: number[],
   ): Promise<Arrangement[]>;
   organisationSummaries(orgIds: number[]): Promise<Map<number, OrganisationSummary>>;
+  /** The councils of one kind in England (GSS codes starting E), with their population: public. */
+  councilsOfKind(kind: OrganisationKind): Promise<Array<OrganisationSummary & { population: number | null }>>;
   recordArrangement(actor: Actor, input: ArrangementInput): Promise<Arrangement>;
   /** A partnership's own area from postcode sectors (`partnership-areas.ts`, where the rule is). */
   defineAreaFromSectors(actor: Actor, slug: string, input: AreaFromSectorsInput): Promise<PartnershipArea>;
@@ -327,6 +329,7 @@ export function createRegisterService(db: Kysely<DB>): RegisterService {
       withTenant(db, actor.scope, (tx) => repo.arrangementsInForce(tx, orgIds, date, lgslCodes)),
 
     organisationSummaries: (orgIds) => publicRead((tx) => repo.organisationSummaries(tx, orgIds)),
+    councilsOfKind: (kind) => publicRead((tx) => repo.councilsOfKind(tx, kind, 'E')),
 
     async recordArrangement(actor, input) {
       if (!actor.scope.writeOrgs.includes(input.orgId)) {
