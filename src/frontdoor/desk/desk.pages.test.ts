@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { openTestDatabase } from '../../../test/support/database.ts';
 import { addTestPartnership } from '../../../test/support/fixtures.ts';
 import {
@@ -126,6 +127,29 @@ describe('case desk pages', () => {
     assert.match(page.body, /Household waste collection/);
     const found = await get(`/desk?q=${reference.toLowerCase()}`, exeter);
     assert.match(found.body, /1 case</);
+  });
+
+  it('finds a finished case by its reference when the search names no state', async () => {
+    const opened = await services.cases.intake(RESIDENT, {
+      lgslCode: 524,
+      postcode: 'EX1 1AE',
+      description: 'Bin collected late, now sorted.',
+      reporterName: 'Sam Resident',
+      reporterEmail: 'sam@example.org',
+      channel: 'web',
+    });
+    assert.ok(opened.outcome === 'opened');
+    const finished = opened.case.reference;
+    await sql`UPDATE service_case SET status = 'fixed', closed_at = now() WHERE reference = ${finished}`.execute(
+      database.db,
+    );
+    const found = await get(`/desk?q=${finished}`, exeter);
+    assert.equal(found.statusCode, 200);
+    assert.match(found.body, /1 case</);
+    assert.ok(found.body.includes(finished));
+    // Asked for cases in hand only, the finished one is not among them.
+    const inHand = await get(`/desk?q=${finished}&state=open`, exeter);
+    assert.ok(!inHand.body.includes(`>${finished}<`), 'not among the cases in hand');
   });
 
   it('refuses a search longer than 100 characters on its field, keeping what was typed', async () => {

@@ -90,7 +90,11 @@ export const deskPages: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: Form }>('/desk', async function showDeskQueues(request, reply) {
     const actor = await deskActor(request);
     const q = request.query;
-    const state = (Object.hasOwn(STATES, formText(q, 'state')) ? formText(q, 'state') : 'open') as State;
+    // A search without a state looks through every case, finished ones too: a reference is found.
+    const asked = formText(q, 'state');
+    const state = (
+      Object.hasOwn(STATES, asked) ? asked : formText(q, 'q').trim() !== '' ? 'all' : 'open'
+    ) as State;
     const lgsl = parseIntCode(formText(q, 'service')) ?? 0;
     const team = parseId(formText(q, 'team')) ?? 0;
     // A filter given but not a code or an organisation names no queue: say so, not show another.
