@@ -15,13 +15,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  parseId,
+  FormBody,
+  MAX_ID,
+  ValidationProblem,
   badRequest,
   bannerFor,
   dateFrom,
-  MAX_ID,
+  formValues,
+  parseId,
   requireCsrfToken,
-  ValidationProblem,
+  underFields,
 } from '../platform/index.ts';
 import { localityActorFor } from './locality-actor.ts';
 import {
@@ -48,9 +51,6 @@ const PlanQuery = Type.Object(
   },
   { additionalProperties: true },
 );
-/** A form as sent: each field is text, checked by the service. */
-const FormBody = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown());
-
 const BANNERS: Record<string, string> = {
   state: 'The commitment’s state is saved.',
   agreed: 'The plan’s agreement is recorded.',
@@ -58,11 +58,7 @@ const BANNERS: Record<string, string> = {
 };
 
 /** The first of a repeated field as text, or nothing. */
-function text(body: unknown, field: string): string | undefined {
-  const form = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const raw = Array.isArray(form[field]) ? (form[field] as unknown[])[0] : form[field];
-  return typeof raw === 'string' ? raw : undefined;
-}
+const text = (body: unknown, field: string): string | undefined => formValues(body, [field])[field];
 
 /** Every value of a field that may repeat (checkboxes), as text, at most `max` + 1 of them. */
 function texts(body: unknown, field: string, max: number): string[] {
@@ -74,17 +70,6 @@ function texts(body: unknown, field: string, max: number): string[] {
 
 /** A whole number as typed, or -1 (which names nothing) for anything else. */
 const idOf = (value: string | undefined) => parseId((value ?? '').trim()) ?? -1;
-
-/** The service's messages under the page's ids, in the order of the form's fields. */
-function underIds(fields: Errors, ids: Record<string, string>, fallback: string): Errors {
-  const moved: Errors = {};
-  for (const [field, message] of Object.entries(fields)) {
-    const key = ids[field] ?? fallback;
-    moved[key] = moved[key] ? `${moved[key]} ${message}` : message;
-  }
-  const order = [...Object.values(ids), fallback];
-  return Object.fromEntries(Object.entries(moved).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
-}
 
 /** Which form on the plan's page was sent back with mistakes, and what it held. */
 interface FormState {
@@ -179,9 +164,9 @@ export const localityPages: FastifyPluginAsyncTypebox = async (app) => {
     state: Omit<FormState, 'errors'> & { ids: Record<string, string>; fallback: string; own?: Errors },
   ) {
     if (!(error instanceof ValidationProblem)) throw error;
-    const errors = underIds({ ...error.fields }, state.ids, state.fallback);
+    const errors = underFields({ ...error.fields }, state.ids, state.fallback);
     for (const [id, message] of Object.entries(state.own ?? {})) errors[id] = message;
-    const ordered = underIds(
+    const ordered = underFields(
       errors,
       Object.fromEntries(Object.values(state.ids).map((id) => [id, id])),
       state.fallback,

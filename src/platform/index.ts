@@ -55,6 +55,8 @@ export type { MessageFilter, OutboxMessage, OutboxState, StoredMessage } from '.
 export { brandOf } from './views/brand.ts';
 export { dateFrom, dateGiven } from './views/date-input.ts';
 export { bannerFor } from './views/banner.ts';
+export { FormBody, formValues, underFields } from './views/form-body.ts';
+export type { FormErrors, FormValues } from './views/form-body.ts';
 export { heatMapChartSvg, runChartSvg, smallMultiplesSvg, stackedBarChartSvg } from './views/charts.ts';
 export type { HeatMapChart, RunChart, RunChartPoint, SmallMultiplesChart } from './views/charts.ts';
 export { views } from './views/views.plugin.ts';
