@@ -54,19 +54,10 @@ export async function loadDemoTargets(db: Kysely<DB>, progress: Progress, now = 
   let set = 0;
   progress.start('Demo targets', councils.length);
   for (const { gss_code } of councils) {
-    for (const period of quarters) {
-      for (const t of DEMO_TARGETS) {
-        await measures.setTarget(MEASURES_OPERATOR, {
-          measureId: t.measureId,
-          org: gss_code!,
-          period,
-          target: t.target,
-          tolerance: t.tolerance,
-          notes: DEMO_TARGET_NOTE,
-        });
-        set++;
-      }
-    }
+    const inputs = quarters.flatMap((period) =>
+      DEMO_TARGETS.map((t) => ({ ...t, period, notes: DEMO_TARGET_NOTE })),
+    );
+    set += await measures.setTargets(MEASURES_OPERATOR, gss_code!, inputs);
     progress.tick();
   }
   progress.stop();

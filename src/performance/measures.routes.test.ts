@@ -12,6 +12,7 @@ import { DEMO_PASSWORD } from '../demo/accounts.ts';
 import { todayInLondon } from '../platform/index.ts';
 import { periodContaining } from './periods.ts';
 import { refreshSummaries } from './summary.service.ts';
+import { MEASURES_OPERATOR, NOBODY } from './measures-actor.ts';
 
 const EXETER = 'E07000041';
 const EAST_DEVON = 'E07000040';
@@ -40,7 +41,7 @@ describe('the measures API', () => {
       headers: session ? { cookie: session.cookie, 'x-csrf-token': session.csrf } : {},
       payload: body as Record<string, unknown>,
     });
-  const count = async (table: 'measure_target' | 'measure_value') =>
+  const count = async (table: 'measure_target' | 'measure_value' | 'audit_log') =>
     Number(
       (await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(demo.database.db))
         .rows[0]!.n,
@@ -181,6 +182,24 @@ describe('the measures API', () => {
       target: '10',
     });
     assert.equal(volume.statusCode, 400);
+  });
+
+  it('sets many targets of a council all or none, and only for those who keep its measures', async () => {
+    const { measures } = demo.services;
+    const targets = await count('measure_target');
+    const audits = await count('audit_log');
+    const good = { measureId: 'repeat_requests', period: '2030-31-Q1', target: '5', tolerance: '1' };
+    const bad = { measureId: 'requests_received', period: '2030-31-Q2', target: '10' };
+    await assert.rejects(measures.setTargets(MEASURES_OPERATOR, EXETER, [good, bad]), { status: 400 });
+    await assert.rejects(measures.setTargets(NOBODY, EXETER, [good]), { status: 403 });
+    assert.equal(await count('measure_target'), targets, 'nothing written when one is wrong or refused');
+    assert.equal(await count('audit_log'), audits);
+    assert.equal(
+      await measures.setTargets(MEASURES_OPERATOR, EXETER, [good, { ...good, period: '2030-31-Q2' }]),
+      2,
+    );
+    assert.equal(await count('measure_target'), targets + 2);
+    assert.equal(await count('audit_log'), audits + 2, 'one audit row a target');
   });
 
   it('imports a CSV file all or nothing, naming the lines that are wrong', async () => {

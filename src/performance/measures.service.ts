@@ -110,6 +110,15 @@ export interface ReportFilter {
   areaCode?: string;
 }
 
+/** A target as typed: the measure, the period, the target and tolerance in the measure's unit. */
+export interface TargetInput {
+  measureId: string;
+  period: string;
+  target: string;
+  tolerance?: string;
+  notes?: string;
+}
+
 export interface MeasuresService {
   /** Every measure for a council (GSS code) and period (`2025-26`, `2025-26-Q3`). */
   report(org: string, period: string, filter?: ReportFilter): Promise<MeasureReport>;
@@ -121,17 +130,9 @@ export interface MeasuresService {
     org: string,
     options?: { from?: string; to?: string; kind?: 'quarter' | 'year' },
   ): Promise<MeasureSeries>;
-  setTarget(
-    actor: MeasuresActor,
-    input: {
-      measureId: string;
-      org: string;
-      period: string;
-      target: string;
-      tolerance?: string;
-      notes?: string;
-    },
-  ): Promise<MeasureLine>;
+  setTarget(actor: MeasuresActor, input: TargetInput & { org: string }): Promise<MeasureLine>;
+  /** Many targets of one council, all or none, in one transaction; how many were set. */
+  setTargets(actor: MeasuresActor, org: string, inputs: readonly TargetInput[]): Promise<number>;
   enterValue(
     actor: MeasuresActor,
     input: { measureId: string; org: string; period: string; value: string },
@@ -391,6 +392,65 @@ export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
     only?: string,
   ) => (await linesFor(tx, council, [period], filter, only)).get(period.id)!;
 
+  /**
+   * Sets targets of one council, each checked as typed (a volume has none; a tolerance is 0 or
+   * more), all in one transaction with one audit row each, or none when any is wrong.
+   */
+  async function setTargetsOf(actor: MeasuresActor, council: Council, inputs: readonly TargetInput[]) {
+    await requireKeeper(actor, council);
+    if (inputs.length > MAX_IMPORT_ROWS) throw badRequest(`Set at most ${MAX_IMPORT_ROWS} targets at once.`);
+    const checked: repo.StoredTarget[] = [];
+    const measures = await withSystem(db, async (tx) => {
+      const found = new Map<string, Measure>();
+      for (const { measureId } of inputs) {
+        if (!found.has(measureId)) found.set(measureId, await measureOf(tx, measureId, council));
+      }
+      return found;
+    });
+    for (const input of inputs) {
+      const period = periodOrThrow(input.period);
+      const measure = measures.get(input.measureId)!;
+      if (measure.polarity === null) {
+        throw badRequest(`${measure.name} is a volume, neither better high nor low: it has no target.`);
+      }
+      const target = readMeasureValue(input.target, measure.unit);
+      if (!target.ok) throw badRequest(`Target: ${target.reason}`);
+      const tolerance = readMeasureValue(input.tolerance ?? '0', measure.unit);
+      if (!tolerance.ok) throw badRequest(`Tolerance: ${tolerance.reason}`);
+      if (tolerance.value.numerator < 0n) throw badRequest('Tolerance: a tolerance is 0 or more.');
+      const notes = (input.notes ?? '').trim();
+      if (notes.length > NOTES_MAX) throw badRequest(`Notes are at most ${NOTES_MAX} characters.`);
+      checked.push({
+        measureId: measure.id,
+        period: period.id,
+        target: storedDecimal(target.value),
+        tolerance: storedDecimal(tolerance.value),
+        notes,
+      });
+    }
+    await asWriter(actor, [council.orgId], async (tx) => {
+      const audits = [];
+      for (const after of checked) {
+        const before = await repo.upsertTarget(tx, {
+          ...after,
+          orgId: council.orgId,
+          setBy: actor.accountId,
+        });
+        audits.push({
+          orgId: council.orgId,
+          accountId: actor.accountId,
+          action: before ? ('update' as const) : ('create' as const),
+          entityType: 'measure_target',
+          entityKey: `${after.measureId}/${after.period}`,
+          ...(before ? { before } : {}),
+          after,
+        });
+      }
+      await recordAudits(tx, audits);
+    });
+    return checked.length;
+  }
+
   function checkFilter(filter: ReportFilter): ReportFilter {
     const out: ReportFilter = {};
     if (filter.lgslCode !== undefined) {
@@ -500,46 +560,14 @@ export function createMeasuresService(deps: MeasuresDeps): MeasuresService {
     async setTarget(actor, input) {
       const period = periodOrThrow(input.period);
       const council = await councilFor(input.org);
-      await requireKeeper(actor, council);
-      const measure = await withSystem(db, (tx) => measureOf(tx, input.measureId, council));
-      if (measure.polarity === null) {
-        throw badRequest(`${measure.name} is a volume, neither better high nor low: it has no target.`);
-      }
-      const target = readMeasureValue(input.target, measure.unit);
-      if (!target.ok) throw badRequest(`Target: ${target.reason}`);
-      const tolerance = readMeasureValue(
-        input.tolerance ?? '0',
-        measure.unit === 'number' ? 'number' : measure.unit,
-      );
-      if (!tolerance.ok) throw badRequest(`Tolerance: ${tolerance.reason}`);
-      if (tolerance.value.numerator < 0n) throw badRequest('Tolerance: a tolerance is 0 or more.');
-      const notes = (input.notes ?? '').trim();
-      if (notes.length > NOTES_MAX) throw badRequest(`Notes are at most ${NOTES_MAX} characters.`);
-      await asWriter(actor, [council.orgId], async (tx) => {
-        const after = {
-          measureId: measure.id,
-          period: period.id,
-          target: storedDecimal(target.value),
-          tolerance: storedDecimal(tolerance.value),
-          notes,
-        };
-        const before = await repo.upsertTarget(tx, {
-          ...after,
-          orgId: council.orgId,
-          setBy: actor.accountId,
-        });
-        await recordAudit(tx, {
-          orgId: council.orgId,
-          accountId: actor.accountId,
-          action: before ? 'update' : 'create',
-          entityType: 'measure_target',
-          entityKey: `${measure.id}/${period.id}`,
-          ...(before ? { before } : {}),
-          after,
-        });
-      });
-      const [line] = await withSystem(db, (tx) => lines(tx, council, period, {}, measure.id));
+      await setTargetsOf(actor, council, [input]);
+      const [line] = await withSystem(db, (tx) => lines(tx, council, period, {}, input.measureId));
       return line!;
+    },
+
+    async setTargets(actor, org, inputs) {
+      const council = await councilFor(org);
+      return setTargetsOf(actor, council, inputs);
     },
 
     async enterValue(actor, input) {
