@@ -17,9 +17,7 @@
  * BENCH_DATABASE_URL (or TEST_DATABASE_URL) names the server, connecting as a role that may create
  * databases. Run with `npm run bench:recharge`. Not part of `npm test`.
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/engine.ts';
 import { withSystem } from '../src/db/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -27,6 +25,7 @@ import { caseloadByCouncil } from '../src/frontdoor/index.ts';
 import { allocate, type Member } from '../src/finance/index.ts';
 import { ledgerTotal } from '../src/finance/finance.repository.ts';
 import { loadFixture } from '../test/support/fixtures.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const REPEATS = Number(process.env.BENCH_RECHARGE_REPEATS ?? 7);
@@ -66,15 +65,10 @@ async function measured(work: () => Promise<unknown>): Promise<{ ms: number; rss
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
-  const name = `jointly_bench_recharge_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(SERVER!);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(SERVER!, 'recharge');
   let database: Database | undefined;
   try {
-    database = await openDatabase({ url: url.toString() });
+    database = await openDatabase({ url: scratch.url });
     await migrateToLatest(database);
     const { db } = database;
     const fixture = await loadFixture(db);
@@ -176,20 +170,7 @@ async function main(): Promise<void> {
     console.log(`(${REPEATS} repeats of each, taking turns)`);
   } finally {
     await database?.close();
-    // A connection the engine has just closed may still be leaving the server: wait for it.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await admin.query(`drop database if exists ${name}`);
-        break;
-      } catch (error) {
-        if (attempt >= 20) {
-          console.error(`could not drop ${name}: ${(error as Error).message}`);
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
-    await admin.end();
+    await scratch.drop();
   }
 }
 
