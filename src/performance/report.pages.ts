@@ -160,7 +160,7 @@ export const reportPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/organisations/:key/report', { schema }, async (request, reply: FastifyReply) => {
     const report = await reports.quarterly(request.principal, request.params.key, request.query.period);
-    return reply.page('report.njk', {
+    return reply.page('quarterly-report.njk', {
       title: `Quarterly report ${shortQuarter(report.period.id)} – ${report.council.name}`,
       ...(await common(request, report)),
       pickerAction: `${base(report.council.gss)}/report`,
