@@ -155,8 +155,6 @@ export interface ScrutinyView {
 }
 
 export interface ReportService {
-  /** The quarter a report opens on: the last one that has ended. */
-  defaultQuarter(): ReportingPeriod;
   quarterly(principal: Principal | undefined, key: string, period?: string): Promise<QuarterlyReport>;
   scrutiny(principal: Principal | undefined, key: string, period?: string): Promise<ScrutinyView>;
 }
@@ -185,7 +183,6 @@ export function createReportService(deps: ReportDeps): ReportService {
   const { db, measures, register, sources = {} } = deps;
   const today = deps.today ?? (() => todayInLondon());
 
-  const defaultQuarter = () => lastEndedQuarter(today())!;
   const quarterFrom = (text: string | undefined) => quarterAsked(text, today());
 
   /** The council's plan for the year, if it has one (a county or unitary council has none). */
@@ -278,7 +275,6 @@ export function createReportService(deps: ReportDeps): ReportService {
   }
 
   return {
-    defaultQuarter,
     quarterly,
 
     async scrutiny(principal, key, periodText) {
